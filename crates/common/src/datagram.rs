@@ -1,0 +1,142 @@
+//! Receiving one datagram and learning whether the operating system cut it short.
+//!
+//! `UdpSocket::recv_from` in the standard library says how many bytes landed in the buffer but
+//! not whether the datagram was longer: the rest is silently thrown away. socket2's
+//! `recv_from_vectored` also returns the receive flags, among them "truncated".
+
+use std::io;
+use std::mem::MaybeUninit;
+use std::net::{SocketAddr, UdpSocket};
+
+/// One datagram as it arrived in the caller's buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Datagram {
+    /// How many bytes are now in the buffer.
+    pub len: usize,
+    /// The datagram was longer than the buffer; the bytes past `len` are gone for good.
+    pub truncated: bool,
+    /// How long the datagram really was, where the OS says so (Linux); `None` elsewhere.
+    pub full_len: Option<usize>,
+    /// Who sent it: the address to reply to.
+    pub from: SocketAddr,
+}
+
+impl Datagram {
+    /// A sentence for the log when the datagram did not fit, `None` when it did:
+    /// "cut to 1024 bytes: the datagram was 1500 bytes, so 476 bytes are lost".
+    pub fn truncation_note(&self) -> Option<String> {
+        if !self.truncated {
+            return None;
+        }
+        Some(match self.full_len {
+            Some(full) => format!(
+                "cut to {} bytes: the datagram was {full} bytes, so {} bytes are lost",
+                self.len,
+                full - self.len
+            ),
+            None => format!(
+                "cut to {} bytes: the rest of the datagram is lost (this OS does not say how much)",
+                self.len
+            ),
+        })
+    }
+}
+
+/// Receives one datagram into `buf` (blocking, or until the socket's read timeout), like
+/// Python's `recvfrom(len(buf))`, and also reports whether it was cut to fit.
+pub fn recv_datagram(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<Datagram> {
+    let socket = socket2::SockRef::from(socket);
+    let capacity = buf.len();
+
+    // socket2 takes buffers as `MaybeUninit<u8>`, meaning "may hold garbage". A `[u8]` that
+    // is already initialised is a valid `[MaybeUninit<u8>]` of the same layout, and socket2
+    // only ever writes real bytes into it, so viewing it that way is sound.
+    #[allow(unsafe_code)]
+    let uninit: &mut [MaybeUninit<u8>] =
+        unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) };
+    let mut bufs = [socket2::MaybeUninitSlice::new(uninit)];
+
+    // On Linux, passing MSG_TRUNC makes recvmsg return the datagram's real length even when
+    // it did not fit. macOS and Windows have no such option: they only set the flag.
+    #[cfg(target_os = "linux")]
+    let flags = libc::MSG_TRUNC;
+    #[cfg(not(target_os = "linux"))]
+    let flags = 0;
+
+    let (n, recv_flags, from) = socket.recv_from_vectored_with_flags(&mut bufs, flags)?;
+    let from = from.as_socket().ok_or_else(|| {
+        io::Error::new(io::ErrorKind::InvalidData, "datagram from a non-IP address")
+    })?;
+
+    #[cfg(target_os = "linux")]
+    let (len, full_len) = (n.min(capacity), Some(n));
+    #[cfg(not(target_os = "linux"))]
+    let (len, full_len) = (n.min(capacity), None);
+
+    Ok(Datagram {
+        len,
+        truncated: recv_flags.is_truncated(),
+        full_len,
+        from,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn pair() -> (UdpSocket, UdpSocket) {
+        let a = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").unwrap();
+        b.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        (a, b)
+    }
+
+    #[test]
+    fn a_datagram_that_fits_is_not_truncated() {
+        let (a, b) = pair();
+        a.send_to(b"hello", b.local_addr().unwrap()).unwrap();
+        let mut buf = [0u8; 16];
+        let got = recv_datagram(&b, &mut buf).unwrap();
+        assert_eq!(&buf[..got.len], b"hello");
+        assert!(!got.truncated);
+        assert_eq!(got.from, a.local_addr().unwrap());
+    }
+
+    #[test]
+    fn an_empty_datagram_is_received_as_zero_bytes() {
+        let (a, b) = pair();
+        a.send_to(b"", b.local_addr().unwrap()).unwrap();
+        let got = recv_datagram(&b, &mut [0u8; 16]).unwrap();
+        assert_eq!((got.len, got.truncated), (0, false));
+    }
+
+    #[test]
+    fn a_longer_datagram_is_cut_and_flagged() {
+        let (a, b) = pair();
+        a.send_to(&[b'x'; 1500], b.local_addr().unwrap()).unwrap();
+        a.send_to(b"next", b.local_addr().unwrap()).unwrap();
+        let mut buf = [0u8; 1024];
+        let got = recv_datagram(&b, &mut buf).unwrap();
+        assert_eq!(got.len, 1024);
+        assert!(got.truncated);
+        // Linux tells the real length; the others cannot.
+        #[cfg(target_os = "linux")]
+        assert_eq!(got.full_len, Some(1500));
+        #[cfg(not(target_os = "linux"))]
+        assert_eq!(got.full_len, None);
+        // The cut-off 476 bytes are gone: the next read is the next datagram.
+        let next = recv_datagram(&b, &mut buf).unwrap();
+        assert_eq!(&buf[..next.len], b"next");
+        assert_eq!(next.truncation_note(), None);
+        let note = got.truncation_note().unwrap();
+        #[cfg(target_os = "linux")]
+        assert_eq!(
+            note,
+            "cut to 1024 bytes: the datagram was 1500 bytes, so 476 bytes are lost"
+        );
+        #[cfg(not(target_os = "linux"))]
+        assert!(note.starts_with("cut to 1024 bytes"), "{note}");
+    }
+}

@@ -1,0 +1,420 @@
+//! What every program of the course shares, and nothing more: the default address of each
+//! lesson, the tutorial's buffer size and backlog, and the few helpers that no library gives
+//! (binding with an error a student understands, the `listening on ...` line, showing bytes the
+//! way Python does).
+//!
+//! Each lesson's `main.rs` calls these by name, so a student reading it beside the tutorial
+//! sees `common::bind_udp(addr)` where the tutorial has `udp_server.bind(ip_port)`.
+
+use std::fmt;
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, UdpSocket};
+use std::time::Duration;
+
+mod datagram;
+pub use datagram::{Datagram, recv_datagram};
+
+/// The tutorial's `buffer_size=1024`: how much one `recv`/`recvfrom` takes at most.
+pub const BUFFER_SIZE: usize = 1024;
+
+/// The tutorial's `back_log=5`: how many finished TCP handshakes may wait for `accept`.
+pub const BACKLOG: i32 = 5;
+
+/// The largest payload one UDP datagram can carry over IPv4: 65535 (the IP length field)
+/// minus 20 bytes of IPv4 header minus 8 bytes of UDP header.
+pub const MAX_UDP_PAYLOAD_V4: usize = 65_507;
+
+/// How long a client waits for a UDP reply unless `--timeout` says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The default address of every lesson. All bind loopback, each on its own port, so every
+/// lesson can run at once (the tutorial used 8080 and 8081 for all of them).
+pub mod defaults {
+    use super::*;
+
+    const fn loopback(port: u16) -> SocketAddr {
+        SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port))
+    }
+
+    /// Lesson 1, `udp-echo`: UDP 127.0.0.1:8080.
+    pub const UDP_ECHO: SocketAddr = loopback(8080);
+    /// Lesson 2, `udp-qq`: UDP 127.0.0.1:8081.
+    pub const UDP_QQ: SocketAddr = loopback(8081);
+    /// Lesson 3, `ntp-time`: UDP 127.0.0.1:8082.
+    pub const NTP_TIME: SocketAddr = loopback(8082);
+    /// Lesson 4, `tcp-remote-cmd`: TCP 127.0.0.1:8083.
+    pub const TCP_REMOTE_CMD: SocketAddr = loopback(8083);
+    /// Lesson 5, `udp-remote-cmd`: UDP 127.0.0.1:8084.
+    pub const UDP_REMOTE_CMD: SocketAddr = loopback(8084);
+}
+
+/// A failure to show the user: one clear line, no backtrace.
+///
+/// `main` returns `Result<(), common::Error>`; when it fails, Rust prints `Error: ` and this
+/// message (its `Debug` form, which is why `Debug` prints the plain message) and exits with
+/// status 1.
+pub struct Error(String);
+
+impl Error {
+    /// An error with this message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Error(message.into())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<io::Error> for Error {
+    fn from(err: io::Error) -> Self {
+        Error(err.to_string())
+    }
+}
+
+impl From<String> for Error {
+    fn from(message: String) -> Self {
+        Error(message)
+    }
+}
+
+impl From<&str> for Error {
+    fn from(message: &str) -> Self {
+        Error(message.to_owned())
+    }
+}
+
+/// Parses `--addr` and `--server`: an IP address and a port, `127.0.0.1:8080` or `[::1]:8080`.
+///
+/// Host names are not looked up on purpose: `localhost` may mean `::1` on one machine and
+/// `127.0.0.1` on another, and a server on one is not reachable on the other.
+pub fn parse_addr(text: &str) -> Result<SocketAddr, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "'{text}' is not HOST:PORT with an IP address; write it like 127.0.0.1:8080 or [::1]:8080"
+        )
+    })
+}
+
+/// Parses `--timeout`: a positive number of seconds, fractions allowed (`0.5`).
+pub fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs.is_finite() && secs <= 86_400.0 => {
+            Ok(Duration::from_secs_f64(secs))
+        }
+        _ => Err(format!(
+            "'{text}' is not a number of seconds between 0 and 86400 (fractions allowed: 0.5)"
+        )),
+    }
+}
+
+/// Is this address on this machine only? `127.0.0.0/8`, `::1`, and `::ffff:127.x.y.z`.
+pub fn is_loopback(addr: &SocketAddr) -> bool {
+    addr.ip().to_canonical().is_loopback()
+}
+
+/// The same address with port 0 on the same IP family, e.g. to suggest a free port.
+fn any_port(addr: &SocketAddr) -> SocketAddr {
+    SocketAddr::new(addr.ip(), 0)
+}
+
+/// Turns a failed `bind` into one sentence that says what to do.
+fn bind_error(addr: SocketAddr, err: io::Error) -> Error {
+    let free = any_port(&addr);
+    let message = match err.kind() {
+        io::ErrorKind::AddrInUse => format!(
+            "{addr} is already in use (another server running?): try --addr {free}"
+        ),
+        io::ErrorKind::AddrNotAvailable => format!(
+            "{addr} is not an address of this machine: try --addr {}",
+            SocketAddr::new(loopback_like(addr.ip()), addr.port())
+        ),
+        io::ErrorKind::PermissionDenied => format!(
+            "not allowed to bind {addr} (ports below 1024 need administrator rights): try --addr {free}"
+        ),
+        _ => format!("cannot bind {addr}: {err}"),
+    };
+    Error(message)
+}
+
+fn loopback_like(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+    }
+}
+
+/// The tutorial's `socket(AF_INET, SOCK_DGRAM)` then `bind(ip_port)`, with a friendly error.
+pub fn bind_udp(addr: SocketAddr) -> Result<UdpSocket, Error> {
+    UdpSocket::bind(addr).map_err(|err| bind_error(addr, err))
+}
+
+/// The tutorial's `socket(AF_INET, SOCK_STREAM)`, `bind(ip_port)`, `listen(back_log)`.
+///
+/// The standard library's `TcpListener::bind` always listens with a backlog of 128; socket2
+/// lets us pass the tutorial's 5 instead.
+pub fn bind_tcp(addr: SocketAddr) -> Result<TcpListener, Error> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    // On Unix, SO_REUSEADDR lets a restarted server bind at once although the last run's
+    // connections still sit in TIME_WAIT; it never lets two servers share a port there.
+    // On Windows the same option *does* let a second program steal the port, so it stays off.
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket
+        .bind(&addr.into())
+        .map_err(|err| bind_error(addr, err))?;
+    socket.listen(BACKLOG)?;
+    Ok(socket.into())
+}
+
+/// Prints `listening on udp://ADDR` with the address the OS really gave (so `--addr
+/// 127.0.0.1:0` tells scripts and tests which port to use), and flushes it at once.
+pub fn announce_udp(socket: &UdpSocket) -> Result<SocketAddr, Error> {
+    announce("udp", socket.local_addr()?)
+}
+
+/// Prints `listening on tcp://ADDR`, like [`announce_udp`].
+pub fn announce_tcp(listener: &TcpListener) -> Result<SocketAddr, Error> {
+    announce("tcp", listener.local_addr()?)
+}
+
+fn announce(scheme: &str, addr: SocketAddr) -> Result<SocketAddr, Error> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", listening_line(scheme, addr))?;
+    out.flush()?;
+    Ok(addr)
+}
+
+/// The text of the `listening on` line: `listening on udp://127.0.0.1:8080`.
+pub fn listening_line(scheme: &str, addr: SocketAddr) -> String {
+    format!("listening on {scheme}://{addr}")
+}
+
+/// A client's own socket: any free port, on the same IP family as the server it talks to
+/// (an IPv4 socket cannot send to `[::1]`). The tutorial never binds its client: the first
+/// `sendto` picks a port; binding port 0 here does the same, explicitly.
+pub fn client_udp(server: SocketAddr) -> Result<UdpSocket, Error> {
+    let any = match server {
+        SocketAddr::V4(_) => SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0)),
+        SocketAddr::V6(_) => SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0)),
+    };
+    Ok(UdpSocket::bind(any)?)
+}
+
+/// Did a receive give up because its timeout ran out? (Unix says `WouldBlock`, Windows
+/// says `TimedOut`.)
+pub fn is_timeout(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// Is this receive error only the echo of an earlier send that could not be delivered?
+///
+/// On Windows, when a server replies to a client that has already gone, the ICMP "port
+/// unreachable" that comes back makes the *next* `recv_from` fail with WSAECONNRESET, even on
+/// an unconnected socket. Linux and macOS do not report ICMP errors to unconnected UDP
+/// sockets at all. Either way the server should simply receive again.
+pub fn is_stale_icmp_error(err: &io::Error) -> bool {
+    #[cfg(windows)]
+    {
+        err.kind() == io::ErrorKind::ConnectionReset
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = err;
+        false
+    }
+}
+
+/// Shows bytes the way Python prints them: `b'hello'`, `b''`, `b'caf\xc3\xa9'`, so empty,
+/// binary and non-UTF-8 data are all visible in a log line.
+pub fn show_bytes(bytes: &[u8]) -> String {
+    // Python picks double quotes only when the bytes hold a ' and no ".
+    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut text = String::with_capacity(bytes.len() + 3);
+    text.push('b');
+    text.push(quote);
+    for &byte in bytes {
+        match byte {
+            b'\\' => text.push_str("\\\\"),
+            b'\t' => text.push_str("\\t"),
+            b'\n' => text.push_str("\\n"),
+            b'\r' => text.push_str("\\r"),
+            _ if byte == quote as u8 => {
+                text.push('\\');
+                text.push(quote);
+            }
+            0x20..=0x7e => text.push(byte as char),
+            _ => text.push_str(&format!("\\x{byte:02x}")),
+        }
+    }
+    text.push(quote);
+    text
+}
+
+/// Prints a prompt such as `>>: `, but only when a person is typing (stdin is a terminal),
+/// so a piped or scripted run stays clean.
+pub fn prompt(text: &str) {
+    if io::stdin().is_terminal() {
+        let mut out = io::stdout().lock();
+        // A prompt that cannot be shown is no reason to stop the program.
+        let _ = write!(out, "{text}");
+        let _ = out.flush();
+    }
+}
+
+/// The tutorial's `input(prompt)`: shows the prompt (on a terminal), reads one line, and gives
+/// it without its line ending. `None` at end of input (Ctrl-D, or Ctrl-Z Enter on Windows).
+///
+/// Bytes that are not UTF-8 become U+FFFD instead of stopping the program.
+pub fn read_line(prompt_text: &str) -> io::Result<Option<String>> {
+    prompt(prompt_text);
+    let mut bytes = Vec::new();
+    if io::stdin().lock().read_until(b'\n', &mut bytes)? == 0 {
+        return Ok(None);
+    }
+    let line = String::from_utf8_lossy(&bytes);
+    Ok(Some(line.trim_end_matches(['\n', '\r']).to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_bytes_matches_python_repr() {
+        // Each expectation is what Python 3 prints for repr(bytes).
+        assert_eq!(show_bytes(b""), "b''");
+        assert_eq!(show_bytes(b"hello"), "b'hello'");
+        assert_eq!(show_bytes(b"it's"), "b\"it's\"");
+        assert_eq!(show_bytes(b"'\""), "b'\\'\"'");
+        assert_eq!(show_bytes(b"a\\b\t\n\r"), "b'a\\\\b\\t\\n\\r'");
+        assert_eq!(show_bytes("café".as_bytes()), "b'caf\\xc3\\xa9'");
+        assert_eq!(show_bytes(&[0, 0x7f, 0xff]), "b'\\x00\\x7f\\xff'");
+    }
+
+    #[test]
+    fn parse_addr_takes_ipv4_and_ipv6_and_rejects_names() {
+        assert_eq!(parse_addr("127.0.0.1:8080"), Ok(defaults::UDP_ECHO));
+        assert_eq!(
+            parse_addr("[::1]:0").map(|a| a.is_ipv6()),
+            Ok(true),
+            "IPv6 in brackets"
+        );
+        let err = parse_addr("localhost:8080").unwrap_err();
+        assert!(err.contains("127.0.0.1:8080"), "{err}");
+        assert!(parse_addr("127.0.0.1").is_err(), "a port is required");
+        assert!(parse_addr("127.0.0.1:70000").is_err(), "ports stop at 65535");
+    }
+
+    #[test]
+    fn parse_seconds_takes_positive_fractions_only() {
+        assert_eq!(parse_seconds("5"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_seconds("0.25"), Ok(Duration::from_millis(250)));
+        for bad in ["0", "-1", "nan", "inf", "soon", ""] {
+            assert!(parse_seconds(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn is_loopback_knows_v4_v6_and_mapped_addresses() {
+        for yes in ["127.0.0.1:1", "127.1.2.3:1", "[::1]:1", "[::ffff:127.0.0.1]:1"] {
+            assert!(is_loopback(&yes.parse().unwrap()), "{yes}");
+        }
+        for no in ["0.0.0.0:1", "192.0.2.1:1", "[::]:1", "[2001:db8::1]:1"] {
+            assert!(!is_loopback(&no.parse().unwrap()), "{no}");
+        }
+    }
+
+    #[test]
+    fn every_lesson_has_its_own_loopback_port() {
+        let all = [
+            defaults::UDP_ECHO,
+            defaults::UDP_QQ,
+            defaults::NTP_TIME,
+            defaults::TCP_REMOTE_CMD,
+            defaults::UDP_REMOTE_CMD,
+        ];
+        let ports: Vec<u16> = all.iter().map(SocketAddr::port).collect();
+        assert_eq!(ports, [8080, 8081, 8082, 8083, 8084]);
+        assert!(all.iter().all(is_loopback));
+    }
+
+    #[test]
+    fn bind_udp_in_use_names_the_address_and_a_way_out() {
+        let taken = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addr = taken.local_addr().unwrap();
+        let err = bind_udp(addr).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "{addr} is already in use (another server running?): try --addr 127.0.0.1:0"
+            )
+        );
+    }
+
+    #[test]
+    fn bind_udp_on_a_foreign_address_suggests_loopback() {
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+        let err = bind_udp("192.0.2.1:9".parse().unwrap())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "192.0.2.1:9 is not an address of this machine: try --addr 127.0.0.1:9"
+        );
+    }
+
+    #[test]
+    fn bind_tcp_listens_and_reports_its_port() {
+        let listener = bind_tcp("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = listener.local_addr().unwrap();
+        assert_ne!(addr.port(), 0);
+        std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
+        let err = bind_tcp(addr).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("{addr} is already in use")), "{err}");
+    }
+
+    #[test]
+    fn listening_line_has_scheme_and_real_address() {
+        assert_eq!(
+            listening_line("udp", defaults::UDP_ECHO),
+            "listening on udp://127.0.0.1:8080"
+        );
+        assert_eq!(
+            listening_line("tcp", "[::1]:9".parse().unwrap()),
+            "listening on tcp://[::1]:9"
+        );
+    }
+
+    #[test]
+    fn client_udp_matches_the_server_family() {
+        let v6 = client_udp("[::1]:9".parse().unwrap()).unwrap();
+        assert!(v6.local_addr().unwrap().is_ipv6());
+        let v4 = client_udp(defaults::UDP_ECHO).unwrap();
+        assert!(v4.local_addr().unwrap().is_ipv4());
+    }
+
+    #[test]
+    fn error_debug_is_the_plain_message() {
+        // main's `Error: ...` line uses Debug: it must not look like `Error("...")`.
+        assert_eq!(format!("{:?}", Error::new("boom")), "boom");
+    }
+}

@@ -1,0 +1,393 @@
+//! Test-only helpers for the socket-lessons workspace (a dev-dependency, never used by a
+//! lesson's program).
+//!
+//! - [`Running`]: a lesson's real binary, started with piped stdin/stdout/stderr, its output
+//!   collected line by line on background threads, waited for with a deadline, and killed
+//!   when the test ends (on drop, even when the test panics).
+//! - [`start_server`]: runs a server on `127.0.0.1:0` (or what you pass), reads its
+//!   `listening on ...` line and hands back the address it really got.
+//! - [`cargo_bin`]: the path of any workspace package's binary, built on demand with
+//!   escargot; course-level tests in the root `tests/` need it, because cargo only gives a
+//!   package's tests the binaries of that same package (`CARGO_BIN_EXE_<name>`).
+//! - Socket helpers whose every read has a timeout: [`udp_socket`], [`recv`],
+//!   [`assert_no_datagram`], [`tcp_connect`].
+//!
+//! Helpers panic with a message that says what was expected, since they only run in tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long a test waits for something that should happen at once (a line, a reply, an
+/// exit) before it fails. Generous, because a loaded CI machine can be slow; a test that
+/// passes never waits this long.
+pub const DEADLINE: Duration = Duration::from_secs(10);
+
+/// A short wait used only to prove that something does *not* happen (no datagram arrives,
+/// a process does not exit). Absence cannot be observed any other way.
+pub const QUIET: Duration = Duration::from_millis(300);
+
+/// The path of the binary `name` from the workspace package `package`, built on demand
+/// (once per test process) in the same profile as the running test.
+///
+/// Use `env!("CARGO_BIN_EXE_<name>")` instead in a package's own tests: it costs nothing.
+pub fn cargo_bin(package: &str) -> PathBuf {
+    static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
+    let built = BUILT.get_or_init(Default::default);
+    let mut built = built.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(path) = built.get(package) {
+        return path.clone();
+    }
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let run = escargot::CargoBuild::new()
+        .manifest_path(workspace.join("Cargo.toml"))
+        .package(package)
+        .bin(package)
+        .current_release()
+        .current_target()
+        .run()
+        .unwrap_or_else(|err| panic!("could not build {package}: {err}"));
+    let path = run.path().to_path_buf();
+    built.insert(package.to_owned(), path.clone());
+    path
+}
+
+/// Which output stream of a [`Running`] process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Lines read so far from one stream, and a channel delivering the next ones.
+struct Lines {
+    incoming: Receiver<String>,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl Lines {
+    fn collect(pipe: impl Read + Send + 'static) -> Lines {
+        let (tx, incoming) = mpsc::channel();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let seen_by_reader = Arc::clone(&seen);
+        thread::spawn(move || {
+            // Read bytes, not Strings: a program's output need not be UTF-8.
+            let mut reader = BufReader::new(pipe);
+            let mut raw = Vec::new();
+            while reader.read_until(b'\n', &mut raw).unwrap_or(0) > 0 {
+                let line = String::from_utf8_lossy(&raw)
+                    .trim_end_matches(['\n', '\r'])
+                    .to_owned();
+                seen_by_reader.lock().unwrap().push(line.clone());
+                // The test may have stopped listening; the history above still has it.
+                let _ = tx.send(line);
+                raw.clear();
+            }
+        });
+        Lines { incoming, seen }
+    }
+}
+
+/// A lesson binary running under test. Killed when dropped.
+pub struct Running {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Lines,
+    stderr: Lines,
+    name: String,
+}
+
+impl Running {
+    /// Starts `command` with all three standard streams piped.
+    pub fn spawn(mut command: Command) -> Running {
+        let name = Path::new(command.get_program())
+            .file_name()
+            .unwrap_or(OsStr::new("?"))
+            .to_string_lossy()
+            .into_owned();
+        // No colours in anything a test reads, whatever the terminal says.
+        command.env("NO_COLOR", "1");
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|err| panic!("could not start {name}: {err}"));
+        let stdout = Lines::collect(child.stdout.take().unwrap());
+        let stderr = Lines::collect(child.stderr.take().unwrap());
+        Running {
+            stdin: child.stdin.take(),
+            child,
+            stdout,
+            stderr,
+            name,
+        }
+    }
+
+    /// The process id, e.g. to read its memory use from `/proc`.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn lines(&self, stream: Stream) -> &Lines {
+        match stream {
+            Stream::Stdout => &self.stdout,
+            Stream::Stderr => &self.stderr,
+        }
+    }
+
+    /// The next line on `stream`, or `None` if none comes within `wait` (or the stream ended).
+    pub fn next_line(&self, stream: Stream, wait: Duration) -> Option<String> {
+        match self.lines(stream).incoming.recv_timeout(wait) {
+            Ok(line) => Some(line),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+        }
+    }
+
+    /// Waits (up to [`DEADLINE`]) for the next line on `stream` for which `wanted` is true,
+    /// skipping others, and returns it. Panics with everything seen so far if none comes.
+    pub fn expect_line(&self, stream: Stream, wanted: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + DEADLINE;
+        while let Some(left) = end.checked_duration_since(Instant::now()) {
+            match self.next_line(stream, left) {
+                Some(line) if wanted(&line) => return line,
+                Some(_) => continue,
+                None => break,
+            }
+        }
+        panic!(
+            "{}: the expected line never came on {stream:?}\n{}",
+            self.name,
+            self.transcript()
+        );
+    }
+
+    /// [`Running::expect_line`] on stdout for a line containing `needle`.
+    pub fn expect_stdout(&self, needle: &str) -> String {
+        self.expect_line(Stream::Stdout, |line| line.contains(needle))
+    }
+
+    /// [`Running::expect_line`] on stderr for a line containing `needle`.
+    pub fn expect_stderr(&self, needle: &str) -> String {
+        self.expect_line(Stream::Stderr, |line| line.contains(needle))
+    }
+
+    /// Everything printed so far on `stream`, one entry per line.
+    pub fn seen(&self, stream: Stream) -> Vec<String> {
+        self.lines(stream).seen.lock().unwrap().clone()
+    }
+
+    /// Both streams so far, for failure messages.
+    pub fn transcript(&self) -> String {
+        format!(
+            "--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.seen(Stream::Stdout).join("\n"),
+            self.seen(Stream::Stderr).join("\n")
+        )
+    }
+
+    /// Types `line` (a newline is added) into the program's stdin.
+    pub fn write_line(&mut self, line: &str) {
+        self.write_bytes(format!("{line}\n").as_bytes());
+    }
+
+    /// Writes raw bytes into the program's stdin.
+    pub fn write_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin was already closed");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Closes stdin: the program sees end of input (Ctrl-D).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for the program to exit by itself, up to `wait`; `None` if it is still running.
+    pub fn exit_within(&mut self, wait: Duration) -> Option<ExitStatus> {
+        let end = Instant::now() + wait;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if Instant::now() >= end {
+                return None;
+            }
+            // Polling is the portable way to wait for a child with a deadline.
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits up to [`DEADLINE`] for the program to exit by itself; panics if it does not.
+    pub fn expect_exit(&mut self) -> ExitStatus {
+        match self.exit_within(DEADLINE) {
+            Some(status) => status,
+            None => panic!(
+                "{} did not exit within {DEADLINE:?}\n{}",
+                self.name,
+                self.transcript()
+            ),
+        }
+    }
+
+    /// Is the program still running?
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A server under test and the address it announced.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub process: Running,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Running;
+    fn deref(&self) -> &Running {
+        &self.process
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Running {
+        &mut self.process
+    }
+}
+
+/// Starts the server binary `program` with `args`, adding `--addr 127.0.0.1:0` unless the
+/// args already name an address, and waits for its `listening on udp://...` or `tcp://...`
+/// line. Panics (with the server's output) if the line does not come within [`DEADLINE`].
+pub fn start_server(program: impl AsRef<OsStr>, args: &[&str]) -> Server {
+    let mut command = Command::new(program);
+    command.args(args);
+    if !args.contains(&"--addr") {
+        command.args(["--addr", "127.0.0.1:0"]);
+    }
+    let process = Running::spawn(command);
+    let line = process.expect_line(Stream::Stdout, |line| line.starts_with("listening on "));
+    let addr = parse_listening_line(&line)
+        .unwrap_or_else(|| panic!("not a `listening on` line: {line:?}"));
+    Server { addr, process }
+}
+
+/// `listening on udp://127.0.0.1:8080` -> `127.0.0.1:8080`.
+pub fn parse_listening_line(line: &str) -> Option<SocketAddr> {
+    let rest = line.strip_prefix("listening on ")?;
+    let (_scheme, addr) = rest.split_once("://")?;
+    addr.parse().ok()
+}
+
+/// A UDP socket on `127.0.0.1:0` whose reads time out after [`DEADLINE`].
+pub fn udp_socket() -> UdpSocket {
+    udp_socket_at("127.0.0.1:0")
+}
+
+/// A UDP socket bound to `addr` (use port 0) whose reads time out after [`DEADLINE`].
+pub fn udp_socket_at(addr: impl ToSocketAddrs) -> UdpSocket {
+    let socket = UdpSocket::bind(addr).unwrap();
+    socket.set_read_timeout(Some(DEADLINE)).unwrap();
+    socket
+}
+
+/// Receives one datagram (up to 65535 bytes) or panics after the socket's timeout.
+pub fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
+    let mut buf = vec![0u8; 65_535];
+    match socket.recv_from(&mut buf) {
+        Ok((n, from)) => {
+            buf.truncate(n);
+            (buf, from)
+        }
+        Err(err) => panic!("no datagram arrived: {err}"),
+    }
+}
+
+/// Sends `payload` to `to` and returns the one datagram that comes back.
+pub fn round_trip(socket: &UdpSocket, payload: &[u8], to: SocketAddr) -> Vec<u8> {
+    socket.send_to(payload, to).unwrap();
+    recv(socket).0
+}
+
+/// Asserts that no datagram arrives within [`QUIET`]; restores the socket's timeout.
+pub fn assert_no_datagram(socket: &UdpSocket) {
+    let before = socket.read_timeout().unwrap();
+    socket.set_read_timeout(Some(QUIET)).unwrap();
+    let mut buf = [0u8; 65_535];
+    let got = socket.recv_from(&mut buf);
+    socket.set_read_timeout(before).unwrap();
+    if let Ok((n, from)) = got {
+        panic!(
+            "expected silence, but {n} bytes came from {from}: {:?}",
+            String::from_utf8_lossy(&buf[..n])
+        );
+    }
+}
+
+/// A TCP connection to `addr` whose connect, reads and writes time out after [`DEADLINE`].
+pub fn tcp_connect(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect_timeout(&addr, DEADLINE).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    stream.set_write_timeout(Some(DEADLINE)).unwrap();
+    stream
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_listening_line_reads_both_schemes_and_both_families() {
+        assert_eq!(
+            parse_listening_line("listening on udp://127.0.0.1:8080"),
+            Some("127.0.0.1:8080".parse().unwrap())
+        );
+        assert_eq!(
+            parse_listening_line("listening on tcp://[::1]:9"),
+            Some("[::1]:9".parse().unwrap())
+        );
+        assert_eq!(parse_listening_line("listening on 127.0.0.1:80"), None);
+        assert_eq!(parse_listening_line("from 127.0.0.1:1: b''"), None);
+    }
+
+    #[test]
+    #[cfg(unix)] // uses sh
+    fn running_collects_lines_and_sees_the_exit() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "read x; echo got $x; echo oops >&2; exit 3"]);
+        let mut running = Running::spawn(command);
+        running.write_line("hi");
+        assert_eq!(running.expect_stdout("got"), "got hi");
+        assert_eq!(running.expect_stderr("oops"), "oops");
+        assert_eq!(running.expect_exit().code(), Some(3));
+    }
+
+    #[test]
+    fn assert_no_datagram_passes_on_silence_and_keeps_the_timeout() {
+        let socket = udp_socket();
+        assert_no_datagram(&socket);
+        assert_eq!(socket.read_timeout().unwrap(), Some(DEADLINE));
+    }
+
+    #[test]
+    #[should_panic(expected = "expected silence")]
+    fn assert_no_datagram_fails_when_something_arrives() {
+        let socket = udp_socket();
+        socket.send_to(b"x", socket.local_addr().unwrap()).unwrap();
+        assert_no_datagram(&socket);
+    }
+}

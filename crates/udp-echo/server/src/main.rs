@@ -1,0 +1,89 @@
+//! # Lesson 1: the UDP echo server
+//!
+//! Ports the server half of the tutorial's first UDP example (section 一, "udp套接字简单示例"):
+//! bind a datagram socket, then loop forever: receive one datagram of at most 1024 bytes,
+//! print it and who sent it, and send it back upper-cased to that sender.
+//!
+//! Run it:
+//!
+//! ```text
+//! cargo run -p udp-echo-server
+//! ```
+//!
+//! Talk to it from a second terminal, with the lesson's client or with netcat:
+//!
+//! ```text
+//! cargo run -p udp-echo-client
+//! nc -u 127.0.0.1 8080
+//! ```
+//!
+//! You will see, for `hello` and then an empty line typed in the client:
+//!
+//! ```text
+//! listening on udp://127.0.0.1:8080
+//! from 127.0.0.1:51234: b'hello'
+//! from 127.0.0.1:51234: b''
+//! ```
+//!
+//! The walkthrough is `lessons/01-udp-echo.md`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use clap::Parser;
+
+/// Lesson 1: a UDP server that sends every datagram back upper-cased.
+#[derive(Parser)]
+#[command(
+    version,
+    about,
+    after_help = "Lesson: lessons/01-udp-echo.md\nTalk to it: cargo run -p udp-echo-client (or nc -u 127.0.0.1 8080)"
+)]
+struct Args {
+    /// Where to listen: IP and port, like 127.0.0.1:8080 or [::1]:8080 (port 0 picks a free one)
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
+          default_value_t = common::defaults::UDP_ECHO)]
+    addr: SocketAddr,
+}
+
+fn main() -> Result<(), common::Error> {
+    let args = Args::parse();
+
+    // socket(AF_INET, SOCK_DGRAM) and bind(ip_port). There is no listen() and no accept():
+    // UDP has no connections, so data can arrive the moment the socket is bound.
+    let server = common::bind_udp(args.addr)?;
+    common::announce_udp(&server)?;
+
+    let mut buffer = [0u8; common::BUFFER_SIZE];
+    let mut log = std::io::stdout().lock();
+    loop {
+        // recvfrom(buffer_size): exactly one datagram per call, and the address it came from.
+        // A datagram longer than the buffer is cut to fit by the OS; we are told it was.
+        let datagram = match common::recv_datagram(&server, &mut buffer) {
+            Ok(datagram) => datagram,
+            // Windows only: a reply we sent earlier bounced off a client that had quit.
+            Err(err) if common::is_stale_icmp_error(&err) => continue,
+            // Nothing a peer sends may stop the server: report it and receive again.
+            Err(err) => {
+                eprintln!("receive failed: {err} (still serving)");
+                continue;
+            }
+        };
+        let data = &mut buffer[..datagram.len];
+
+        // print(data): shown like Python's bytes, so b'' makes an empty datagram visible.
+        writeln!(log, "from {}: {}", datagram.from, common::show_bytes(data))?;
+        if let Some(note) = datagram.truncation_note() {
+            writeln!(log, "  {note}")?;
+        }
+
+        // data.upper(): like Python's bytes.upper(), only a-z change; every other byte,
+        // UTF-8 or not, passes unchanged. An empty datagram stays empty.
+        data.make_ascii_uppercase();
+
+        // sendto(data, addr): with no connection, every reply must name its receiver.
+        if let Err(err) = server.send_to(data, datagram.from) {
+            eprintln!("could not reply to {}: {err} (still serving)", datagram.from);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The udp-echo server as students run it: the real binary on port 0, driven over real
+//! UDP sockets from the test.
+
+use std::net::UdpSocket;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use test_support::{Server, Stream, recv, round_trip, start_server, udp_socket};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_udp-echo-server");
+
+fn server() -> Server {
+    start_server(SERVER, &[])
+}
+
+#[test]
+fn hello_comes_back_upper_cased_and_is_logged_with_its_sender() {
+    let server = server();
+    let client = udp_socket();
+    assert_eq!(round_trip(&client, b"hello", server.addr), b"HELLO");
+    let me = client.local_addr().unwrap();
+    server.expect_stdout(&format!("from {me}: b'hello'"));
+}
+
+#[test]
+fn the_reply_comes_from_the_address_the_server_announced() {
+    let server = server();
+    let client = udp_socket();
+    client.send_to(b"x", server.addr).unwrap();
+    assert_eq!(recv(&client), (b"X".to_vec(), server.addr));
+}
+
+#[test]
+fn empty_datagram_is_answered_with_an_empty_datagram() {
+    let server = server();
+    let client = udp_socket();
+    assert_eq!(round_trip(&client, b"", server.addr), b"");
+    server.expect_stdout(": b''");
+}
+
+#[test]
+fn only_ascii_letters_change_other_bytes_pass_unchanged() {
+    let server = server();
+    let client = udp_socket();
+    // UTF-8 text, a byte that is never UTF-8 (0xff), NUL, digits and punctuation.
+    let mut payload = "héllo wörld 你好 ß 1-2!".as_bytes().to_vec();
+    payload.extend_from_slice(&[0xff, 0x00, b'z']);
+    let mut expected = "HéLLO WöRLD 你好 ß 1-2!".as_bytes().to_vec();
+    expected.extend_from_slice(&[0xff, 0x00, b'Z']);
+    assert_eq!(round_trip(&client, &payload, server.addr), expected);
+    // The log shows the bytes Python-style, so the binary ones are visible.
+    server.expect_stdout(r"\xff\x00z'");
+}
+
+#[test]
+fn two_interleaved_clients_each_get_their_own_replies() {
+    let server = server();
+    let alice = udp_socket();
+    let bob = udp_socket();
+    alice.send_to(b"alice 1", server.addr).unwrap();
+    bob.send_to(b"bob 1", server.addr).unwrap();
+    alice.send_to(b"alice 2", server.addr).unwrap();
+    bob.send_to(b"bob 2", server.addr).unwrap();
+    assert_eq!(recv(&alice).0, b"ALICE 1");
+    assert_eq!(recv(&alice).0, b"ALICE 2");
+    assert_eq!(recv(&bob).0, b"BOB 1");
+    assert_eq!(recv(&bob).0, b"BOB 2");
+}
+
+#[test]
+fn a_1500_byte_datagram_comes_back_as_its_first_1024_bytes_and_the_server_goes_on() {
+    let server = server();
+    let client = udp_socket();
+    let payload: Vec<u8> = (0..1500).map(|i| b"abcdefghij"[i % 10]).collect();
+    let reply = round_trip(&client, &payload, server.addr);
+    assert_eq!(reply.len(), 1024);
+    assert_eq!(reply, payload[..1024].to_ascii_uppercase());
+    // The server says so in its log; Linux even knows how much was lost.
+    let note = server.expect_stdout("cut to 1024 bytes");
+    if cfg!(target_os = "linux") {
+        assert!(note.contains("was 1500 bytes, so 476 bytes are lost"), "{note}");
+    }
+    assert_eq!(round_trip(&client, b"still there?", server.addr), b"STILL THERE?");
+}
+
+/// A small xorshift generator: reproducible "random" test data without another crate.
+fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+#[test]
+fn hundreds_of_random_datagrams_of_every_size_do_not_stop_it() {
+    let mut server = server();
+    let client = udp_socket();
+    let mut state = 0x5eed_1e55_u64;
+    let sizes = [0, 1, 1023, 1024, 1025, 9000, 65_507];
+    for i in 0..300 {
+        let size = match sizes.get(i) {
+            Some(&size) => size,
+            None => (xorshift(&mut state) % 65_508) as usize,
+        };
+        let payload: Vec<u8> = (0..size).map(|_| xorshift(&mut state) as u8).collect();
+        let reply = round_trip(&client, &payload, server.addr);
+        let kept = size.min(1024);
+        assert_eq!(reply, payload[..kept].to_ascii_uppercase(), "datagram {i}, {size} bytes");
+    }
+    assert!(server.is_running());
+    assert!(server.seen(Stream::Stderr).is_empty(), "{}", server.transcript());
+}
+
+#[test]
+fn it_serves_on_ipv6_loopback() {
+    let server = start_server(SERVER, &["--addr", "[::1]:0"]);
+    assert!(server.addr.is_ipv6());
+    let client = test_support::udp_socket_at("[::1]:0");
+    assert_eq!(round_trip(&client, b"v6", server.addr), b"V6");
+}
+
+#[test]
+fn a_bad_addr_exits_with_status_2_and_says_how_to_write_one() {
+    for bad in ["8080", "localhost:8080", "127.0.0.1:99999", "banana"] {
+        Command::new(SERVER)
+            .args(["--addr", bad])
+            .timeout(test_support::DEADLINE)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("127.0.0.1:8080 or [::1]:8080"));
+    }
+}
+
+#[test]
+fn an_address_in_use_exits_non_zero_with_the_friendly_message() {
+    let taken = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    Command::new(SERVER)
+        .args(["--addr", &addr.to_string()])
+        .timeout(test_support::DEADLINE)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(format!(
+            "Error: {addr} is already in use (another server running?): try --addr 127.0.0.1:0\n"
+        ));
+}
+
+#[test]
+fn help_explains_the_flag_and_names_the_lesson() {
+    Command::new(SERVER)
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--addr <HOST:PORT>"))
+        .stdout(predicate::str::contains("lessons/01-udp-echo.md"));
+}
+
+#[test]
+fn nothing_is_sent_back_unasked() {
+    let server = server();
+    let client = udp_socket();
+    assert_eq!(round_trip(&client, b"one", server.addr), b"ONE");
+    // One datagram in, one datagram out: no second reply follows.
+    test_support::assert_no_datagram(&client);
+}
