@@ -1,1 +1,22 @@
-//! placeholder
+//! # socket-lessons: a Rust course in socket programming
+//!
+//! A port of a Chinese Python tutorial on UDP sockets (with its TCP and UDP remote-command
+//! examples) into small Rust programs, one lesson at a time. This root package holds no
+//! program: it is the course index (these docs) and the course-level tests in `tests/`, which
+//! run the real programs end to end and prove how TCP and UDP behave.
+//!
+//! Start with `cargo run -p udp-echo-server` in one terminal and `cargo run -p
+//! udp-echo-client` in another; run every test with `cargo test --workspace`.
+//!
+//! ## Lessons
+//!
+//! 1. **UDP echo** (`lessons/01-udp-echo.md`): packages `udp-echo-server` and
+//!    `udp-echo-client`, UDP 127.0.0.1:8080. Bind, receive one datagram and its sender, reply
+//!    upper-cased; empty datagrams are real datagrams.
+//!
+//! ## Shared code
+//!
+//! - `common`: default addresses, the tutorial's buffer size (1024) and backlog (5), binding
+//!   with friendly errors, the `listening on ...` line.
+//! - `test-support` (tests only): start a lesson's binary on port 0 and drive it over sockets
+//!   whose every read has a timeout.

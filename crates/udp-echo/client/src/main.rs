@@ -36,7 +36,6 @@ use clap::Parser;
 #[derive(Parser)]
 #[command(
     version,
-    about,
     after_help = "Lesson: lessons/01-udp-echo.md\nStart the server first: cargo run -p udp-echo-server"
 )]
 struct Args {

@@ -36,7 +36,6 @@ use clap::Parser;
 #[derive(Parser)]
 #[command(
     version,
-    about,
     after_help = "Lesson: lessons/01-udp-echo.md\nTalk to it: cargo run -p udp-echo-client (or nc -u 127.0.0.1 8080)"
 )]
 struct Args {
@@ -83,7 +82,10 @@ fn main() -> Result<(), common::Error> {
 
         // sendto(data, addr): with no connection, every reply must name its receiver.
         if let Err(err) = server.send_to(data, datagram.from) {
-            eprintln!("could not reply to {}: {err} (still serving)", datagram.from);
+            eprintln!(
+                "could not reply to {}: {err} (still serving)",
+                datagram.from
+            );
         }
     }
 }

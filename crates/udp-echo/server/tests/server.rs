@@ -78,9 +78,15 @@ fn a_1500_byte_datagram_comes_back_as_its_first_1024_bytes_and_the_server_goes_o
     // The server says so in its log; Linux even knows how much was lost.
     let note = server.expect_stdout("cut to 1024 bytes");
     if cfg!(target_os = "linux") {
-        assert!(note.contains("was 1500 bytes, so 476 bytes are lost"), "{note}");
+        assert!(
+            note.contains("was 1500 bytes, so 476 bytes are lost"),
+            "{note}"
+        );
     }
-    assert_eq!(round_trip(&client, b"still there?", server.addr), b"STILL THERE?");
+    assert_eq!(
+        round_trip(&client, b"still there?", server.addr),
+        b"STILL THERE?"
+    );
 }
 
 /// A small xorshift generator: reproducible "random" test data without another crate.
@@ -105,10 +111,18 @@ fn hundreds_of_random_datagrams_of_every_size_do_not_stop_it() {
         let payload: Vec<u8> = (0..size).map(|_| xorshift(&mut state) as u8).collect();
         let reply = round_trip(&client, &payload, server.addr);
         let kept = size.min(1024);
-        assert_eq!(reply, payload[..kept].to_ascii_uppercase(), "datagram {i}, {size} bytes");
+        assert_eq!(
+            reply,
+            payload[..kept].to_ascii_uppercase(),
+            "datagram {i}, {size} bytes"
+        );
     }
     assert!(server.is_running());
-    assert!(server.seen(Stream::Stderr).is_empty(), "{}", server.transcript());
+    assert!(
+        server.seen(Stream::Stderr).is_empty(),
+        "{}",
+        server.transcript()
+    );
 }
 
 #[test]

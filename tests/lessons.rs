@@ -1,0 +1,259 @@
+//! The lessons never drift from the code. Over README.md and every lessons/*.md:
+//!
+//! 1. A fenced code block whose info string has `file=PATH` (e.g. ```` ```rust
+//!    file=crates/udp-echo/server/src/main.rs ````) must appear, line for line, as a
+//!    contiguous run of that file: lessons show real code or none.
+//! 2. A link whose text is a backticked name and whose target is a `.rs` file names a test:
+//!    ``[`empty_datagram_is_answered_with_an_empty_datagram`](../crates/udp-echo/server/tests/server.rs)``.
+//!    That file must define `fn <name>(`.
+//! 3. Every relative link points at a file that exists.
+//! 4. Every `cargo run -p NAME` / `cargo test -p NAME` names a package of the workspace.
+//! 5. Every lesson file is listed in README.md, in lessons/README.md and in the crate docs of
+//!    the root package (src/lib.rs), so the course index and the table stay complete.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// README.md and lessons/*.md, sorted.
+fn markdown_files() -> Vec<PathBuf> {
+    let mut files = vec![root().join("README.md")];
+    files.extend(lesson_files());
+    files.push(root().join("lessons/README.md"));
+    files
+}
+
+/// lessons/NN-*.md, sorted.
+fn lesson_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(root().join("lessons"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            name.ends_with(".md") && name.as_bytes()[0].is_ascii_digit()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// A fenced code block: its info string, its lines, and the line it starts on.
+struct Block {
+    info: String,
+    lines: Vec<String>,
+    line_no: usize,
+}
+
+/// Splits markdown into fenced code blocks and the prose outside them.
+fn parse(markdown: &str) -> (Vec<Block>, String) {
+    let mut blocks = Vec::new();
+    let mut prose = String::new();
+    let mut open: Option<(String, Block)> = None;
+    for (i, line) in markdown.lines().enumerate() {
+        let trimmed = line.trim_start();
+        match &mut open {
+            None if trimmed.starts_with("```") || trimmed.starts_with("~~~") => {
+                let fence: String = trimmed.chars().take_while(|&c| c == '`' || c == '~').collect();
+                let info = trimmed[fence.len()..].trim().to_owned();
+                open = Some((
+                    fence,
+                    Block {
+                        info,
+                        lines: Vec::new(),
+                        line_no: i + 1,
+                    },
+                ));
+            }
+            None => {
+                prose.push_str(line);
+                prose.push('\n');
+            }
+            Some((fence, _)) if trimmed.starts_with(fence.as_str()) && trimmed.trim() == fence => {
+                blocks.push(open.take().unwrap().1);
+            }
+            Some((_, block)) => block.lines.push(line.to_owned()),
+        }
+    }
+    assert!(open.is_none(), "a code block is never closed");
+    (blocks, prose)
+}
+
+/// `[text](target)` pairs in prose.
+fn links(prose: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut rest = prose;
+    while let Some(at) = rest.find("](") {
+        let before = &rest[..at];
+        let after = &rest[at + 2..];
+        if let (Some(open), Some(close)) = (before.rfind('['), after.find(')')) {
+            found.push((before[open + 1..].to_owned(), after[..close].to_owned()));
+        }
+        rest = after;
+    }
+    found
+}
+
+/// `name = "..."` of every package: the root and everything under crates/.
+fn workspace_packages() -> Vec<String> {
+    fn walk(dir: &Path, depth: usize, names: &mut Vec<String>) {
+        let manifest = dir.join("Cargo.toml");
+        if manifest.exists() {
+            let text = read(&manifest);
+            if let Some(package) = text.split("[package]").nth(1) {
+                for line in package.lines() {
+                    if let Some(value) = line.trim().strip_prefix("name = ") {
+                        names.push(value.trim_matches('"').to_owned());
+                        break;
+                    }
+                }
+            }
+        }
+        if depth == 0 {
+            return;
+        }
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && !path.ends_with("target") && !path.ends_with("src") {
+                walk(&path, depth - 1, names);
+            }
+        }
+    }
+    let mut names = Vec::new();
+    walk(&root(), 0, &mut names);
+    walk(&root().join("crates"), 2, &mut names);
+    names
+}
+
+#[test]
+fn code_shown_in_lessons_is_a_verbatim_excerpt_of_its_crate() {
+    let mut checked = 0;
+    for md in markdown_files() {
+        let (blocks, _) = parse(&read(&md));
+        for block in blocks {
+            let Some(file) = block
+                .info
+                .split_whitespace()
+                .find_map(|word| word.strip_prefix("file="))
+            else {
+                continue;
+            };
+            let source = read(&root().join(file));
+            let source_lines: Vec<&str> = source.lines().map(str::trim_end).collect();
+            let shown: Vec<&str> = block.lines.iter().map(|l| l.trim_end()).collect();
+            assert!(!shown.is_empty(), "{}:{} shows nothing", md.display(), block.line_no);
+            assert!(
+                source_lines.windows(shown.len()).any(|window| window == shown),
+                "{}:{}: this block is not (or no longer) in {file}; copy it again from the \
+                 source:\n{}",
+                md.display(),
+                block.line_no,
+                shown.join("\n")
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no lesson shows any code with file=");
+}
+
+#[test]
+fn tests_named_in_lessons_exist() {
+    let mut checked = 0;
+    for md in markdown_files() {
+        let (_, prose) = parse(&read(&md));
+        for (text, target) in links(&prose) {
+            let is_test = text.starts_with('`') && text.ends_with('`') && target.ends_with(".rs");
+            if !is_test {
+                continue;
+            }
+            let name = text.trim_matches('`');
+            let file = md.parent().unwrap().join(&target);
+            let source = read(&file);
+            assert!(
+                source.contains(&format!("fn {name}(")),
+                "{} names the test `{name}`, but {target} has no `fn {name}(`",
+                md.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no lesson names a test");
+}
+
+#[test]
+fn relative_links_point_at_existing_files() {
+    for md in markdown_files() {
+        let (_, prose) = parse(&read(&md));
+        for (_, target) in links(&prose) {
+            let target = target.split('#').next().unwrap();
+            if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            let path = md.parent().unwrap().join(target);
+            assert!(
+                path.exists(),
+                "{} links to {target}, which does not exist",
+                md.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn cargo_commands_in_lessons_name_real_packages() {
+    let packages = workspace_packages();
+    assert!(packages.contains(&"udp-echo-server".to_owned()), "{packages:?}");
+    for md in markdown_files() {
+        let text = read(&md);
+        for (at, _) in text.match_indices(" -p ") {
+            let before = &text[..at];
+            if !(before.ends_with("cargo run")
+                || before.ends_with("cargo test")
+                || before.ends_with("cargo build"))
+            {
+                continue;
+            }
+            let name: String = text[at + 4..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            assert!(
+                packages.contains(&name),
+                "{} runs `-p {name}`, but the workspace has no such package ({packages:?})",
+                md.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_lesson_is_in_the_readme_the_course_index_and_the_crate_docs() {
+    let readme = read(&root().join("README.md"));
+    let index = read(&root().join("lessons/README.md"));
+    let docs = read(&root().join("src/lib.rs"));
+    let lessons = lesson_files();
+    assert!(!lessons.is_empty());
+    for lesson in lessons {
+        let name = lesson.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(readme.contains(&format!("(lessons/{name})")), "README.md lacks {name}");
+        assert!(index.contains(&format!("({name})")), "lessons/README.md lacks {name}");
+        assert!(docs.contains(&format!("lessons/{name}")), "src/lib.rs lacks {name}");
+    }
+}
+
+#[test]
+fn parse_finds_blocks_links_and_prose() {
+    let (blocks, prose) = parse("a [x](y.md)\n```rust file=z.rs\nfn f() {}\n```\nb\n");
+    assert_eq!(blocks.len(), 1);
+    assert_eq!(blocks[0].info, "rust file=z.rs");
+    assert_eq!(blocks[0].lines, ["fn f() {}"]);
+    assert_eq!(prose, "a [x](y.md)\nb\n");
+    assert_eq!(links(&prose), [("x".to_owned(), "y.md".to_owned())]);
+}
