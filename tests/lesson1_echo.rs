@@ -22,11 +22,7 @@ fn students_two_terminal_run_echoes_typed_lines_upper_cased() {
 
     assert_eq!(
         client.seen(test_support::Stream::Stdout),
-        [
-            "b'HELLO'",
-            "b''",
-            r"b'\xe4\xbd\xa0\xe5\xa5\xbd WORLD'"
-        ]
+        ["b'HELLO'", "b''", r"b'\xe4\xbd\xa0\xe5\xa5\xbd WORLD'"]
     );
     // The server logged all three, the empty one as b''.
     server.expect_stdout(": b'hello'");

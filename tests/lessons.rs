@@ -61,7 +61,10 @@ fn parse(markdown: &str) -> (Vec<Block>, String) {
         let trimmed = line.trim_start();
         match &mut open {
             None if trimmed.starts_with("```") || trimmed.starts_with("~~~") => {
-                let fence: String = trimmed.chars().take_while(|&c| c == '`' || c == '~').collect();
+                let fence: String = trimmed
+                    .chars()
+                    .take_while(|&c| c == '`' || c == '~')
+                    .collect();
                 let info = trimmed[fence.len()..].trim().to_owned();
                 open = Some((
                     fence,
@@ -148,9 +151,16 @@ fn code_shown_in_lessons_is_a_verbatim_excerpt_of_its_crate() {
             let source = read(&root().join(file));
             let source_lines: Vec<&str> = source.lines().map(str::trim_end).collect();
             let shown: Vec<&str> = block.lines.iter().map(|l| l.trim_end()).collect();
-            assert!(!shown.is_empty(), "{}:{} shows nothing", md.display(), block.line_no);
             assert!(
-                source_lines.windows(shown.len()).any(|window| window == shown),
+                !shown.is_empty(),
+                "{}:{} shows nothing",
+                md.display(),
+                block.line_no
+            );
+            assert!(
+                source_lines
+                    .windows(shown.len())
+                    .any(|window| window == shown),
                 "{}:{}: this block is not (or no longer) in {file}; copy it again from the \
                  source:\n{}",
                 md.display(),
@@ -209,7 +219,10 @@ fn relative_links_point_at_existing_files() {
 #[test]
 fn cargo_commands_in_lessons_name_real_packages() {
     let packages = workspace_packages();
-    assert!(packages.contains(&"udp-echo-server".to_owned()), "{packages:?}");
+    assert!(
+        packages.contains(&"udp-echo-server".to_owned()),
+        "{packages:?}"
+    );
     for md in markdown_files() {
         let text = read(&md);
         for (at, _) in text.match_indices(" -p ") {
@@ -245,9 +258,18 @@ fn every_lesson_is_in_the_readme_the_course_index_and_the_crate_docs() {
     assert!(!lessons.is_empty());
     for lesson in lessons {
         let name = lesson.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(readme.contains(&format!("(lessons/{name})")), "README.md lacks {name}");
-        assert!(index.contains(&format!("({name})")), "lessons/README.md lacks {name}");
-        assert!(docs.contains(&format!("lessons/{name}")), "src/lib.rs lacks {name}");
+        assert!(
+            readme.contains(&format!("(lessons/{name})")),
+            "README.md lacks {name}"
+        );
+        assert!(
+            index.contains(&format!("({name})")),
+            "lessons/README.md lacks {name}"
+        );
+        assert!(
+            docs.contains(&format!("lessons/{name}")),
+            "src/lib.rs lacks {name}"
+        );
     }
 }
 

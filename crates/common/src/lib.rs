@@ -132,9 +132,9 @@ fn any_port(addr: &SocketAddr) -> SocketAddr {
 fn bind_error(addr: SocketAddr, err: io::Error) -> Error {
     let free = any_port(&addr);
     let message = match err.kind() {
-        io::ErrorKind::AddrInUse => format!(
-            "{addr} is already in use (another server running?): try --addr {free}"
-        ),
+        io::ErrorKind::AddrInUse => {
+            format!("{addr} is already in use (another server running?): try --addr {free}")
+        }
         io::ErrorKind::AddrNotAvailable => format!(
             "{addr} is not an address of this machine: try --addr {}",
             SocketAddr::new(loopback_like(addr.ip()), addr.port())
@@ -321,7 +321,10 @@ mod tests {
         let err = parse_addr("localhost:8080").unwrap_err();
         assert!(err.contains("127.0.0.1:8080"), "{err}");
         assert!(parse_addr("127.0.0.1").is_err(), "a port is required");
-        assert!(parse_addr("127.0.0.1:70000").is_err(), "ports stop at 65535");
+        assert!(
+            parse_addr("127.0.0.1:70000").is_err(),
+            "ports stop at 65535"
+        );
     }
 
     #[test]
@@ -335,7 +338,12 @@ mod tests {
 
     #[test]
     fn is_loopback_knows_v4_v6_and_mapped_addresses() {
-        for yes in ["127.0.0.1:1", "127.1.2.3:1", "[::1]:1", "[::ffff:127.0.0.1]:1"] {
+        for yes in [
+            "127.0.0.1:1",
+            "127.1.2.3:1",
+            "[::1]:1",
+            "[::ffff:127.0.0.1]:1",
+        ] {
             assert!(is_loopback(&yes.parse().unwrap()), "{yes}");
         }
         for no in ["0.0.0.0:1", "192.0.2.1:1", "[::]:1", "[2001:db8::1]:1"] {
@@ -364,9 +372,7 @@ mod tests {
         let err = bind_udp(addr).unwrap_err().to_string();
         assert_eq!(
             err,
-            format!(
-                "{addr} is already in use (another server running?): try --addr 127.0.0.1:0"
-            )
+            format!("{addr} is already in use (another server running?): try --addr 127.0.0.1:0")
         );
     }
 
@@ -389,7 +395,10 @@ mod tests {
         assert_ne!(addr.port(), 0);
         std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
         let err = bind_tcp(addr).unwrap_err().to_string();
-        assert!(err.starts_with(&format!("{addr} is already in use")), "{err}");
+        assert!(
+            err.starts_with(&format!("{addr} is already in use")),
+            "{err}"
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -42,7 +42,9 @@ pub const QUIET: Duration = Duration::from_millis(300);
 pub fn cargo_bin(package: &str) -> PathBuf {
     static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
     let built = BUILT.get_or_init(Default::default);
-    let mut built = built.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut built = built
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(path) = built.get(package) {
         return path.clone();
     }
@@ -146,10 +148,7 @@ impl Running {
 
     /// The next line on `stream`, or `None` if none comes within `wait` (or the stream ended).
     pub fn next_line(&self, stream: Stream, wait: Duration) -> Option<String> {
-        match self.lines(stream).incoming.recv_timeout(wait) {
-            Ok(line) => Some(line),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.lines(stream).incoming.recv_timeout(wait).ok()
     }
 
     /// Waits (up to [`DEADLINE`]) for the next line on `stream` for which `wanted` is true,
