@@ -1,0 +1,1063 @@
+//! The tutorial's closing notes on TCP and UDP, claim by claim, against what the operating
+//! system really does.
+//!
+//! The tutorial ends with fifteen short statements comparing TCP and UDP. Some are right, some
+//! are half right and some are wrong. Each test below is named after what really happens, and
+//! its doc comment quotes the claim (in our words), gives the verdict and says why. The
+//! README's table "What the tutorial says, and what really happens" links here.
+//!
+//! Run them with `cargo test -p socket-lessons --test claims`.
+//!
+//! How the tests stay deterministic: every read has a timeout; waiting for something that must
+//! NOT happen uses [`QUIET`] (a read timeout that is expected to expire); every other wait uses
+//! [`DEADLINE`]. Nothing sleeps. All traffic stays on 127.0.0.1 and every port is 0 (the OS
+//! picks a free one). Where Linux, macOS and Windows differ, each one's behaviour is asserted
+//! under `cfg`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use test_support::{
+    DEADLINE, QUIET, assert_no_datagram, recv, tcp_connect, udp_socket, udp_socket_at,
+};
+
+/// Raw error numbers that the standard library has no `io::ErrorKind` for.
+mod os {
+    #[cfg(target_os = "linux")]
+    pub const EOPNOTSUPP: i32 = 95;
+    #[cfg(target_os = "linux")]
+    pub const EMSGSIZE: i32 = 90;
+
+    #[cfg(target_os = "macos")]
+    pub const EOPNOTSUPP: i32 = 102;
+    #[cfg(target_os = "macos")]
+    pub const EMSGSIZE: i32 = 40;
+    #[cfg(target_os = "macos")]
+    pub const EINVAL: i32 = 22;
+
+    /// Winsock's own numbers (WSAEOPNOTSUPP, WSAEMSGSIZE, WSAEINVAL).
+    #[cfg(windows)]
+    pub const EOPNOTSUPP: i32 = 10045;
+    #[cfg(windows)]
+    pub const EMSGSIZE: i32 = 10040;
+    #[cfg(windows)]
+    pub const EINVAL: i32 = 10022;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/// A loopback address where no socket is bound: bind port 0, note the port, let it go.
+fn unused_udp_addr() -> SocketAddr {
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// Both ends of one TCP connection on loopback; reads and writes time out after [`DEADLINE`].
+fn tcp_pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = tcp_connect(listener.local_addr().unwrap());
+    // The connection is already established (it waits in the backlog), so accept returns at once.
+    let (server, _) = listener.accept().unwrap();
+    server.set_read_timeout(Some(DEADLINE)).unwrap();
+    server.set_write_timeout(Some(DEADLINE)).unwrap();
+    (client, server)
+}
+
+/// Did the read give up because its timeout ran out (the socket was blocked until then)?
+fn timed_out<T: std::fmt::Debug>(result: io::Result<T>) -> bool {
+    match result {
+        Err(err) => common::is_timeout(&err),
+        Ok(got) => panic!("expected the read to block until its timeout, but it returned {got:?}"),
+    }
+}
+
+/// Asserts that a TCP read blocks for [`QUIET`] without returning anything, not even the
+/// zero bytes of end of file; restores the stream's read timeout.
+fn assert_tcp_read_blocks(stream: &TcpStream) {
+    let before = stream.read_timeout().unwrap();
+    stream.set_read_timeout(Some(QUIET)).unwrap();
+    let result = (&*stream).read(&mut [0u8; 1024]);
+    stream.set_read_timeout(before).unwrap();
+    assert!(timed_out(result), "the read failed instead of blocking");
+}
+
+/// One `read` into a 1024-byte buffer, like the tutorial's `recv(1024)`.
+fn read_once(stream: &TcpStream) -> Vec<u8> {
+    let mut buf = [0u8; common::BUFFER_SIZE];
+    let n = (&*stream).read(&mut buf).unwrap();
+    buf[..n].to_vec()
+}
+
+/// An unbound IPv4 UDP socket, as the tutorial's client makes it: `socket(AF_INET, SOCK_DGRAM)`.
+fn unbound_udp_socket() -> Socket {
+    Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP)).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 1: UDP is connectionless
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 1 (tutorial): UDP is connectionless: either side may start first and nothing reports
+/// an error.
+///
+/// Verdict: half true.
+///
+/// Why: the client's `sendto` succeeds with no server running, and the server can start later
+/// without either side noticing. But what was sent before the server bound its port is gone
+/// for good: it does not wait anywhere. And "nothing reports an error" holds on Linux and
+/// macOS only: on Windows the ICMP "port unreachable" for the early datagram makes the
+/// client's next `recvfrom` fail with WSAECONNRESET, even on an unconnected socket.
+#[test]
+fn udp_either_side_may_start_first_but_datagrams_sent_before_the_server_binds_are_lost() {
+    let client = udp_socket();
+    let server_addr = unused_udp_addr();
+
+    // The client starts first: its send succeeds although nobody has the port.
+    assert_eq!(client.send_to(b"too early", server_addr).unwrap(), 9);
+
+    // The server starts afterwards, at that very address: the early datagram is not there.
+    let server = udp_socket_at(server_addr);
+    assert_no_datagram(&server);
+
+    // From now on both sides talk normally.
+    client.send_to(b"on time", server_addr).unwrap();
+    let (got, from) = recv(&server);
+    assert_eq!(got, b"on time");
+    assert_eq!(from, client.local_addr().unwrap());
+    server.send_to(b"welcome", from).unwrap();
+
+    // Windows reports the early datagram's ICMP error to the client's next receive.
+    #[cfg(windows)]
+    {
+        let err = client.recv_from(&mut [0u8; 64]).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
+    }
+    assert_eq!(recv(&client).0, b"welcome");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 2: no backlog, no listen/accept
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 2 (tutorial): UDP has no backlog and no listen/accept.
+///
+/// Verdict: true.
+///
+/// Why: Rust's `UdpSocket` has no `listen` or `accept` at all. Asking the OS directly (socket2
+/// on a datagram socket) is refused: `listen` fails with EOPNOTSUPP everywhere; `accept` fails
+/// with EOPNOTSUPP on Linux and Windows and EINVAL ("not listening") on macOS. Datagrams from
+/// any number of senders simply queue in the one socket's receive buffer (see claim 6).
+#[test]
+fn udp_socket_refuses_listen_and_accept() {
+    let socket = unbound_udp_socket();
+    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    socket.bind(&addr.into()).unwrap();
+
+    let err = socket.listen(common::BACKLOG).unwrap_err();
+    assert_eq!(err.raw_os_error(), Some(os::EOPNOTSUPP), "listen: {err}");
+
+    let err = socket.accept().unwrap_err();
+    #[cfg(not(target_os = "macos"))]
+    assert_eq!(err.raw_os_error(), Some(os::EOPNOTSUPP), "accept: {err}");
+    #[cfg(target_os = "macos")]
+    assert_eq!(err.raw_os_error(), Some(os::EINVAL), "accept: {err}");
+
+    // It is still a perfectly good UDP socket.
+    let socket: UdpSocket = socket.into();
+    socket.set_read_timeout(Some(DEADLINE)).unwrap();
+    let sender = udp_socket();
+    sender
+        .send_to(b"still works", socket.local_addr().unwrap())
+        .unwrap();
+    assert_eq!(recv(&socket).0, b"still works");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 3: the server binds, the client is bound implicitly
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 3 (tutorial): a UDP server must bind; a client gets its address implicitly.
+///
+/// Verdict: true.
+///
+/// Why: a client has to know where to send, so the server binds a known port. The client's
+/// socket has no port until its first `sendto`, which binds it to the wildcard address and an
+/// ephemeral port the OS picks; the server sees that address as the sender and can reply to
+/// it. (Before that first send, Linux and macOS report the address 0.0.0.0:0; Windows refuses
+/// to report an address for an unbound socket, WSAEINVAL.)
+#[test]
+fn udp_client_is_bound_to_an_ephemeral_port_by_its_first_send() {
+    let server = udp_socket();
+    let client = unbound_udp_socket();
+
+    #[cfg(unix)]
+    {
+        let before = client.local_addr().unwrap().as_socket().unwrap();
+        assert_eq!(before, "0.0.0.0:0".parse().unwrap());
+    }
+    #[cfg(windows)]
+    {
+        let err = client.local_addr().unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(os::EINVAL), "{err}");
+    }
+
+    client
+        .send_to(b"hello", &server.local_addr().unwrap().into())
+        .unwrap();
+    let after = client.local_addr().unwrap().as_socket().unwrap();
+    assert!(after.ip().is_unspecified(), "bound to {after}");
+    assert_ne!(after.port(), 0);
+
+    let (got, from) = recv(&server);
+    assert_eq!(got, b"hello");
+    assert_eq!(from.port(), after.port());
+
+    // The implicit address is a real one: the reply reaches the client.
+    server.send_to(b"hi back", from).unwrap();
+    let client: UdpSocket = client.into();
+    client.set_read_timeout(Some(DEADLINE)).unwrap();
+    assert_eq!(recv(&client).0, b"hi back");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 4: empty sends
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 4 (tutorial), UDP half: an empty UDP send is delivered and received as an empty
+/// message.
+///
+/// Verdict: true.
+///
+/// Why: a datagram is a message with boundaries, and a message of zero bytes is still a
+/// message: it travels as a UDP packet with an empty payload, wakes the receiver, and takes up
+/// exactly one `recvfrom`, which returns 0 bytes and the sender's address.
+#[test]
+fn empty_udp_datagram_is_received_as_zero_bytes() {
+    let (sender, receiver) = (udp_socket(), udp_socket());
+    let to = receiver.local_addr().unwrap();
+
+    assert_eq!(sender.send_to(b"", to).unwrap(), 0);
+    sender.send_to(b"after", to).unwrap();
+
+    let mut buf = [0u8; common::BUFFER_SIZE];
+    let (n, from) = receiver.recv_from(&mut buf).unwrap();
+    assert_eq!(n, 0);
+    assert_eq!(from, sender.local_addr().unwrap());
+    // The empty datagram was one whole message: the next receive is the next datagram.
+    let (n, _) = receiver.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"after");
+}
+
+/// Claim 4 (tutorial), TCP half: an empty TCP send sends nothing and the peer's recv keeps
+/// blocking.
+///
+/// Verdict: true.
+///
+/// Why: TCP carries a stream of bytes, and zero bytes add nothing to it. `write(b"")` returns
+/// 0 and puts no segment on the wire, so the peer's read goes on blocking. (That is lucky: a
+/// read that returned 0 bytes would mean "the peer closed", see claim 7.)
+#[test]
+fn empty_tcp_write_sends_nothing_and_the_peer_keeps_blocking() {
+    let (client, server) = tcp_pair();
+
+    assert_eq!((&client).write(b"").unwrap(), 0);
+    assert_tcp_read_blocks(&server);
+
+    // The next real byte is all that arrives.
+    (&client).write_all(b"x").unwrap();
+    assert_eq!(read_once(&server), b"x");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 5: does recvfrom block?
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 5 (tutorial): "If the receive buffer is empty, recvfrom does not block; it receives an
+/// empty message."
+///
+/// Verdict: false.
+///
+/// Why: a blocking socket (the default, and the tutorial's) waits in `recvfrom` until a
+/// datagram arrives; here the wait ends only because the test set a read timeout, and a
+/// datagram sent later is received normally. An empty message only ever comes from an empty
+/// datagram (claim 4). The tutorial probably mixed this up with its own client sending `b''`.
+#[test]
+fn recvfrom_blocks_until_a_datagram_arrives() {
+    let receiver = udp_socket();
+    receiver.set_read_timeout(Some(QUIET)).unwrap();
+
+    let started = Instant::now();
+    let result = receiver.recv_from(&mut [0u8; common::BUFFER_SIZE]);
+    let waited = started.elapsed();
+    assert!(timed_out(result));
+    // It really waited (allowing for coarse timer rounding), rather than returning at once.
+    assert!(waited >= QUIET / 2, "returned after only {waited:?}");
+
+    // A receiver blocked in another thread wakes up when the datagram comes.
+    receiver.set_read_timeout(Some(DEADLINE)).unwrap();
+    let waiter = receiver.try_clone().unwrap();
+    let blocked = thread::spawn(move || recv(&waiter).0);
+    udp_socket()
+        .send_to(b"wake up", receiver.local_addr().unwrap())
+        .unwrap();
+    assert_eq!(blocked.join().unwrap(), b"wake up");
+}
+
+/// Claim 5 (tutorial), continued: what a receive that does not block returns.
+///
+/// Verdict: false.
+///
+/// Why: not blocking is something a program asks for (`set_nonblocking(true)`, or Python's
+/// `setblocking(False)`), and then an empty buffer gives an error, EWOULDBLOCK (Python raises
+/// `BlockingIOError`), never an empty message.
+#[test]
+fn nonblocking_recvfrom_on_an_empty_buffer_fails_with_would_block() {
+    let receiver = udp_socket();
+    receiver.set_nonblocking(true).unwrap();
+    let err = receiver
+        .recv_from(&mut [0u8; common::BUFFER_SIZE])
+        .unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::WouldBlock, "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 6: one client at a time (TCP) against many (UDP)
+// ---------------------------------------------------------------------------------------------
+
+/// The tutorial's TCP server shape: accept one client, serve it until it leaves, then accept
+/// the next. It answers each read with the same bytes in upper case; it stops after `clients`.
+fn tcp_server_one_client_at_a_time(listener: TcpListener, clients: usize) -> io::Result<()> {
+    for _ in 0..clients {
+        let (mut conn, _) = listener.accept()?;
+        conn.set_read_timeout(Some(DEADLINE))?;
+        let mut buf = [0u8; common::BUFFER_SIZE];
+        loop {
+            let n = conn.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            conn.write_all(&buf[..n].to_ascii_uppercase())?;
+        }
+    }
+    Ok(())
+}
+
+/// Claim 6 (tutorial), TCP half: the TCP server as written serves one client at a time.
+///
+/// Verdict: true (for the tutorial's server; it is the server's loop, not TCP, that decides).
+///
+/// Why: the second client's connect succeeds at once, because the OS completes the handshake
+/// and parks the connection in the listen backlog (5 in the tutorial) before any `accept`. But
+/// its request gets no answer while the server is busy in the first client's receive loop; the
+/// answer comes as soon as the first client leaves and the server accepts the next one. A
+/// server with a thread per connection would serve both at once.
+#[test]
+fn tcp_server_with_one_accept_loop_answers_the_second_client_only_after_the_first_leaves() {
+    let listener = common::bind_tcp("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = thread::spawn(move || tcp_server_one_client_at_a_time(listener, 2));
+
+    let first = tcp_connect(addr);
+    (&first).write_all(b"first").unwrap();
+    assert_eq!(read_once(&first), b"FIRST");
+
+    // The connect succeeds (the backlog holds it), the request waits unanswered.
+    let second = tcp_connect(addr);
+    (&second).write_all(b"second").unwrap();
+    assert_tcp_read_blocks(&second);
+
+    // The first client leaves: now the server gets round to the second one.
+    drop(first);
+    assert_eq!(read_once(&second), b"SECOND");
+    drop(second);
+    server.join().unwrap().unwrap();
+}
+
+/// The tutorial's UDP server shape: receive a datagram, answer it, receive the next one. It
+/// answers with the same bytes in upper case and stops after `datagrams`.
+fn udp_server(socket: UdpSocket, datagrams: usize) -> io::Result<()> {
+    let mut buf = [0u8; common::BUFFER_SIZE];
+    for _ in 0..datagrams {
+        let (n, from) = socket.recv_from(&mut buf)?;
+        socket.send_to(&buf[..n].to_ascii_uppercase(), from)?;
+    }
+    Ok(())
+}
+
+/// Claim 6 (tutorial), UDP half: the UDP server serves many clients at once because there is
+/// no connection.
+///
+/// Verdict: half true.
+///
+/// Why: with no connection to hold on to, one socket receives from every client, and each
+/// reply goes back to whichever address the datagram came from, so clients can take turns in
+/// any order. But "at once" it is not: the server handles one datagram at a time (see
+/// `udp_server_busy_with_one_datagram_keeps_every_other_client_waiting`).
+#[test]
+fn udp_server_answers_interleaved_clients_without_any_connection() {
+    let socket = udp_socket();
+    let addr = socket.local_addr().unwrap();
+    let server = thread::spawn(move || udp_server(socket, 4));
+
+    let (a, b) = (udp_socket(), udp_socket());
+    a.send_to(b"a1", addr).unwrap();
+    b.send_to(b"b1", addr).unwrap();
+    assert_eq!(recv(&b).0, b"B1");
+    assert_eq!(recv(&a).0, b"A1");
+    b.send_to(b"b2", addr).unwrap();
+    assert_eq!(recv(&b).0, b"B2");
+    a.send_to(b"a2", addr).unwrap();
+    assert_eq!(recv(&a).0, b"A2");
+    server.join().unwrap().unwrap();
+}
+
+/// Claim 6 (tutorial), UDP half, continued.
+///
+/// Verdict: half true.
+///
+/// Why: the tutorial's UDP server is a single loop. While it works on one client's datagram
+/// (here it waits for the test's go-ahead, as a slow command would keep it busy), every other
+/// client's datagram waits in the receive buffer unanswered. It is served in turn, not at once.
+#[test]
+fn udp_server_busy_with_one_datagram_keeps_every_other_client_waiting() {
+    let socket = udp_socket();
+    let addr = socket.local_addr().unwrap();
+    let (busy_tx, busy_rx) = mpsc::channel();
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let server = thread::spawn(move || -> io::Result<()> {
+        let mut buf = [0u8; common::BUFFER_SIZE];
+        let (n, from) = socket.recv_from(&mut buf)?;
+        busy_tx.send(()).unwrap();
+        // The slow part of the work: until the test says go.
+        go_rx.recv_timeout(DEADLINE).unwrap();
+        socket.send_to(&buf[..n].to_ascii_uppercase(), from)?;
+        udp_server(socket, 1)
+    });
+
+    let (slow, other) = (udp_socket(), udp_socket());
+    slow.send_to(b"slow", addr).unwrap();
+    busy_rx.recv_timeout(DEADLINE).unwrap();
+    other.send_to(b"quick", addr).unwrap();
+    assert_no_datagram(&other);
+
+    go_tx.send(()).unwrap();
+    assert_eq!(recv(&slow).0, b"SLOW");
+    assert_eq!(recv(&other).0, b"QUICK");
+    server.join().unwrap().unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 7: TCP recv blocks; after the peer leaves it returns empty
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 7 (tutorial), first half: TCP recv blocks while the receive buffer is empty.
+///
+/// Verdict: true.
+///
+/// Why: a blocking TCP read waits until at least one byte arrives (or the peer closes, or the
+/// read timeout this test sets runs out).
+#[test]
+fn tcp_read_blocks_while_the_receive_buffer_is_empty() {
+    let (client, server) = tcp_pair();
+    assert_tcp_read_blocks(&server);
+    (&client).write_all(b"now").unwrap();
+    assert_eq!(read_once(&server), b"now");
+}
+
+/// Claim 7 (tutorial), second half: when the other side disconnects, recv returns empty at
+/// once.
+///
+/// Verdict: true for a normal close.
+///
+/// Why: closing sends a FIN; the peer's read then returns whatever was still buffered and after
+/// that 0 bytes, "end of file", immediately and every time after, even on a non-blocking
+/// socket. That 0 is the only way TCP says "the peer is done", which is why an empty send cannot
+/// mean anything in TCP (claim 4). An abortive close (a reset) gives an error instead, see
+/// `tcp_read_after_the_peer_resets_fails_with_connection_reset`.
+#[test]
+fn tcp_read_returns_zero_bytes_at_once_after_the_peer_closes() {
+    let (client, server) = tcp_pair();
+    (&client).write_all(b"last words").unwrap();
+    drop(client);
+
+    assert_eq!(read_once(&server), b"last words");
+    assert_eq!(read_once(&server), b"");
+    // End of file is permanent and never makes the reader wait.
+    server.set_nonblocking(true).unwrap();
+    assert_eq!((&server).read(&mut [0u8; 16]).unwrap(), 0);
+    assert_eq!((&server).read(&mut [0u8; 16]).unwrap(), 0);
+}
+
+/// Claim 7 (tutorial), continued: "if one end disconnects, the other end's connection is
+/// disconnected too".
+///
+/// Verdict: half true.
+///
+/// Why: a TCP connection is two independent directions. `shutdown(Write)` (or a close) ends
+/// only the closer's direction: the peer reads end of file, but may go on sending, and the
+/// half-closed side still receives it. A full close does end both directions.
+#[test]
+fn tcp_half_close_ends_one_direction_only() {
+    let (client, server) = tcp_pair();
+    client.shutdown(Shutdown::Write).unwrap();
+    assert_eq!(read_once(&server), b"");
+
+    (&server).write_all(b"still listening").unwrap();
+    let mut buf = [0u8; 15];
+    (&client).read_exact(&mut buf).unwrap();
+    assert_eq!(&buf, b"still listening");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 8: a buffer smaller than the datagram
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 8 (tutorial): if recvfrom's buffer is smaller than the datagram, data is lost.
+///
+/// Verdict: true (how it is reported depends on the OS).
+///
+/// Why: one `recvfrom` takes one whole datagram; what does not fit in the buffer is thrown
+/// away, and the next `recvfrom` gets the next datagram. Linux and macOS cut silently: the
+/// call returns the buffer's length as if nothing happened. Windows fills the buffer too but
+/// makes the call fail with WSAEMSGSIZE, which a careless program treats as a crash.
+#[test]
+fn datagram_longer_than_the_buffer_is_cut_and_the_rest_is_lost() {
+    let (sender, receiver) = (udp_socket(), udp_socket());
+    let to = receiver.local_addr().unwrap();
+    sender.send_to(&[b'x'; 1500], to).unwrap();
+    sender.send_to(b"next", to).unwrap();
+
+    let mut buf = [0u8; common::BUFFER_SIZE];
+    let result = receiver.recv_from(&mut buf);
+    #[cfg(not(windows))]
+    assert_eq!(result.unwrap().0, common::BUFFER_SIZE);
+    #[cfg(windows)]
+    assert_eq!(result.unwrap_err().raw_os_error(), Some(os::EMSGSIZE));
+    assert!(buf.iter().all(|&b| b == b'x'));
+
+    // The other 476 bytes are gone: the next receive is the next datagram.
+    let (n, _) = receiver.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"next");
+}
+
+/// Claim 8 (tutorial), continued: can a program tell that it lost the end of a datagram?
+///
+/// Verdict: true, but the loss can be detected.
+///
+/// Why: the OS marks a cut datagram with the MSG_TRUNC flag (socket2 turns Windows'
+/// WSAEMSGSIZE into the same flag), and Linux can also say how long the datagram really was.
+/// `common::recv_datagram` reads both, so the course's servers can log the loss.
+#[test]
+fn cut_datagram_is_flagged_as_truncated() {
+    let (sender, receiver) = (udp_socket(), udp_socket());
+    sender
+        .send_to(&[b'x'; 1500], receiver.local_addr().unwrap())
+        .unwrap();
+
+    let got = common::recv_datagram(&receiver, &mut [0u8; common::BUFFER_SIZE]).unwrap();
+    assert_eq!(got.len, common::BUFFER_SIZE);
+    assert!(got.truncated);
+    #[cfg(target_os = "linux")]
+    assert_eq!(got.full_len, Some(1500));
+    #[cfg(not(target_os = "linux"))]
+    assert_eq!(got.full_len, None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 9: sending while nobody reads
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 9 (tutorial): if data is sent while nobody is calling recvfrom, it is lost.
+///
+/// Verdict: false (for a bound socket whose buffer has room).
+///
+/// Why: a datagram for a bound socket waits in that socket's receive buffer until someone
+/// reads it, however late; nobody has to be inside `recvfrom` at the moment it arrives. It is
+/// lost only when no socket has the port
+/// (`datagram_to_an_unbound_port_vanishes_without_error`) or the buffer is full
+/// (`datagrams_beyond_a_full_receive_buffer_are_dropped_and_the_first_ones_kept`).
+#[test]
+fn datagram_sent_before_anyone_reads_waits_in_the_receive_buffer() {
+    let (sender, receiver) = (udp_socket(), udp_socket());
+    let to = receiver.local_addr().unwrap();
+    for message in [&b"one"[..], b"two", b"three"] {
+        sender.send_to(message, to).unwrap();
+    }
+
+    // Only now does anybody read, and everything is there, in order.
+    assert_eq!(recv(&receiver).0, b"one");
+    assert_eq!(recv(&receiver).0, b"two");
+    assert_eq!(recv(&receiver).0, b"three");
+}
+
+/// Claim 9 (tutorial), continued, and claim 10: with no receiver the datagrams are lost, and the
+/// sender can go on sending.
+///
+/// Verdict: true when no socket has the port.
+///
+/// Why: every `sendto` succeeds, because UDP only hands the packet to the network. Nobody
+/// keeps it: the OS at the other end answers with an ICMP "port unreachable" and drops it, and
+/// a receiver that binds the port later gets nothing. An unconnected sender hears nothing about
+/// it on Linux and macOS (its `recvfrom` just blocks until the timeout); on Windows its next
+/// `recvfrom` fails with WSAECONNRESET.
+#[test]
+fn datagram_to_an_unbound_port_vanishes_without_error() {
+    let sender = udp_socket();
+    let nobody = unused_udp_addr();
+    for i in 0..100u32 {
+        assert_eq!(sender.send_to(&i.to_be_bytes(), nobody).unwrap(), 4);
+    }
+
+    sender.set_read_timeout(Some(QUIET)).unwrap();
+    let result = sender.recv_from(&mut [0u8; 64]);
+    #[cfg(not(windows))]
+    assert!(timed_out(result));
+    #[cfg(windows)]
+    assert_eq!(result.unwrap_err().kind(), io::ErrorKind::ConnectionReset);
+
+    let late_receiver = udp_socket_at(nobody);
+    assert_no_datagram(&late_receiver);
+}
+
+/// Claim 9 (tutorial), continued: a datagram that finds the receive buffer full is lost.
+///
+/// Verdict: true when the receiver's buffer overflows.
+///
+/// Why: the receive buffer has a fixed size (SO_RCVBUF; set small here, and Linux doubles it
+/// and enforces a minimum). Once the unread datagrams fill it, the OS drops every further one
+/// and tells nobody: the sender's `sendto` still succeeds. The first datagrams, already in the
+/// buffer, are kept. UDP has no flow control to slow the sender down (compare TCP in
+/// `tcp_sender_stops_when_the_receive_buffer_is_full_so_no_byte_is_lost`).
+#[test]
+fn datagrams_beyond_a_full_receive_buffer_are_dropped_and_the_first_ones_kept() {
+    const SENT: u32 = 200;
+    let receiver = unbound_udp_socket();
+    receiver.set_recv_buffer_size(4096).unwrap();
+    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    receiver.bind(&addr.into()).unwrap();
+    let rcvbuf = receiver.recv_buffer_size().unwrap();
+    let receiver: UdpSocket = receiver.into();
+    let to = receiver.local_addr().unwrap();
+
+    // Send far more than fits (200 x 512 bytes = 100 KiB) before anybody reads.
+    let sender = udp_socket();
+    for i in 0..SENT {
+        let mut datagram = [0u8; 512];
+        datagram[..4].copy_from_slice(&i.to_be_bytes());
+        assert_eq!(sender.send_to(&datagram, to).unwrap(), 512);
+    }
+
+    // Now read until nothing more comes.
+    receiver.set_read_timeout(Some(QUIET)).unwrap();
+    let mut arrived = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        match receiver.recv_from(&mut buf) {
+            Ok((n, _)) => {
+                assert_eq!(n, 512);
+                arrived.push(u32::from_be_bytes(buf[..4].try_into().unwrap()));
+            }
+            Err(err) if common::is_timeout(&err) => break,
+            Err(err) => panic!("receive failed: {err}"),
+        }
+    }
+    println!(
+        "SO_RCVBUF reads back as {rcvbuf} bytes; {} of {SENT} datagrams of 512 bytes arrived",
+        arrived.len()
+    );
+
+    assert!(!arrived.is_empty(), "not even the first datagram was kept");
+    assert!(arrived.len() < SENT as usize, "nothing was dropped");
+    // The ones kept are the first ones, in order: the later ones found the buffer full.
+    let expected: Vec<u32> = (0..arrived.len() as u32).collect();
+    assert_eq!(arrived, expected);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 10: a UDP sender needs no receiver
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 10 (tutorial): a UDP sender can keep sending without any receiver; the client does not
+/// depend on the server.
+///
+/// Verdict: half true.
+///
+/// Why: an unconnected socket's sends all succeed with nobody listening (see
+/// `datagram_to_an_unbound_port_vanishes_without_error`), but everything it sends is lost, and
+/// a client that waits for a reply blocks until its timeout: the tutorial's client, which has
+/// none, hangs forever. And a *connected* UDP socket does hear about the missing receiver:
+/// the ICMP "port unreachable" makes its next receive fail with ECONNREFUSED (Linux, macOS) or
+/// WSAECONNRESET (Windows).
+#[test]
+fn connected_udp_socket_is_told_that_nobody_has_the_port() {
+    let client = udp_socket();
+    client.connect(unused_udp_addr()).unwrap();
+    assert_eq!(client.send(b"anyone there?").unwrap(), 13);
+
+    let err = client.recv(&mut [0u8; 64]).unwrap_err();
+    #[cfg(not(windows))]
+    assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused, "{err}");
+    #[cfg(windows)]
+    assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 11: does closing crash the peer?
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 11 (tutorial): in TCP, either side closing the connection crashes the other side's
+/// program.
+///
+/// Verdict: false.
+///
+/// Why: a normal close by either side is a FIN, and the other side's read returns 0 bytes, end
+/// of file. Nothing crashes; the program decides what to do (the tutorial's server loop breaks
+/// and accepts the next client). Python programs "crash" only when they leave an error such as
+/// ConnectionResetError unhandled.
+#[test]
+fn tcp_close_by_either_side_gives_the_other_end_of_file_not_a_crash() {
+    let (client, server) = tcp_pair();
+    drop(client);
+    assert_eq!(read_once(&server), b"");
+
+    let (client, server) = tcp_pair();
+    drop(server);
+    assert_eq!(read_once(&client), b"");
+}
+
+/// Claim 11 (tutorial), continued: an abortive close.
+///
+/// Verdict: false.
+///
+/// Why: closing with SO_LINGER set to 0 sends a reset (RST) instead of a FIN. The peer's read
+/// then fails with ECONNRESET (WSAECONNRESET on Windows): an error value the program can
+/// handle, not a crash. This is also what a peer sees when a process dies with unread data.
+#[test]
+fn tcp_read_after_the_peer_resets_fails_with_connection_reset() {
+    let (client, server) = tcp_pair();
+    SockRef::from(&client)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(client);
+
+    let err = (&server).read(&mut [0u8; 64]).unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
+}
+
+/// Claim 11 (tutorial), continued: writing to a peer that has gone.
+///
+/// Verdict: false.
+///
+/// Why: the first write after the peer closed still succeeds (the kernel cannot know yet); the
+/// peer's kernel answers it with a reset, and the next writes fail with EPIPE or ECONNRESET
+/// (on Windows WSAECONNABORTED or WSAECONNRESET). On Unix a write to a broken connection
+/// also raises SIGPIPE, whose default action kills the process; Rust ignores SIGPIPE (and
+/// sends with MSG_NOSIGNAL / SO_NOSIGPIPE), so the error arrives as an `Err` and the program
+/// (this test) lives on. Python ignores SIGPIPE too and raises BrokenPipeError.
+#[test]
+fn tcp_write_to_a_closed_peer_fails_with_an_error_instead_of_killing_the_process() {
+    let (client, server) = tcp_pair();
+    drop(server);
+    // Wait for the FIN, so the peer has certainly closed.
+    assert_eq!(read_once(&client), b"");
+
+    assert_eq!((&client).write(b"hello?").unwrap(), 6);
+    // The reset comes back within moments; keep writing until the error shows (bounded).
+    let until = Instant::now() + DEADLINE;
+    let err = loop {
+        match (&client).write(b"x") {
+            Ok(_) if Instant::now() < until => continue,
+            Ok(_) => panic!("writes kept succeeding for {DEADLINE:?} after the peer closed"),
+            Err(err) => break err,
+        }
+    };
+    #[cfg(unix)]
+    let expected = [io::ErrorKind::BrokenPipe, io::ErrorKind::ConnectionReset];
+    #[cfg(windows)]
+    let expected = [
+        io::ErrorKind::ConnectionAborted,
+        io::ErrorKind::ConnectionReset,
+    ];
+    assert!(expected.contains(&err.kind()), "{err} ({:?})", err.kind());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 12: one recvfrom, one datagram
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 12 (tutorial): each recvfrom takes exactly one datagram: with fewer sends than
+/// receives the receiver blocks; UDP never has sticky packets, but can lose data.
+///
+/// Verdict: true.
+///
+/// Why: UDP keeps message boundaries. Three datagrams queued before any read come out as three
+/// receives, never glued together and never split, and a fourth receive blocks (here until
+/// its timeout). Loss is the price (claims 8 and 9); on a real network datagrams can also
+/// arrive out of order or twice, which loopback never shows.
+#[test]
+fn each_recvfrom_takes_exactly_one_datagram_and_an_extra_one_blocks() {
+    let (sender, receiver) = (udp_socket(), udp_socket());
+    let to = receiver.local_addr().unwrap();
+    for message in [&b"a"[..], b"bb", b"ccc"] {
+        sender.send_to(message, to).unwrap();
+    }
+
+    let mut buf = [0u8; common::BUFFER_SIZE];
+    for expected in [&b"a"[..], b"bb", b"ccc"] {
+        let (n, _) = receiver.recv_from(&mut buf).unwrap();
+        assert_eq!(&buf[..n], expected);
+    }
+    receiver.set_read_timeout(Some(QUIET)).unwrap();
+    assert!(timed_out(receiver.recv_from(&mut buf)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 13: TCP is reliable but sticky
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 13 (tutorial), second half: TCP has sticky packets.
+///
+/// Verdict: true.
+///
+/// Why: TCP carries a byte stream with no message boundaries. Three writes that are all in the
+/// receiver's buffer before it reads come out of one read as one run of bytes; the receiver
+/// cannot tell where one message ended. (Even with Nagle's algorithm off, so that each write
+/// left as its own segment.) Programs must frame messages themselves: a length prefix or a
+/// delimiter.
+#[test]
+fn tcp_writes_arrive_glued_together_in_one_read() {
+    let (client, server) = tcp_pair();
+    client.set_nodelay(true).unwrap();
+    for message in [&b"one"[..], b"two", b"three"] {
+        (&client).write_all(message).unwrap();
+    }
+
+    // Wait (bounded) until all 11 bytes are in the receive buffer, without taking any.
+    let mut buf = [0u8; common::BUFFER_SIZE];
+    let until = Instant::now() + DEADLINE;
+    while server.peek(&mut buf).unwrap() < 11 {
+        assert!(Instant::now() < until, "the bytes never all arrived");
+        thread::yield_now();
+    }
+
+    assert_eq!(read_once(&server), b"onetwothree");
+}
+
+/// Claim 13 (tutorial), second half, continued: the other face of a byte stream.
+///
+/// Verdict: true.
+///
+/// Why: just as writes can be glued, one write can be split: a read returns at most what fits
+/// in its buffer (and may return less), and the rest waits for the next read.
+#[test]
+fn one_tcp_write_can_take_several_reads() {
+    let (client, server) = tcp_pair();
+    (&client).write_all(&[b'y'; 3000]).unwrap();
+
+    let first = read_once(&server);
+    assert!(!first.is_empty() && first.len() <= common::BUFFER_SIZE);
+    let mut rest = vec![0u8; 3000 - first.len()];
+    (&server).read_exact(&mut rest).unwrap();
+    assert!(rest.iter().all(|&b| b == b'y'));
+    assert_tcp_read_blocks(&server);
+}
+
+/// Claim 13 (tutorial), first half: TCP never loses data thanks to ACKs and the sender's buffer.
+///
+/// Verdict: true while the connection lives.
+///
+/// Why: unlike UDP, a full receive buffer never drops TCP data: the receiver advertises a
+/// zero window, the sender keeps the bytes in its own buffer, and once that is full too the
+/// sender's write stops (here, a non-blocking write says "would block"). When the reader
+/// catches up, every byte arrives, in order.
+#[test]
+fn tcp_sender_stops_when_the_receive_buffer_is_full_so_no_byte_is_lost() {
+    let (client, server) = tcp_pair();
+    SockRef::from(&server).set_recv_buffer_size(4096).unwrap();
+    SockRef::from(&client).set_send_buffer_size(4096).unwrap();
+    let pattern = |i: usize| (i % 251) as u8;
+
+    // Write without reading until the OS refuses to take more (bounded at 64 MiB).
+    client.set_nonblocking(true).unwrap();
+    let mut sent = 0usize;
+    let mut chunk = [0u8; 1024];
+    loop {
+        assert!(sent < 64 << 20, "the sender was never stopped");
+        for (k, byte) in chunk.iter_mut().enumerate() {
+            *byte = pattern(sent + k);
+        }
+        match (&client).write(&chunk) {
+            Ok(n) => sent += n,
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => break,
+            Err(err) => panic!("write failed: {err}"),
+        }
+    }
+    println!("the sender was stopped after {sent} bytes");
+
+    // Every byte the sender was allowed to write arrives, in order, and nothing else.
+    let mut got = vec![0u8; sent];
+    (&server).read_exact(&mut got).unwrap();
+    assert!(got.iter().enumerate().all(|(i, &b)| b == pattern(i)));
+    assert_tcp_read_blocks(&server);
+}
+
+/// Claim 13 (tutorial), first half, continued: "TCP never loses data".
+///
+/// Verdict: false when the connection is reset.
+///
+/// Why: an ACK only says that the peer's *kernel* has the bytes, and a successful write only
+/// says that the sender's kernel took them. Here the receiver's kernel holds (and has
+/// acknowledged) the order, but the receiver resets the connection before its program reads
+/// it: the bytes are gone, and the sender learns only that the connection was reset, not what
+/// was read. A reset also throws away whatever is still in the resetting side's send buffer.
+#[test]
+fn tcp_bytes_acknowledged_but_unread_are_lost_when_the_receiver_resets() {
+    let (client, server) = tcp_pair();
+    assert_eq!((&client).write(b"order #1").unwrap(), 8);
+
+    // The bytes are in the receiver's kernel buffer (peeking does not take them)...
+    let mut buf = [0u8; 8];
+    let mut have = 0;
+    let until = Instant::now() + DEADLINE;
+    while have < 8 {
+        assert!(Instant::now() < until, "the bytes never arrived");
+        have = server.peek(&mut buf).unwrap();
+    }
+    assert_eq!(&buf, b"order #1");
+
+    // ...but the receiver resets instead of reading them.
+    SockRef::from(&server)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(server);
+
+    let err = (&client).read(&mut [0u8; 64]).unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 14: copy or cut?
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 14 (tutorial): recv does not cut data out of the buffer, it copies it from kernel
+/// space to user space.
+///
+/// Verdict: half true.
+///
+/// Why: "copies from kernel space to user space" is right. "Does not cut" is wrong for a normal
+/// recv: the bytes it returns are removed from the kernel's buffer, and the next recv gets the
+/// next bytes (or blocks). Only a peek (MSG_PEEK) copies without removing: peeking twice shows
+/// the same bytes.
+#[test]
+fn tcp_recv_removes_what_it_returns_while_a_peek_leaves_it() {
+    let (client, server) = tcp_pair();
+    (&client).write_all(b"hello").unwrap();
+
+    let mut buf = [0u8; 5];
+    let until = Instant::now() + DEADLINE;
+    while server.peek(&mut buf).unwrap() < 5 {
+        assert!(Instant::now() < until, "the bytes never arrived");
+    }
+    assert_eq!(server.peek(&mut buf).unwrap(), 5);
+    assert_eq!(&buf, b"hello");
+
+    assert_eq!(read_once(&server), b"hello");
+    assert_tcp_read_blocks(&server);
+}
+
+/// Claim 14 (tutorial), for UDP.
+///
+/// Verdict: half true.
+///
+/// Why: as for TCP: `recvfrom` copies the datagram out and removes it, while a peek
+/// (`peek_from`, MSG_PEEK) copies it and leaves it for the next receive.
+#[test]
+fn udp_recvfrom_removes_the_datagram_while_a_peek_leaves_it() {
+    let (sender, receiver) = (udp_socket(), udp_socket());
+    sender
+        .send_to(b"hello", receiver.local_addr().unwrap())
+        .unwrap();
+
+    let mut buf = [0u8; common::BUFFER_SIZE];
+    for _ in 0..2 {
+        let (n, from) = receiver.peek_from(&mut buf).unwrap();
+        assert_eq!(
+            (&buf[..n], from),
+            (&b"hello"[..], sender.local_addr().unwrap())
+        );
+    }
+    assert_eq!(recv(&receiver).0, b"hello");
+    assert_no_datagram(&receiver);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claim 15: does a UDP server need error handling?
+// ---------------------------------------------------------------------------------------------
+
+/// Claim 15 (tutorial): the UDP server needs no error handling because there is no connection
+/// to break.
+///
+/// Verdict: false.
+///
+/// Why: on Windows, when the server replies to a client that has already gone, the ICMP "port
+/// unreachable" makes the server's *next* `recvfrom` fail with WSAECONNRESET, even though the
+/// socket is unconnected; a server without error handling dies there. Linux and macOS do not
+/// report ICMP errors to unconnected sockets, so there the reply just vanishes. Either way the
+/// server must go on serving (`common::is_stale_icmp_error`).
+#[test]
+fn udp_reply_to_a_departed_client_breaks_the_next_recvfrom_on_windows_only() {
+    let server = udp_socket();
+    let addr = server.local_addr().unwrap();
+
+    let departed = udp_socket();
+    departed.send_to(b"question", addr).unwrap();
+    let (_, from) = recv(&server);
+    drop(departed);
+    // The reply itself succeeds: UDP does not know the client has gone.
+    assert_eq!(server.send_to(b"answer", from).unwrap(), 6);
+
+    server.set_read_timeout(Some(QUIET)).unwrap();
+    let result = server.recv_from(&mut [0u8; 64]);
+    #[cfg(windows)]
+    {
+        let err = result.unwrap_err();
+        assert!(common::is_stale_icmp_error(&err), "{err}");
+    }
+    #[cfg(not(windows))]
+    assert!(timed_out(result));
+
+    // A server that handles (or ignores) the error serves the next client normally.
+    server.set_read_timeout(Some(DEADLINE)).unwrap();
+    let next = udp_socket();
+    next.send_to(b"next", addr).unwrap();
+    assert_eq!(recv(&server).0, b"next");
+}
+
+/// Claim 15 (tutorial), continued: sending can fail too.
+///
+/// Verdict: false.
+///
+/// Why: a UDP datagram over IPv4 holds at most 65,507 bytes; a bigger `sendto` fails with
+/// EMSGSIZE (WSAEMSGSIZE on Windows). The tutorial's UDP remote-command server would meet this
+/// the first time a command's output is larger, and without error handling it would stop.
+/// (macOS by default refuses datagrams above 9,216 bytes already.)
+#[test]
+fn udp_send_of_more_than_65507_bytes_fails_with_message_too_long() {
+    let (sender, receiver) = (udp_socket(), udp_socket());
+    let too_big = vec![0u8; common::MAX_UDP_PAYLOAD_V4 + 1];
+    let err = sender
+        .send_to(&too_big, receiver.local_addr().unwrap())
+        .unwrap_err();
+    assert_eq!(err.raw_os_error(), Some(os::EMSGSIZE), "{err}");
+    assert_no_datagram(&receiver);
+}
