@@ -1,0 +1,360 @@
+//! The udp-qq chat client as students run it: the real binary, its keyboard played by the
+//! test through stdin, its contacts played by UDP sockets in the test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::{SocketAddr, UdpSocket};
+use std::process::Command as StdCommand;
+use std::thread;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use test_support::{DEADLINE, Running, Stream, assert_no_datagram, recv, udp_socket};
+
+const CLIENT: &str = env!("CARGO_BIN_EXE_udp-qq-client");
+
+/// The tutorial's four contacts, in its order.
+const TUTORIAL_NAMES: &str = "狗哥alex, 瞎驴, 一棵树, 武大郎";
+
+fn addr_of(socket: &UdpSocket) -> SocketAddr {
+    socket.local_addr().unwrap()
+}
+
+/// Starts the client with `args`; its stdin stays open until the test closes it.
+fn client(args: &[&str]) -> Running {
+    let mut command = StdCommand::new(CLIENT);
+    command.args(args);
+    Running::spawn(command)
+}
+
+/// A client whose four tutorial contacts all point at `server`, a socket in the test.
+fn client_of(server: &UdpSocket, more: &[&str]) -> Running {
+    let addr = addr_of(server).to_string();
+    let mut args = vec!["--server", addr.as_str()];
+    args.extend_from_slice(more);
+    client(&args)
+}
+
+/// Receives the client's next message at `server` and answers it with `reply`.
+fn answer(server: &UdpSocket, expected: &str, reply: &str) {
+    let (got, from) = recv(server);
+    assert_eq!(String::from_utf8_lossy(&got), expected);
+    server.send_to(reply.as_bytes(), from).unwrap();
+}
+
+#[test]
+fn each_of_the_tutorials_four_contacts_reaches_the_chat_server() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &[]);
+    for name in ["狗哥alex", "瞎驴", "一棵树", "武大郎"] {
+        client.write_line(name);
+        client.expect_stdout(&format!("chatting with {name} at {}", addr_of(&server)));
+        client.write_line(&format!("你好 {name}"));
+        answer(&server, &format!("你好 {name}"), &format!("hi {name}"));
+        client.expect_stdout(&format!("message from {}: hi {name}", addr_of(&server)));
+        client.write_line("quit");
+    }
+    client.close_stdin();
+    assert_eq!(client.expect_exit().code(), Some(0));
+}
+
+#[test]
+fn one_socket_serves_every_contact() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &[]);
+    client.write_line("狗哥alex");
+    client.write_line("one");
+    let (_, first_port) = recv(&server);
+    server.send_to(b"ok", first_port).unwrap();
+    client.expect_stdout(": ok");
+    client.write_line("quit");
+    client.write_line("瞎驴");
+    client.write_line("two");
+    let (_, second_port) = recv(&server);
+    assert_eq!(first_port, second_port);
+}
+
+#[test]
+fn the_reply_is_shown_with_the_address_it_really_came_from() {
+    let server = udp_socket();
+    let stranger = udp_socket();
+    let mut client = client_of(&server, &[]);
+    client.write_line("一棵树");
+    client.write_line("who is there?");
+    let (_, from) = recv(&server);
+    // UDP takes a datagram from anyone; the client shows who really sent it.
+    stranger.send_to(b"not the server", from).unwrap();
+    client.expect_stdout(&format!(
+        "message from {}: not the server",
+        addr_of(&stranger)
+    ));
+}
+
+#[test]
+fn an_unknown_contact_is_named_back_with_the_known_names_and_nothing_is_sent() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &["--contact", "小明=127.0.0.1:9"]);
+    client.write_line("张三");
+    let line = client.expect_stdout("no contact named");
+    assert_eq!(
+        line,
+        format!("no contact named '张三'; choose one of: {TUTORIAL_NAMES}, 小明")
+    );
+    // Unlike the tutorial, the next line is again a name, not a message for nobody.
+    client.write_line("hello");
+    client.expect_stdout("no contact named 'hello'");
+    assert_no_datagram(&server);
+    client.write_line("瞎驴");
+    client.write_line("now");
+    answer(&server, "now", "yes");
+    client.expect_stdout(": yes");
+}
+
+#[test]
+fn quit_returns_to_choosing_a_contact() {
+    let xiaoming = udp_socket();
+    let xiaohong = udp_socket();
+    let xm = format!("小明={}", addr_of(&xiaoming));
+    let xh = format!("小红={}", addr_of(&xiaohong));
+    let mut client = client(&["--contact", &xm, "--contact", &xh]);
+    client.write_line("小明");
+    client.write_line("one");
+    answer(&xiaoming, "one", "1");
+    client.expect_stdout(": 1");
+    client.write_line("quit");
+    client.write_line("小红");
+    client.expect_stdout("chatting with 小红");
+    client.write_line("two");
+    answer(&xiaohong, "two", "2");
+    client.expect_stdout(": 2");
+    assert_no_datagram(&xiaoming);
+}
+
+#[test]
+fn empty_lines_are_not_sent() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &[]);
+    client.write_line("狗哥alex");
+    client.expect_stdout("chatting with");
+    client.write_line("");
+    client.write_line("   ");
+    assert_no_datagram(&server);
+    // The next real line is the first datagram to arrive.
+    client.write_line("real");
+    answer(&server, "real", "ok");
+    client.expect_stdout(": ok");
+}
+
+#[test]
+fn a_reply_that_does_not_come_in_time_is_reported_and_the_chat_goes_on() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &["--timeout", "0.3"]);
+    client.write_line("武大郎");
+    client.write_line("one");
+    assert_eq!(recv(&server).0, b"one");
+    // No answer: the client gives up after 0.3 s and says why.
+    let line = client.expect_stdout("no reply within");
+    assert!(line.starts_with("no reply within 300ms"), "{line}");
+    assert!(line.contains("UDP does not retransmit"), "{line}");
+    assert!(client.is_running());
+    client.write_line("two");
+    answer(&server, "two", "here now");
+    client.expect_stdout(": here now");
+}
+
+#[test]
+fn a_late_reply_is_shown_before_the_next_message_goes_out() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &["--timeout", "0.3"]);
+    client.write_line("瞎驴");
+    client.write_line("one");
+    let (_, from) = recv(&server);
+    client.expect_stdout("no reply within");
+    server.send_to(b"late answer to one", from).unwrap();
+    client.write_line("two");
+    client.expect_stdout(": late answer to one");
+    answer(&server, "two", "answer to two");
+    client.expect_stdout(": answer to two");
+    // The late reply was not taken for the answer to "two".
+    let out = client.seen(Stream::Stdout);
+    let late = out.iter().position(|l| l.ends_with("late answer to one"));
+    let right = out.iter().position(|l| l.ends_with("answer to two"));
+    assert!(late < right, "{out:?}");
+}
+
+#[test]
+fn end_of_input_at_the_contact_prompt_exits_0() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &[]);
+    client.close_stdin();
+    assert_eq!(client.expect_exit().code(), Some(0));
+    assert!(
+        client.seen(Stream::Stderr).is_empty(),
+        "{}",
+        client.transcript()
+    );
+}
+
+#[test]
+fn end_of_input_during_a_chat_exits_0_and_sends_nothing() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &[]);
+    client.write_line("一棵树");
+    client.expect_stdout("chatting with 一棵树");
+    client.close_stdin();
+    assert_eq!(client.expect_exit().code(), Some(0));
+    assert_no_datagram(&server);
+}
+
+#[test]
+fn contact_flags_override_a_tutorial_name_and_add_new_ones() {
+    let server = udp_socket();
+    let elsewhere = udp_socket();
+    let moved = format!("瞎驴={}", addr_of(&elsewhere));
+    let added = format!("小明={}", addr_of(&elsewhere));
+    let mut client = client_of(&server, &["--contact", &moved, "--contact", &added]);
+    client.write_line("瞎驴");
+    client.write_line("to elsewhere");
+    answer(&elsewhere, "to elsewhere", "a");
+    client.expect_stdout(": a");
+    client.write_line("quit");
+    client.write_line("小明");
+    client.write_line("also elsewhere");
+    answer(&elsewhere, "also elsewhere", "b");
+    client.expect_stdout(": b");
+    client.write_line("quit");
+    client.write_line("狗哥alex");
+    client.write_line("to the server");
+    answer(&server, "to the server", "c");
+    client.expect_stdout(": c");
+}
+
+#[test]
+fn an_ipv6_contact_and_an_ipv4_contact_work_in_one_run() {
+    let v4 = udp_socket();
+    let v6 = test_support::udp_socket_at("[::1]:0");
+    let six = format!("six={}", addr_of(&v6));
+    let mut client = client_of(&v4, &["--contact", &six]);
+    client.write_line("six");
+    client.write_line("over v6");
+    answer(&v6, "over v6", "v6 ok");
+    client.expect_stdout(&format!("message from {}: v6 ok", addr_of(&v6)));
+    client.write_line("quit");
+    client.write_line("狗哥alex");
+    client.write_line("over v4");
+    answer(&v4, "over v4", "v4 ok");
+    client.expect_stdout(": v4 ok");
+}
+
+#[test]
+fn a_reply_that_is_not_utf8_is_shown_lossily() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &[]);
+    client.write_line("狗哥alex");
+    client.write_line("send me junk");
+    let (_, from) = recv(&server);
+    server.send_to(b"caf\xe9\nnext", from).unwrap();
+    client.expect_stdout(": caf\u{fffd}\\nnext");
+    assert!(client.is_running());
+}
+
+#[test]
+fn a_reply_over_1024_bytes_is_cut_and_the_cut_is_noted() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &[]);
+    client.write_line("狗哥alex");
+    client.write_line("long one please");
+    let (_, from) = recv(&server);
+    server.send_to(&[b'y'; 1500], from).unwrap();
+    let line = client.expect_stdout("message from");
+    assert!(line.ends_with(&format!(": {}", "y".repeat(1024))), "{line}");
+    let note = client.expect_stdout("cut to 1024 bytes");
+    if cfg!(target_os = "linux") {
+        assert!(
+            note.contains("was 1500 bytes, so 476 bytes are lost"),
+            "{note}"
+        );
+    }
+}
+
+#[test]
+fn no_colour_escapes_reach_a_pipe() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &[]);
+    client.write_line("狗哥alex");
+    client.write_line("hi");
+    answer(&server, "hi", "plain");
+    let line = client.expect_stdout("plain");
+    assert!(line.ends_with(": plain"), "{line:?}");
+    assert!(!line.contains('\x1b'), "{line:?}");
+}
+
+#[test]
+fn the_reply_is_bold_on_blue_when_colour_is_forced() {
+    let server = udp_socket();
+    let addr = addr_of(&server).to_string();
+    // The test's "server" answers on its own thread while the client runs to the end of its
+    // input. assert_cmd is used (not test_support, which always sets NO_COLOR).
+    let answering = thread::spawn(move || answer(&server, "hi", "colour"));
+    let output = Command::new(CLIENT)
+        .args(["--server", &addr])
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .write_stdin("狗哥alex\nhi\n")
+        .timeout(DEADLINE)
+        .output()
+        .unwrap();
+    answering.join().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    // anstyle writes bold and blue background as two SGR codes, then one reset.
+    assert!(
+        stdout.contains(&format!(
+            "message from {addr}: \x1b[1m\x1b[44mcolour\x1b[0m\n"
+        )),
+        "{stdout:?}"
+    );
+}
+
+#[test]
+fn a_bad_contact_exits_with_status_2_and_says_how_to_write_one() {
+    for (bad, says) in [
+        (
+            "小明",
+            "is not NAME=HOST:PORT; write it like 小明=127.0.0.1:8081",
+        ),
+        ("=127.0.0.1:8081", "has no name before '='"),
+        ("小明=localhost:8081", "127.0.0.1:8080 or [::1]:8080"),
+        ("小明=127.0.0.1", "127.0.0.1:8080 or [::1]:8080"),
+        ("quit=127.0.0.1:8081", "'quit' cannot be a contact"),
+    ] {
+        Command::new(CLIENT)
+            .args(["--contact", bad])
+            .timeout(DEADLINE)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(says));
+    }
+}
+
+#[test]
+fn a_bad_timeout_exits_with_status_2() {
+    Command::new(CLIENT)
+        .args(["--timeout", "0"])
+        .timeout(DEADLINE)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a number of seconds"));
+}
+
+#[test]
+fn help_explains_the_flags_and_names_the_lesson() {
+    Command::new(CLIENT)
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--contact <NAME=HOST:PORT>"))
+        .stdout(predicate::str::contains("--server <HOST:PORT>"))
+        .stdout(predicate::str::contains("--timeout <SECONDS>"))
+        .stdout(predicate::str::contains("lessons/02-udp-qq.md"));
+}

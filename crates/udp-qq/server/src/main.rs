@@ -1,0 +1,143 @@
+//! # Lesson 2: the UDP "QQ chat" server
+//!
+//! Ports the server of the tutorial's QQ chat (section 一, "qq聊天"): one UDP socket, and a
+//! loop that receives a message from whoever sent one, shows who it was and the text
+//! highlighted (bold on blue), asks the operator at the keyboard for a reply, and sends that
+//! reply back to the sender. Because UDP has no connections, any number of clients can talk to
+//! this one loop: each message carries its sender's address, and each reply names it.
+//!
+//! Run it:
+//!
+//! ```text
+//! cargo run -p udp-qq-server
+//! ```
+//!
+//! Talk to it from two more terminals, with the lesson's client or with netcat:
+//!
+//! ```text
+//! cargo run -p udp-qq-client
+//! nc -u 127.0.0.1 8081
+//! ```
+//!
+//! You will see, when a client sends `你好` and you answer `hi there`:
+//!
+//! ```text
+//! listening on udp://127.0.0.1:8081
+//! message from 127.0.0.1:51234: 你好
+//! reply to 127.0.0.1:51234: hi there
+//! ```
+//!
+//! End with Ctrl-D at the reply prompt (Ctrl-Z then Enter on Windows). The walkthrough is
+//! `lessons/02-udp-qq.md`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use anstyle::{AnsiColor, Color, Style};
+use clap::Parser;
+
+/// Lesson 2: a UDP chat server; you type the reply to each message that arrives.
+#[derive(Parser)]
+#[command(
+    version,
+    about,
+    after_help = "Lesson: lessons/02-udp-qq.md\nTalk to it: cargo run -p udp-qq-client (or nc -u 127.0.0.1 8081)\nEach message waits for your reply; end of input (Ctrl-D) stops the server."
+)]
+struct Args {
+    /// Where to listen: IP and port, like 127.0.0.1:8081 or [::1]:8081 (port 0 picks a free one)
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
+          default_value_t = common::defaults::UDP_QQ)]
+    addr: SocketAddr,
+}
+
+/// The tutorial's `\033[1;44m`: bold on blue. Written through anstream, it vanishes when
+/// stdout is not a terminal or NO_COLOR is set (CLICOLOR_FORCE=1 forces it back).
+const HIGHLIGHT: Style = Style::new()
+    .bold()
+    .bg_color(Some(Color::Ansi(AnsiColor::Blue)));
+
+fn main() -> Result<(), common::Error> {
+    let args = Args::parse();
+
+    // socket(AF_INET, SOCK_DGRAM) and bind(ip_port): the tutorial's "buying a phone".
+    let server = common::bind_udp(args.addr)?;
+    common::announce_udp(&server)?;
+
+    let mut buffer = [0u8; common::BUFFER_SIZE];
+    let mut out = anstream::stdout().lock();
+    loop {
+        // recvfrom(1024): one message, from whichever client sent the oldest one waiting.
+        let datagram = match common::recv_datagram(&server, &mut buffer) {
+            Ok(datagram) => datagram,
+            // Windows only: a reply we sent earlier bounced off a client that had quit.
+            Err(err) if common::is_stale_icmp_error(&err) => continue,
+            // Nothing a peer sends may stop the server: report it and receive again.
+            Err(err) => {
+                eprintln!("receive failed: {err} (still serving)");
+                continue;
+            }
+        };
+
+        // decode('utf-8') would crash the tutorial's server on bytes that are not UTF-8;
+        // we show them as U+FFFD instead, and keep serving.
+        let text = show_text(&buffer[..datagram.len]);
+        writeln!(
+            out,
+            "message from {}: {HIGHLIGHT}{text}{HIGHLIGHT:#}",
+            datagram.from
+        )?;
+        if let Some(note) = datagram.truncation_note() {
+            writeln!(out, "  {note}")?;
+        }
+
+        // input('reply: '): the server now waits for its operator. Messages that other
+        // clients send meanwhile are not lost: they wait in the socket's receive buffer, and
+        // the next recvfrom hands them over one by one, oldest first.
+        let Some(reply) = common::read_line(&format!("reply to {}: ", datagram.from))? else {
+            // End of input (Ctrl-D): the operator has left, so the chat is over.
+            writeln!(
+                out,
+                "end of input: the server stops (no reply went to {})",
+                datagram.from
+            )?;
+            return Ok(());
+        };
+
+        // sendto(reply, addr): no connection, so the reply names the address the message
+        // came from; that is how it reaches the right one of many clients.
+        if let Err(err) = server.send_to(reply.trim().as_bytes(), datagram.from) {
+            eprintln!(
+                "could not reply to {}: {err} (still serving)",
+                datagram.from
+            );
+        }
+    }
+}
+
+/// A message as one line of text: bytes that are not UTF-8 become U+FFFD, and control
+/// characters (a newline, or an escape that could recolour the operator's terminal) are
+/// written as escapes such as `\n` or `\u{1b}`.
+fn show_text(bytes: &[u8]) -> String {
+    let mut shown = String::with_capacity(bytes.len());
+    for c in String::from_utf8_lossy(bytes).chars() {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::show_text;
+
+    #[test]
+    fn show_text_keeps_chinese_and_escapes_control_characters() {
+        assert_eq!(show_text("你好, alex".as_bytes()), "你好, alex");
+        assert_eq!(show_text(b"a\nb\x1b[31m"), "a\\nb\\u{1b}[31m");
+        assert_eq!(show_text(b"caf\xe9"), "caf\u{fffd}");
+        assert_eq!(show_text(b""), "");
+    }
+}
