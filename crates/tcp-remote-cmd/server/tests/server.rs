@@ -1,0 +1,359 @@
+//! The TCP remote-command server as students run it: the real binary on port 0, driven over
+//! real TCP connections from the test (and once by a Python client written the tutorial's way).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use remote_cmd_runner::framed;
+use test_support::{DEADLINE, QUIET, Running, Server, start_server, tcp_connect};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_tcp-remote-cmd-server");
+
+fn gbk(text: &str) -> Vec<u8> {
+    remote_cmd_runner::WireEncoding::Gbk.encode(text)
+}
+
+/// The tutorial's client step: send the command, take one recv(1024).
+fn ask(conn: &mut TcpStream, command: &str) -> Vec<u8> {
+    conn.write_all(command.as_bytes()).unwrap();
+    let mut buffer = [0u8; 1024];
+    let n = conn.read(&mut buffer).unwrap();
+    buffer[..n].to_vec()
+}
+
+/// The `--framed` client step: one framed command, one whole framed reply.
+fn ask_framed(conn: &mut TcpStream, command: &[u8]) -> Vec<u8> {
+    framed::write_frame(conn, command).unwrap();
+    framed::read_frame(conn, framed::MAX_REPLY)
+        .unwrap()
+        .unwrap()
+}
+
+fn server(args: &[&str]) -> Server {
+    start_server(SERVER, args)
+}
+
+#[test]
+fn echo_output_is_the_reply() {
+    let server = server(&[]);
+    let mut conn = tcp_connect(server.addr);
+    assert_eq!(ask(&mut conn, "echo hello"), b"hello\n");
+    server.expect_stdout("command from");
+}
+
+#[test]
+fn a_silent_command_is_answered_with_zhixing_chenggong_in_gbk() {
+    let server = server(&[]);
+    let mut conn = tcp_connect(server.addr);
+    assert_eq!(ask(&mut conn, "true"), b"\xd6\xb4\xd0\xd0\xb3\xc9\xb9\xa6");
+    assert_eq!(ask(&mut conn, "true"), gbk("执行成功"));
+}
+
+#[test]
+fn a_failing_command_is_answered_with_its_stderr() {
+    let server = server(&[]);
+    let mut conn = tcp_connect(server.addr);
+    let reply = String::from_utf8(ask(&mut conn, "echo out; ls /no/such/dir")).unwrap();
+    assert!(reply.contains("No such file or directory"), "{reply}");
+    assert!(!reply.contains("out"), "stderr wins over stdout: {reply}");
+}
+
+#[test]
+fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
+    let server = server(&[]);
+    let mut conn = tcp_connect(server.addr);
+    // The shell prints UTF-8 (e4 bd a0 e5 a5 bd); the wire carries GBK (c4 e3 ba c3).
+    assert_eq!(ask(&mut conn, "echo 你好"), b"\xc4\xe3\xba\xc3\n");
+
+    let utf8 = start_server(SERVER, &["--encoding", "utf-8"]);
+    let mut conn = tcp_connect(utf8.addr);
+    assert_eq!(ask(&mut conn, "echo 你好"), "你好\n".as_bytes());
+}
+
+#[test]
+fn cat_returns_at_once_because_stdin_is_closed() {
+    let server = server(&[]);
+    let mut conn = tcp_connect(server.addr);
+    let start = Instant::now();
+    assert_eq!(ask(&mut conn, "cat"), gbk("执行成功"));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn over_a_megabyte_of_stdout_then_a_line_on_stderr_does_not_deadlock() {
+    let server = server(&[]);
+    let mut conn = tcp_connect(server.addr);
+    let start = Instant::now();
+    let reply = ask(
+        &mut conn,
+        "head -c 1100000 /dev/zero | tr '\\0' a; echo the-end >&2",
+    );
+    assert_eq!(reply, b"the-end\n");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn sleep_beyond_the_timeout_is_stopped_and_reported() {
+    let server = server(&["--timeout", "0.5"]);
+    let mut conn = tcp_connect(server.addr);
+    let start = Instant::now();
+    let reply = String::from_utf8(ask(&mut conn, "sleep 30")).unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(
+        reply,
+        "[stopped: the command was still running after 500ms, so it and its children were killed (--timeout)]"
+    );
+    // And the connection goes on.
+    assert_eq!(ask(&mut conn, "echo next"), b"next\n");
+}
+
+/// The peak resident memory of a process so far (Linux's VmHWM), in bytes.
+#[cfg(target_os = "linux")]
+fn peak_memory(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kib * 1024
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn fifty_megabytes_of_output_keep_the_server_memory_small() {
+    let server = server(&["--framed"]);
+    let mut conn = tcp_connect(server.addr);
+    // Warm up (threads, buffers) so that "before" is the server at work, not at rest.
+    assert_eq!(ask_framed(&mut conn, b"echo warm"), b"warm\n");
+    let before = peak_memory(server.id());
+
+    let start = Instant::now();
+    let reply = ask_framed(&mut conn, b"yes 0123456789abcdef | head -c 50000000");
+    let elapsed = start.elapsed();
+    let grown = peak_memory(server.id()) - before;
+
+    let note = b"[output cut: the command wrote 50000000 bytes to stdout; only the first 1048576 are kept (--max-output)]";
+    assert!(reply.ends_with(note), "{:?}", &reply[reply.len() - 200..]);
+    assert_eq!(reply.len(), 1_048_576 + 1 + note.len());
+    eprintln!("50 MB of output: peak memory grew by {grown} bytes in {elapsed:?}");
+    // 1 MiB kept, plus a few copies of it on the way out; never the 50 MB.
+    assert!(grown < 12 << 20, "peak memory grew by {grown} bytes");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
+
+#[test]
+fn a_command_that_is_not_utf8_gets_an_error_reply_and_the_server_goes_on() {
+    let server = server(&[]);
+    let mut conn = tcp_connect(server.addr);
+    conn.write_all(b"echo \xff\xfe").unwrap();
+    let mut buffer = [0u8; 1024];
+    let n = conn.read(&mut buffer).unwrap();
+    assert_eq!(
+        &buffer[..n],
+        b"error: the command is not valid UTF-8 (b'echo \\xff\\xfe'); send it encoded as UTF-8"
+    );
+    assert_eq!(ask(&mut conn, "echo fine"), b"fine\n");
+}
+
+/// Closes `conn` with a reset (RST) instead of the polite FIN: SO_LINGER with a zero timeout.
+fn reset(conn: TcpStream) {
+    socket2::SockRef::from(&conn)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(conn);
+}
+
+#[test]
+fn a_client_that_resets_mid_command_does_not_stop_the_server() {
+    let server = server(&[]);
+    let mut conn = tcp_connect(server.addr);
+    conn.write_all(b"sleep 0.3; echo too late").unwrap();
+    // The server has the command and is running it: now vanish.
+    server.expect_stdout("b'sleep 0.3; echo too late'");
+    reset(conn);
+    // Its reply hits the reset connection: logged, and the next client is served.
+    server.expect_stderr("(connection dropped, still serving)");
+    let mut next = tcp_connect(server.addr);
+    assert_eq!(ask(&mut next, "echo still here"), b"still here\n");
+}
+
+#[test]
+fn a_client_that_resets_while_idle_does_not_stop_the_server() {
+    let server = server(&[]);
+    let mut conn = tcp_connect(server.addr);
+    assert_eq!(ask(&mut conn, "echo hi"), b"hi\n");
+    reset(conn);
+    server.expect_stderr("Connection reset by peer");
+    let mut next = tcp_connect(server.addr);
+    assert_eq!(ask(&mut next, "echo next"), b"next\n");
+}
+
+#[test]
+fn a_second_client_waits_until_the_first_leaves_by_default() {
+    let mut server = server(&[]);
+    let mut first = tcp_connect(server.addr);
+    assert_eq!(ask(&mut first, "echo first"), b"first\n");
+
+    // The handshake succeeds (the backlog holds it), and the command is sent...
+    let mut second = tcp_connect(server.addr);
+    second.write_all(b"echo second").unwrap();
+    // ...but nobody reads it while the server talks to the first client.
+    second.set_read_timeout(Some(QUIET)).unwrap();
+    let mut buffer = [0u8; 1024];
+    let err = second.read(&mut buffer).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+        "{err}"
+    );
+
+    // The first one leaves: the server reads 0 bytes, accepts the second, and answers it.
+    drop(first);
+    second.set_read_timeout(Some(DEADLINE)).unwrap();
+    let n = second.read(&mut buffer).unwrap();
+    assert_eq!(&buffer[..n], b"second\n");
+    server.expect_stdout(" left");
+    assert!(server.is_running());
+}
+
+#[test]
+fn with_concurrent_a_second_client_is_served_at_once() {
+    let server = server(&["--concurrent"]);
+    let mut first = tcp_connect(server.addr);
+    assert_eq!(ask(&mut first, "echo first"), b"first\n");
+    let mut second = tcp_connect(server.addr);
+    assert_eq!(ask(&mut second, "echo second"), b"second\n");
+    assert_eq!(ask(&mut first, "echo first again"), b"first again\n");
+}
+
+fn seq_output(n: u32) -> Vec<u8> {
+    (1..=n)
+        .map(|i| format!("{i}\n"))
+        .collect::<String>()
+        .into_bytes()
+}
+
+#[test]
+fn a_long_reply_sticks_to_the_next_one_in_raw_mode() {
+    let server = server(&[]);
+    let mut conn = tcp_connect(server.addr);
+    let all = seq_output(1000); // 3893 bytes: more than one recv(1024) takes
+    let first = ask(&mut conn, "seq 1 1000");
+    let second = ask(&mut conn, "echo marker");
+    // The second "reply" is the rest of the first one, not "marker".
+    assert!(first.len() <= 1024);
+    assert!(!second.is_empty());
+    assert!(all.starts_with(&[first, second.clone()].concat()));
+    assert!(!String::from_utf8_lossy(&second).contains("marker"));
+}
+
+#[test]
+fn framed_mode_delivers_whole_replies_and_nothing_sticks() {
+    let server = server(&["--framed"]);
+    let mut conn = tcp_connect(server.addr);
+    assert_eq!(ask_framed(&mut conn, b"seq 1 1000"), seq_output(1000));
+    assert_eq!(ask_framed(&mut conn, b"echo marker"), b"marker\n");
+    // A reply of 200 KB, whole.
+    let big = ask_framed(&mut conn, b"head -c 200000 /dev/zero | tr '\\0' z");
+    assert_eq!(big, vec![b'z'; 200_000]);
+}
+
+#[test]
+fn a_raw_client_gets_a_clear_error_from_a_framed_server() {
+    let server = server(&["--framed"]);
+    let mut conn = tcp_connect(server.addr);
+    let reply = String::from_utf8(ask(&mut conn, "echo hi")).unwrap();
+    assert_eq!(
+        reply,
+        "error: this server runs with --framed: the message does not start with a plausible \
+         length: b'echo' announces 1701013615 bytes (at most 65536 expected); the other side \
+         is probably not using --framed"
+    );
+    // A command shorter than a length prefix: the server does not wait forever.
+    let mut conn = tcp_connect(server.addr);
+    let reply = String::from_utf8(ask(&mut conn, "ls")).unwrap();
+    assert!(reply.contains("stopped after 2 of 4 bytes"), "{reply}");
+    let mut next = tcp_connect(server.addr);
+    assert_eq!(ask_framed(&mut next, b"echo ok"), b"ok\n");
+}
+
+#[test]
+fn a_framed_client_gets_a_reply_that_is_no_plausible_frame_from_a_raw_server() {
+    let server = server(&[]);
+    let mut conn = tcp_connect(server.addr);
+    framed::write_frame(&mut conn, b"echo hi").unwrap();
+    let err = framed::read_frame(&mut conn, framed::MAX_REPLY).unwrap_err();
+    // The raw server ran b'\x00\x00\x00\x07echo hi' and said what was wrong with it; read
+    // as a length, its first four letters, "erro", announce 1.7 GB.
+    assert!(
+        err.to_string().starts_with(
+            "the message does not start with a plausible length: b'erro' announces 1701999215 bytes"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_non_loopback_address_is_refused_without_allow_remote() {
+    let mut server = Running::spawn({
+        let mut command = Command::new(SERVER);
+        command.args(["--addr", "0.0.0.0:0"]);
+        command
+    });
+    assert_eq!(server.expect_exit().code(), Some(2));
+    let message = server.expect_stderr("--allow-remote");
+    assert!(
+        message.contains("refusing to listen on 0.0.0.0:0"),
+        "{message}"
+    );
+    assert!(
+        message.contains("could run any command as you"),
+        "{message}"
+    );
+}
+
+#[test]
+fn allow_remote_lets_a_non_loopback_address_past_the_check_with_a_warning() {
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine, so nothing is exposed: the bind
+    // fails, after the check let it through with its warning.
+    let mut server = Running::spawn({
+        let mut command = Command::new(SERVER);
+        command.args(["--addr", "192.0.2.1:0", "--allow-remote"]);
+        command
+    });
+    assert_eq!(server.expect_exit().code(), Some(1));
+    server.expect_stderr("WARNING: listening on 192.0.2.1:0, not loopback (--allow-remote)");
+    server.expect_stderr("is not an address of this machine");
+}
+
+#[test]
+fn a_python_client_written_the_tutorials_way_reads_the_replies() {
+    let server = server(&[]);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tutorial_client.py");
+    let mut python = Command::new("python3");
+    python
+        .args([script, "127.0.0.1", &server.addr.port().to_string()])
+        .env("PYTHONIOENCODING", "utf-8");
+    let mut client = Running::spawn(python);
+    for line in ["echo 你好，世界", "", "true", "ls /no/such/dir", "quit"] {
+        client.write_line(line);
+    }
+    client.expect_stdout("result: 你好，世界");
+    client.expect_stdout("result: 执行成功");
+    client.expect_stdout("No such file or directory");
+    let status = client.expect_exit();
+    assert!(status.success(), "{}", client.transcript());
+    server.expect_stdout(" left");
+}
