@@ -27,10 +27,10 @@
 //! reply to 127.0.0.1:51234: hi there
 //! ```
 //!
-//! End with Ctrl-D at the reply prompt (Ctrl-Z then Enter on Windows). The walkthrough is
-//! `lessons/02-udp-qq.md`.
+//! End with Ctrl-D at a reply prompt (Ctrl-Z then Enter on Windows), or Ctrl-C at any time.
+//! The walkthrough is `lessons/02-udp-qq.md`.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 
 use anstyle::{AnsiColor, Color, Style};
@@ -94,7 +94,11 @@ fn main() -> Result<(), common::Error> {
         // clients send meanwhile are not lost: they wait in the socket's receive buffer, and
         // the next recvfrom hands them over one by one, oldest first.
         let Some(reply) = common::read_line(&format!("reply to {}: ", datagram.from))? else {
-            // End of input (Ctrl-D): the operator has left, so the chat is over.
+            // End of input (Ctrl-D): the operator has left, so the chat is over. On a
+            // terminal the cursor still sits after the prompt; start a fresh line.
+            if std::io::stdin().is_terminal() {
+                writeln!(out)?;
+            }
             writeln!(
                 out,
                 "end of input: the server stops (no reply went to {})",
