@@ -1,0 +1,418 @@
+//! The ntp-time server as students run it: the real binary on port 0, driven over real UDP
+//! sockets from the test, in the tutorial's text protocol and as real SNTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::{SocketAddr, UdpSocket};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use chrono::{Local, NaiveDateTime};
+use ntp_time_sntp::{Measurement, Packet, Timestamp};
+use predicates::prelude::*;
+use test_support::{Running, Server, Stream, recv, round_trip, start_server, udp_socket};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_ntp-time-server");
+
+fn text_server() -> Server {
+    start_server(SERVER, &[])
+}
+
+fn sntp_server() -> Server {
+    let server = start_server(SERVER, &["--sntp"]);
+    server.expect_stdout("answering SNTP");
+    server
+}
+
+/// Sends `format`, returns the reply as text.
+fn ask(client: &UdpSocket, format: &[u8], server: SocketAddr) -> String {
+    String::from_utf8(round_trip(client, format, server)).expect("replies are UTF-8")
+}
+
+/// Asks for `format` and checks the reply is the local time in that format, read just
+/// before or just after the request (the second may tick in between).
+fn assert_formats_now(client: &UdpSocket, server: SocketAddr, format: &str) -> String {
+    let before = Local::now().format(format).to_string();
+    let reply = ask(client, format.as_bytes(), server);
+    let after = Local::now().format(format).to_string();
+    assert!(
+        reply == before || reply == after,
+        "{format:?}: got {reply:?}, expected {before:?} or {after:?}"
+    );
+    reply
+}
+
+/// The server is still serving: a plain format still gets the year.
+fn assert_still_answers(client: &UdpSocket, server: SocketAddr) {
+    assert_formats_now(client, server, "%Y");
+}
+
+#[test]
+fn an_empty_datagram_gets_the_current_local_time_as_yyyy_mm_dd_hh_mm_ss() {
+    let server = text_server();
+    let client = udp_socket();
+    let reply = ask(&client, b"", server.addr);
+
+    // The shape: 19 characters, digits where the format puts digits.
+    assert_eq!(reply.len(), 19, "{reply:?}");
+    for (i, c) in reply.chars().enumerate() {
+        match i {
+            4 | 7 => assert_eq!(c, '-', "{reply:?}"),
+            10 => assert_eq!(c, ' ', "{reply:?}"),
+            13 | 16 => assert_eq!(c, ':', "{reply:?}"),
+            _ => assert!(c.is_ascii_digit(), "{reply:?}"),
+        }
+    }
+    // The value: this machine's local time, within a couple of seconds.
+    let time = NaiveDateTime::parse_from_str(&reply, "%Y-%m-%d %H:%M:%S").unwrap();
+    let drift = (Local::now().naive_local() - time).num_seconds().abs();
+    assert!(drift <= 2, "{reply} is {drift} s away from the local time");
+    server.expect_stdout(": b''");
+}
+
+#[test]
+fn a_format_gets_the_local_time_in_that_format() {
+    let server = text_server();
+    let client = udp_socket();
+    assert_formats_now(&client, server.addr, "%m-%d-%Y");
+    assert_formats_now(&client, server.addr, "%H:%M");
+    assert_formats_now(&client, server.addr, "%A, %d %B %Y");
+    // Text without any directive comes back as it is; %% is a literal percent sign.
+    assert_eq!(
+        ask(&client, b"no directives here", server.addr),
+        "no directives here"
+    );
+    assert_eq!(ask(&client, b"100%%", server.addr), "100%");
+}
+
+#[test]
+fn utf8_text_around_the_directives_passes_through() {
+    let server = text_server();
+    let client = udp_socket();
+    let reply = assert_formats_now(&client, server.addr, "%Y年%m月%d日");
+    assert!(reply.ends_with('日') && reply.contains('年'), "{reply}");
+    assert_formats_now(&client, server.addr, "⏰ %H:%M — café");
+}
+
+#[test]
+fn unknown_directives_and_a_lone_percent_get_an_error_reply_and_the_server_goes_on() {
+    let server = text_server();
+    let client = udp_socket();
+    for bad in ["%Q", "%", "100%", "%Y-%Q", "%.Z", "%😽"] {
+        let reply = ask(&client, bad.as_bytes(), server.addr);
+        assert!(reply.starts_with("error: "), "{bad:?} -> {reply:?}");
+        assert!(reply.contains("directive"), "{bad:?} -> {reply:?}");
+        assert_still_answers(&client, server.addr);
+    }
+    let reply = ask(&client, b"%Q", server.addr);
+    assert!(reply.starts_with("error: '%Q' has an unknown"), "{reply}");
+}
+
+#[test]
+fn a_directive_chrono_can_only_parse_gets_an_error_reply_not_a_panic() {
+    // `%#z` passes chrono's format check but fails when the time is written; `to_string()`
+    // would panic there. The server writes with `write!` and answers with the reason.
+    let mut server = text_server();
+    let client = udp_socket();
+    let reply = ask(&client, b"%H %#z", server.addr);
+    assert_eq!(
+        reply,
+        "error: chrono cannot write the time as '%H %#z' (a directive there is for parsing only)"
+    );
+    assert_still_answers(&client, server.addr);
+    assert!(server.is_running());
+}
+
+#[test]
+fn bytes_that_are_not_utf8_get_an_error_reply_and_the_server_goes_on() {
+    let mut server = text_server();
+    let client = udp_socket();
+    // A lone 0xff, a UTF-8 character cut in half, an overlong encoding of '/', and GBK
+    // (what the tutorial's Windows peers would send for 年).
+    for bad in [&b"\xff"[..], b"%Y\xe5\xb9", b"\xc0\xaf", b"%Y\xc4\xea"] {
+        let reply = ask(&client, bad, server.addr);
+        assert!(
+            reply.starts_with("error: the format is not UTF-8"),
+            "{reply}"
+        );
+        assert_still_answers(&client, server.addr);
+    }
+    server.expect_stdout(r"b'%Y\xc4\xea'");
+    assert!(server.is_running());
+    assert!(
+        server.seen(Stream::Stderr).is_empty(),
+        "{}",
+        server.transcript()
+    );
+}
+
+#[test]
+fn a_format_longer_than_the_1024_byte_buffer_gets_an_error_reply_not_a_crash() {
+    let server = text_server();
+    let client = udp_socket();
+    // 1024 bytes fit: plain text comes back unchanged.
+    let fits = "a".repeat(1024);
+    assert_eq!(ask(&client, fits.as_bytes(), server.addr), fits);
+    // 1025 bytes and more are cut by the OS; the server refuses the stump.
+    for len in [1025, 1500, 65_507] {
+        let reply = ask(&client, &vec![b'%'; len], server.addr);
+        assert_eq!(
+            reply,
+            "error: the format is longer than 1024 bytes, the most this server reads"
+        );
+    }
+    assert_still_answers(&client, server.addr);
+}
+
+#[test]
+fn a_format_that_would_expand_past_1024_bytes_gets_an_error_reply() {
+    let server = text_server();
+    let client = udp_socket();
+    // %c is about 24 characters: 100 of them are 200 bytes in, about 2400 out.
+    let reply = ask(&client, "%c".repeat(100).as_bytes(), server.addr);
+    assert!(
+        reply.starts_with("error: in that format the time is ")
+            && reply.ends_with("bytes long, more than the 1024 a reply may have"),
+        "{reply}"
+    );
+    // 40 of them (about 960 bytes) still fit.
+    let reply = ask(&client, "%c".repeat(40).as_bytes(), server.addr);
+    assert!(
+        !reply.starts_with("error:") && reply.len() <= 1024,
+        "{reply}"
+    );
+    assert_still_answers(&client, server.addr);
+}
+
+#[test]
+fn each_request_is_logged_with_its_sender_and_its_bytes() {
+    let server = text_server();
+    let client = udp_socket();
+    ask(&client, "%d日".as_bytes(), server.addr);
+    let me = client.local_addr().unwrap();
+    server.expect_stdout(&format!(r"from {me}: b'%d\xe6\x97\xa5'"));
+    ask(&client, b"%Q", server.addr);
+    server.expect_stdout(&format!("from {me}: b'%Q'"));
+    server.expect_stdout("  error: '%Q' has an unknown");
+}
+
+#[test]
+fn the_text_server_serves_on_ipv6_loopback() {
+    let server = start_server(SERVER, &["--addr", "[::1]:0"]);
+    assert!(server.addr.is_ipv6());
+    let client = test_support::udp_socket_at("[::1]:0");
+    assert_formats_now(&client, server.addr, "%Y-%m-%d");
+}
+
+/// Sends an SNTP request with transmit timestamp `t1` and returns the decoded reply and T4.
+fn sntp_exchange(client: &UdpSocket, request: &Packet, to: SocketAddr) -> (Packet, Timestamp) {
+    client.send_to(&request.encode(), to).unwrap();
+    let (bytes, from) = recv(client);
+    let t4 = Timestamp::now();
+    assert_eq!(from, to, "the reply comes from the server's address");
+    assert_eq!(bytes.len(), 48, "an SNTP reply is 48 bytes");
+    (Packet::decode(&bytes).unwrap(), t4)
+}
+
+#[test]
+fn the_sntp_reply_has_every_field_rfc_4330_asks_for() {
+    let server = sntp_server();
+    let client = udp_socket();
+    let t1 = Timestamp::now();
+    let mut request = Packet::client_request(t1);
+    request.poll = 6;
+    let (reply, t4) = sntp_exchange(&client, &request, server.addr);
+
+    assert_eq!(reply.leap, 0, "no leap warning");
+    assert_eq!(reply.version, 4, "version echoed");
+    assert_eq!(reply.mode, 4, "mode 4: server");
+    assert_eq!(reply.stratum, 1);
+    assert_eq!(&reply.reference_id, b"LOCL");
+    assert_eq!(reply.poll, 6, "poll copied");
+    assert!((-32..=-1).contains(&reply.precision), "{}", reply.precision);
+    assert_eq!(
+        reply.originate, t1,
+        "originate = the transmit timestamp we sent"
+    );
+    // T1 <= T2 <= T3 <= T4: one machine, one clock.
+    assert!(t1.ticks_since(Timestamp::ZERO) != 0);
+    assert!(reply.receive.ticks_since(t1) >= 0, "T2 after T1");
+    assert!(
+        reply.transmit.ticks_since(reply.receive) >= 0,
+        "T3 after T2"
+    );
+    assert!(t4.ticks_since(reply.transmit) >= 0, "T4 after T3");
+    assert_eq!(reply.check_reply(t1), Ok(()));
+
+    // Same clock on both ends: the offset is (nearly) zero, the delay small and positive.
+    let measured = Measurement::from_timestamps(t1, reply.receive, reply.transmit, t4);
+    assert!(measured.offset.abs() < 0.05, "{measured:?}");
+    assert!((0.0..1.0).contains(&measured.delay), "{measured:?}");
+    server.expect_stdout("SNTP version 4 request");
+}
+
+#[test]
+fn the_sntp_server_echoes_versions_1_to_4() {
+    let server = sntp_server();
+    let client = udp_socket();
+    for version in 1..=4 {
+        let mut request = Packet::client_request(Timestamp::now());
+        request.version = version;
+        let (reply, _) = sntp_exchange(&client, &request, server.addr);
+        assert_eq!((reply.version, reply.mode), (version, 4));
+        assert_eq!(reply.originate, request.transmit);
+    }
+}
+
+#[test]
+fn the_sntp_server_copies_any_transmit_timestamp_even_a_random_one() {
+    // chrony sends a random number instead of its clock, so as not to give its time away;
+    // the server must copy it all the same.
+    let server = sntp_server();
+    let client = udp_socket();
+    let request = Packet::client_request(Timestamp(0x7263_244b_2d43_119e));
+    let (reply, _) = sntp_exchange(&client, &request, server.addr);
+    assert_eq!(reply.originate, Timestamp(0x7263_244b_2d43_119e));
+}
+
+#[test]
+fn malformed_sntp_requests_are_dropped_counted_and_never_fatal() {
+    let mut server = sntp_server();
+    let client = udp_socket();
+    let good = Packet::client_request(Timestamp::now()).encode();
+    let with_mode = |first: u8| {
+        let mut bytes = good;
+        bytes[0] = first;
+        bytes.to_vec()
+    };
+    let mut with_mac = good.to_vec();
+    with_mac.extend_from_slice(&[0; 20]);
+    let bad: Vec<Vec<u8>> = vec![
+        vec![],
+        b"hello".to_vec(),
+        good[..47].to_vec(),
+        [&good[..], &[0]].concat(),
+        with_mac,
+        vec![0x23; 2000],
+        with_mode(0x24), // mode 4: a server's reply, not a request
+        with_mode(0x21), // mode 1: symmetric active (a peer), not SNTP
+        with_mode(0x03), // version 0
+        with_mode(0x3b), // version 7
+    ];
+    for bytes in &bad {
+        client.send_to(bytes, server.addr).unwrap();
+    }
+    // The server handles datagrams in order: had it answered any bad one, that answer would
+    // arrive before the answer to this good request.
+    let request = Packet::client_request(Timestamp::now());
+    let (reply, _) = sntp_exchange(&client, &request, server.addr);
+    assert_eq!(reply.originate, request.transmit);
+
+    server.expect_stdout("dropped, not an SNTP request: 0 bytes, but an SNTP packet is 48");
+    server.expect_stdout("47 bytes");
+    server.expect_stdout("68 bytes");
+    #[cfg(target_os = "linux")] // only Linux says how long a cut datagram was
+    server.expect_stdout("2000 bytes");
+    server.expect_stdout("mode 4, but a client's request is mode 3");
+    server.expect_stdout("version 0, but NTP versions are 1 to 4");
+    server.expect_stdout("(10 dropped so far)");
+    assert!(server.is_running());
+    assert!(
+        server.seen(Stream::Stderr).is_empty(),
+        "{}",
+        server.transcript()
+    );
+}
+
+#[test]
+fn the_sntp_server_serves_on_ipv6_loopback() {
+    let server = start_server(SERVER, &["--sntp", "--addr", "[::1]:0"]);
+    let client = test_support::udp_socket_at("[::1]:0");
+    let request = Packet::client_request(Timestamp::now());
+    let (reply, _) = sntp_exchange(&client, &request, server.addr);
+    assert_eq!(reply.check_reply(request.transmit), Ok(()));
+}
+
+/// Python's ntplib (PyPI), a client nobody here wrote: it asks our server on a port of our
+/// choosing with each NTP version and prints what it decoded, one line per version.
+const NTPLIB_SCRIPT: &str = r#"
+import sys, time, ntplib
+port = int(sys.argv[1])
+for version in (2, 3, 4):
+    r = ntplib.NTPClient().request("127.0.0.1", version=version, port=port, timeout=5)
+    ref = r.ref_id.to_bytes(4, "big").decode("ascii")
+    print(r.version, r.mode, r.stratum, ref, r.leap, "%.6f" % r.offset, "%.6f" % r.delay,
+          "%.3f" % abs(r.tx_time - time.time()), flush=True)
+"#;
+
+#[test]
+fn python_ntplib_a_standard_client_accepts_our_sntp_replies() {
+    let importable = StdCommand::new("python3")
+        .args(["-c", "import ntplib"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !importable {
+        eprintln!(
+            "NOTICE: python3 cannot import ntplib, so the check with a standard NTP client did \
+             not run; install it with: python3 -m pip install ntplib"
+        );
+        return;
+    }
+    let server = sntp_server();
+    let mut python = StdCommand::new("python3");
+    python.args(["-c", NTPLIB_SCRIPT, &server.addr.port().to_string()]);
+    let mut python = Running::spawn(python);
+    let status = python.expect_exit();
+    assert!(status.success(), "{}", python.transcript());
+
+    let lines = python.seen(Stream::Stdout);
+    assert_eq!(lines.len(), 3, "{}", python.transcript());
+    for (line, version) in lines.iter().zip(["2", "3", "4"]) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        // version echoed, mode 4, stratum 1, LOCL, no leap warning
+        assert_eq!(fields[..5], [version, "4", "1", "LOCL", "0"], "{line}");
+        let offset: f64 = fields[5].parse().unwrap();
+        let delay: f64 = fields[6].parse().unwrap();
+        let age: f64 = fields[7].parse().unwrap();
+        assert!(offset.abs() < 0.05, "offset {offset} s: {line}");
+        assert!((0.0..1.0).contains(&delay), "delay {delay} s: {line}");
+        assert!(age < 5.0, "the server's time is now: {line}");
+    }
+    server.expect_stdout("SNTP version 2 request");
+}
+
+#[test]
+fn help_explains_the_flags_and_names_the_lesson() {
+    Command::new(SERVER)
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--addr <HOST:PORT>"))
+        .stdout(predicate::str::contains("--sntp"))
+        .stdout(predicate::str::contains("lessons/03-ntp-time.md"));
+}
+
+#[test]
+fn a_bad_addr_exits_with_status_2_and_says_how_to_write_one() {
+    for bad in ["8082", "localhost:8082", "127.0.0.1:99999", "banana"] {
+        Command::new(SERVER)
+            .args(["--addr", bad])
+            .timeout(test_support::DEADLINE)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("127.0.0.1:8080 or [::1]:8080"));
+    }
+}
+
+#[test]
+fn an_address_in_use_exits_non_zero_with_the_friendly_message() {
+    let taken = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    Command::new(SERVER)
+        .args(["--sntp", "--addr", &addr.to_string()])
+        .timeout(test_support::DEADLINE)
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "Error: {addr} is already in use (another server running?): try --addr 127.0.0.1:0\n"
+        ));
+}
