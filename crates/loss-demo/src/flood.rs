@@ -123,6 +123,19 @@ pub fn run(out: &mut impl Write, options: &Options) -> Result<(), common::Error>
                 "rmem_max",
                 format!("{max} (net.core.rmem_max): Linux caps a request at this, then doubles it"),
             )?;
+            for run in &runs {
+                match run.asked {
+                    Some(asked) if asked as usize > max => say(
+                        out,
+                        "capped",
+                        format!(
+                            "asked {asked}, more than rmem_max, so the kernel set 2 x {max} = {}",
+                            run.set
+                        ),
+                    )?,
+                    _ => {}
+                }
+            }
         }
         let first = &runs[0];
         if first.received > 0 && first.received < first.sent {
