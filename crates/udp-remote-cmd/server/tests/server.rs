@@ -1,0 +1,231 @@
+//! The UDP remote-command server as students run it: the real binary on port 0, driven with
+//! real datagrams from the test (and once by a Python client written the tutorial's way).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::UdpSocket;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use test_support::{
+    Running, Server, Stream, assert_no_datagram, recv, round_trip, start_server, udp_socket,
+};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_udp-remote-cmd-server");
+
+fn gbk(text: &str) -> Vec<u8> {
+    remote_cmd_runner::WireEncoding::Gbk.encode(text)
+}
+
+fn server(args: &[&str]) -> (Server, UdpSocket) {
+    (start_server(SERVER, args), udp_socket())
+}
+
+fn ask(server: &Server, client: &UdpSocket, command: &str) -> Vec<u8> {
+    round_trip(client, command.as_bytes(), server.addr)
+}
+
+#[test]
+fn echo_output_is_the_reply_from_the_servers_address() {
+    let (server, client) = server(&[]);
+    client.send_to(b"echo hello", server.addr).unwrap();
+    assert_eq!(recv(&client), (b"hello\n".to_vec(), server.addr));
+    server.expect_stdout("b'echo hello'");
+}
+
+#[test]
+fn a_silent_command_is_answered_with_zhixing_chenggong_in_gbk() {
+    let (server, client) = server(&[]);
+    assert_eq!(
+        ask(&server, &client, "true"),
+        b"\xd6\xb4\xd0\xd0\xb3\xc9\xb9\xa6"
+    );
+    assert_eq!(ask(&server, &client, "cd /"), gbk("执行成功"));
+}
+
+#[test]
+fn a_failing_command_is_answered_with_its_stderr() {
+    let (server, client) = server(&[]);
+    let reply = String::from_utf8(ask(&server, &client, "echo out; ls /no/such/dir")).unwrap();
+    assert!(reply.contains("No such file or directory"), "{reply}");
+    assert!(!reply.contains("out"), "{reply}");
+}
+
+#[test]
+fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
+    let (server, client) = server(&[]);
+    assert_eq!(ask(&server, &client, "echo 你好"), b"\xc4\xe3\xba\xc3\n");
+    let (utf8, client) = self::server(&["--encoding", "utf-8"]);
+    assert_eq!(ask(&utf8, &client, "echo 你好"), "你好\n".as_bytes());
+}
+
+#[test]
+fn cat_returns_at_once_because_stdin_is_closed() {
+    let (server, client) = server(&[]);
+    let start = Instant::now();
+    assert_eq!(ask(&server, &client, "cat"), gbk("执行成功"));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn over_a_megabyte_of_stdout_then_a_line_on_stderr_does_not_deadlock() {
+    let (server, client) = server(&[]);
+    let reply = ask(
+        &server,
+        &client,
+        "head -c 1100000 /dev/zero | tr '\\0' a; echo the-end >&2",
+    );
+    assert_eq!(reply, b"the-end\n");
+}
+
+#[test]
+fn sleep_beyond_the_timeout_is_stopped_and_reported() {
+    let (server, client) = server(&["--timeout", "0.5"]);
+    let start = Instant::now();
+    let reply = String::from_utf8(ask(&server, &client, "sleep 30")).unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(reply.starts_with("[stopped: "), "{reply}");
+    assert_eq!(ask(&server, &client, "echo next"), b"next\n");
+}
+
+#[test]
+fn a_command_that_is_not_utf8_gets_an_error_reply_and_the_server_goes_on() {
+    let (server, client) = server(&[]);
+    let reply = round_trip(&client, b"echo \xff\xfe", server.addr);
+    assert_eq!(
+        reply,
+        b"error: the command is not valid UTF-8 (b'echo \\xff\\xfe'); send it encoded as UTF-8"
+    );
+    assert_eq!(ask(&server, &client, "echo fine"), b"fine\n");
+}
+
+#[test]
+fn a_600_kb_output_becomes_one_datagram_of_at_most_65507_bytes() {
+    let (server, client) = server(&[]);
+    let reply = ask(&server, &client, "yes 0123456789 | head -c 600000");
+    assert!(reply.len() <= 65_507, "{}", reply.len());
+    let note = b"\n[cut to fit one datagram: the reply was 600000 bytes; one UDP datagram carries at most 65507]";
+    assert!(
+        reply.ends_with(note),
+        "{:?}",
+        String::from_utf8_lossy(&reply[reply.len() - 120..])
+    );
+    assert!(reply.starts_with(b"0123456789\n0123456789\n"));
+    // Nothing more was sent: the next datagram is the next command's reply, clean.
+    assert_no_datagram(&client);
+    assert_eq!(ask(&server, &client, "echo next"), b"next\n");
+}
+
+#[test]
+fn a_48_kb_reply_read_with_1024_bytes_is_cut_and_the_next_reply_is_clean() {
+    let (server, client) = server(&[]);
+    client
+        .send_to(b"head -c 48000 /dev/zero | tr '\\0' x", server.addr)
+        .unwrap();
+    let mut buffer = [0u8; 1024];
+    let got = common::recv_datagram(&client, &mut buffer).unwrap();
+    assert_eq!(got.len, 1024);
+    assert!(got.truncated);
+    #[cfg(target_os = "linux")]
+    assert_eq!(got.full_len, Some(48_000));
+    assert_eq!(buffer, [b'x'; 1024]);
+    // Unlike TCP, the other 46 976 bytes do not turn up as the next reply: they are gone.
+    client.send_to(b"echo next", server.addr).unwrap();
+    let got = common::recv_datagram(&client, &mut buffer).unwrap();
+    assert_eq!(&buffer[..got.len], b"next\n");
+}
+
+#[test]
+fn junk_datagrams_never_stop_the_server() {
+    let (mut server, client) = server(&[]);
+    let junk: Vec<Vec<u8>> = vec![
+        vec![],                              // empty: an empty command, which prints nothing
+        vec![0xff],                          // not UTF-8
+        vec![0; 16],                         // NUL bytes
+        b"\x00\x00\x00\x07echo hi".to_vec(), // a --framed TCP message sent by mistake
+        vec![0xc3; 1023],                    // cut UTF-8
+        vec![b'a'; 2000],                    // longer than the 1024-byte buffer
+        vec![0x80; 65_507],                  // the largest datagram there is
+    ];
+    for (i, payload) in junk.iter().enumerate() {
+        let reply = round_trip(&client, payload, server.addr);
+        assert!(!reply.is_empty(), "junk {i} got an empty reply");
+    }
+    assert_eq!(round_trip(&client, &[], server.addr), gbk("执行成功"));
+    assert!(assert_error(&round_trip(&client, &[0xff], server.addr)));
+    assert!(assert_error(&round_trip(&client, &[0; 16], server.addr)));
+    // Cut commands are refused, never run.
+    let mut long = b"echo run; ".to_vec();
+    long.extend_from_slice(&[b'#'; 1990]);
+    let reply = String::from_utf8(round_trip(&client, &long, server.addr)).unwrap();
+    assert!(
+        reply.contains("did not fit in the server's 1024-byte buffer"),
+        "{reply}"
+    );
+    assert!(reply.ends_with("nothing was run"), "{reply}");
+    // Still serving, and nothing went to stderr.
+    assert_eq!(ask(&server, &client, "echo alive"), b"alive\n");
+    assert!(server.is_running());
+    assert!(
+        server.seen(Stream::Stderr).is_empty(),
+        "{}",
+        server.transcript()
+    );
+}
+
+fn assert_error(reply: &[u8]) -> bool {
+    reply.starts_with(b"error: ")
+}
+
+#[test]
+fn a_non_loopback_address_is_refused_without_allow_remote() {
+    let mut server = Running::spawn({
+        let mut command = Command::new(SERVER);
+        command.args(["--addr", "0.0.0.0:0"]);
+        command
+    });
+    assert_eq!(server.expect_exit().code(), Some(2));
+    let message = server.expect_stderr("--allow-remote");
+    assert!(
+        message.contains("could run any command as you"),
+        "{message}"
+    );
+    assert!(
+        message.contains("forged sender address would aim the replies at a victim"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_python_client_written_the_tutorials_way_reads_the_replies() {
+    let (server, _) = server(&[]);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tutorial_client.py");
+    let mut python = Command::new("python3");
+    python
+        .args([script, "127.0.0.1", &server.addr.port().to_string()])
+        .env("PYTHONIOENCODING", "utf-8");
+    let mut client = Running::spawn(python);
+    for line in ["echo 你好，世界", "", "true", "ls /no/such/dir", "quit"] {
+        client.write_line(line);
+    }
+    client.expect_stdout("result: 你好，世界");
+    client.expect_stdout("result: 执行成功");
+    client.expect_stdout("No such file or directory");
+    let status = client.expect_exit();
+    assert!(status.success(), "{}", client.transcript());
+    // The empty line was never sent: three commands arrived, the last one `ls`.
+    server.expect_stdout("b'ls /no/such/dir'");
+    let commands = server
+        .seen(Stream::Stdout)
+        .iter()
+        .filter(|line| line.starts_with("command from"))
+        .count();
+    assert_eq!(commands, 3, "{}", server.transcript());
+}
