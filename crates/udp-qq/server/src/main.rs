@@ -90,9 +90,9 @@ fn main() -> Result<(), common::Error> {
             writeln!(out, "  {note}")?;
         }
 
-        // input('reply: '): the server now waits for its operator. Messages that other
-        // clients send meanwhile are not lost: they wait in the socket's receive buffer, and
-        // the next recvfrom hands them over one by one, oldest first.
+        // input('reply: '): the server now waits for its operator. Messages that clients
+        // send meanwhile wait in the socket's receive buffer (while it has room; the rest
+        // are dropped), and the next recvfrom hands them over one by one, oldest first.
         let Some(reply) = common::read_line(&format!("reply to {}: ", datagram.from))? else {
             // End of input (Ctrl-D): the operator has left, so the chat is over. On a
             // terminal the cursor still sits after the prompt; start a fresh line.
