@@ -131,6 +131,8 @@ fn main() -> Result<(), common::Error> {
         "connection",
         format!("{} -> {}", client.local_addr()?, server.local_addr()?),
     )?;
+    // send(b'') is allowed too, but a TCP stream has no messages, only bytes in order:
+    // zero bytes are nothing to send, so the OS sends no packet at all.
     let written = client.write(b"")?;
     say(&mut out, "send", format!("b'' returned {written}"))?;
     let waited = Instant::now();
@@ -165,6 +167,8 @@ fn main() -> Result<(), common::Error> {
         "close",
         "the client closed its end of the connection",
     )?;
+    // Once the FIN has arrived, recv returns 0 bytes at once, and again on every later call:
+    // that 0 is how a TCP program learns that the stream has ended.
     let waited = Instant::now();
     match server.read(&mut buffer) {
         Ok(0) => say(
