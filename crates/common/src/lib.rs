@@ -14,6 +14,9 @@ use std::time::Duration;
 mod datagram;
 pub use datagram::{Datagram, recv_datagram};
 
+mod log;
+pub use log::Log;
+
 /// The tutorial's `buffer_size=1024`: how much one `recv`/`recvfrom` takes at most.
 pub const BUFFER_SIZE: usize = 1024;
 
