@@ -25,6 +25,9 @@
 //! from 127.0.0.1:51234: b''
 //! ```
 //!
+//! With `--quiet` it logs nothing per datagram, for measuring its speed with
+//! `cargo run --release -p udp-echo-bench` (see the README's "Performance" section).
+//!
 //! The walkthrough is `lessons/01-udp-echo.md`.
 
 use std::io::Write;
@@ -43,6 +46,10 @@ struct Args {
     #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
           default_value_t = common::defaults::UDP_ECHO)]
     addr: SocketAddr,
+
+    /// Log nothing per datagram (for measuring speed; see udp-echo-bench)
+    #[arg(long)]
+    quiet: bool,
 }
 
 fn main() -> Result<(), common::Error> {
@@ -53,13 +60,25 @@ fn main() -> Result<(), common::Error> {
     let server = common::bind_udp(args.addr)?;
     common::announce_udp(&server)?;
 
+    // The log is line-buffered on a terminal and written in blocks to a pipe or a file, as
+    // C and Python do it (Rust's stdout alone would make one write per line). Lines held in
+    // a block are written as soon as no datagram has come for a moment: the read timeout.
+    let mut log = common::Log::stdout();
+    if !args.quiet {
+        server.set_read_timeout(Some(common::Log::IDLE))?;
+    }
+
     let mut buffer = [0u8; common::BUFFER_SIZE];
-    let mut log = std::io::stdout().lock();
     loop {
         // recvfrom(buffer_size): exactly one datagram per call, and the address it came from.
         // A datagram longer than the buffer is cut to fit by the OS; we are told it was.
         let datagram = match common::recv_datagram(&server, &mut buffer) {
             Ok(datagram) => datagram,
+            // Nothing arrived for a moment: show the log lines held so far.
+            Err(err) if common::is_timeout(&err) => {
+                log.flush()?;
+                continue;
+            }
             // Windows only: a reply we sent earlier bounced off a client that had quit.
             Err(err) if common::is_stale_icmp_error(&err) => continue,
             // Nothing a peer sends may stop the server: report it and receive again.
@@ -70,10 +89,13 @@ fn main() -> Result<(), common::Error> {
         };
         let data = &mut buffer[..datagram.len];
 
-        // print(data): shown like Python's bytes, so b'' makes an empty datagram visible.
-        writeln!(log, "from {}: {}", datagram.from, common::show_bytes(data))?;
-        if let Some(note) = datagram.truncation_note() {
-            writeln!(log, "  {note}")?;
+        // print(data), unless --quiet: shown like Python's bytes, so b'' makes an empty
+        // datagram visible.
+        if !args.quiet {
+            writeln!(log, "from {}: {}", datagram.from, common::show_bytes(data))?;
+            if let Some(note) = datagram.truncation_note() {
+                writeln!(log, "  {note}")?;
+            }
         }
 
         // data.upper(): like Python's bytes.upper(), only a-z change; every other byte,

@@ -178,3 +178,65 @@ fn nothing_is_sent_back_unasked() {
     // One datagram in, one datagram out: no second reply follows.
     test_support::assert_no_datagram(&client);
 }
+
+#[test]
+fn quiet_answers_every_datagram_and_logs_none() {
+    let server = start_server(SERVER, &["--quiet"]);
+    let client = udp_socket();
+    for word in [&b"one"[..], b"", b"three"] {
+        assert_eq!(
+            round_trip(&client, word, server.addr),
+            word.to_ascii_uppercase()
+        );
+    }
+    let cut = round_trip(&client, &[b'x'; 1500], server.addr);
+    assert_eq!(cut.len(), 1024);
+    // Absence can only be shown by waiting: nothing follows the `listening on` line.
+    assert_eq!(
+        server.next_line(Stream::Stdout, test_support::QUIET),
+        None,
+        "{}",
+        server.transcript()
+    );
+}
+
+#[test]
+fn a_piped_log_line_is_written_as_soon_as_the_socket_is_idle() {
+    // The test reads the server's stdout through a pipe, so the log is block-buffered: one
+    // line is far from a full block, and only the idle flush can bring it out.
+    let server = server();
+    let client = udp_socket();
+    assert_eq!(round_trip(&client, b"alone", server.addr), b"ALONE");
+    let line = server.next_line(Stream::Stdout, std::time::Duration::from_secs(2));
+    let me = client.local_addr().unwrap();
+    assert_eq!(line, Some(format!("from {me}: b'alone'")));
+}
+
+#[test]
+fn a_block_buffered_log_keeps_every_line_whole_and_in_order() {
+    let server = server();
+    let client = udp_socket();
+    let count = 500;
+    for i in 0..count {
+        let message = format!("message {i:03} {}", "x".repeat(i % 50));
+        assert_eq!(
+            round_trip(&client, message.as_bytes(), server.addr),
+            message.to_ascii_uppercase().into_bytes()
+        );
+    }
+    let me = client.local_addr().unwrap();
+    for i in 0..count {
+        let expected = format!("from {me}: b'message {i:03} {}'", "x".repeat(i % 50));
+        let line = server.next_line(Stream::Stdout, test_support::DEADLINE);
+        assert_eq!(line.as_deref(), Some(expected.as_str()), "line {i}");
+    }
+}
+
+#[test]
+fn help_explains_quiet() {
+    Command::new(SERVER)
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--quiet"));
+}
