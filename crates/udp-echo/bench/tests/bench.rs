@@ -1,0 +1,171 @@
+//! The bench as students run it: the real binary, against lesson 1's real server and
+//! against small echo servers in this test that answer wrongly or drop requests on purpose.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::{SocketAddr, UdpSocket};
+use std::process::Output;
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use test_support::{DEADLINE, cargo_bin, start_server, udp_socket};
+
+const BENCH: &str = env!("CARGO_BIN_EXE_udp-echo-bench");
+
+/// Runs the bench against `server` with `args`, within the deadline.
+fn bench(server: SocketAddr, args: &[&str]) -> Output {
+    Command::new(BENCH)
+        .arg("--server")
+        .arg(server.to_string())
+        .args(args)
+        .timeout(DEADLINE)
+        .output()
+        .unwrap()
+}
+
+/// One number from the bench's `--json` line.
+fn field(json: &str, name: &str) -> f64 {
+    let key = format!("\"{name}\":");
+    let start = json
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {json}"))
+        + key.len();
+    let rest = &json[start..];
+    let end = rest.find([',', '}']).unwrap();
+    rest[..end]
+        .parse()
+        .unwrap_or_else(|_| panic!("{name} in {json}"))
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// An echo server on a thread of this test: `answer(n, datagram)` gives the reply to the
+/// n-th datagram, or `None` to drop it. It stops after a second without traffic.
+fn fake_server(
+    answer: impl Fn(usize, &[u8]) -> Option<Vec<u8>> + Send + 'static,
+) -> (SocketAddr, JoinHandle<()>) {
+    let socket = udp_socket();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    let addr = socket.local_addr().unwrap();
+    let handle = thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        let mut n = 0;
+        while let Ok((len, from)) = socket.recv_from(&mut buf) {
+            if let Some(reply) = answer(n, &buf[..len]) {
+                socket.send_to(&reply, from).unwrap();
+            }
+            n += 1;
+        }
+    });
+    (addr, handle)
+}
+
+#[test]
+fn against_the_real_server_it_reports_a_positive_rate_and_no_wrong_reply() {
+    let server_bin = cargo_bin("udp-echo-server");
+    for mode in [&["--quiet"][..], &[]] {
+        let server = start_server(&server_bin, mode);
+        let output = bench(server.addr, &["--duration", "0.3", "--json"]);
+        assert!(output.status.success(), "{output:?}");
+        let json = stdout(&output);
+        assert_eq!(field(&json, "wrong"), 0.0, "{mode:?}: {json}");
+        assert!(field(&json, "replies_per_s") > 0.0, "{mode:?}: {json}");
+        assert!(field(&json, "rtt_median_us") > 0.0, "{mode:?}: {json}");
+        assert!(
+            field(&json, "rtt_p99_us") >= field(&json, "rtt_median_us"),
+            "{json}"
+        );
+    }
+}
+
+#[test]
+fn the_summary_line_names_rate_round_trip_lost_and_wrong() {
+    let server = start_server(cargo_bin("udp-echo-server"), &["--quiet"]);
+    let output = bench(server.addr, &["--count", "200", "--window", "4"]);
+    assert!(output.status.success(), "{output:?}");
+    let line = stdout(&output);
+    assert_eq!(line.lines().count(), 1, "{line}");
+    for part in [
+        " replies/s, round trip median ",
+        " µs, p99 ",
+        ", lost 0, wrong 0 (",
+    ] {
+        assert!(line.contains(part), "{part:?} in {line}");
+    }
+    assert!(
+        line.contains(&format!("200 replies to 200 requests to {}", server.addr)),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_server_that_does_not_upper_case_gets_every_reply_counted_wrong() {
+    let (addr, server) = fake_server(|_, datagram| Some(datagram.to_vec()));
+    let output = bench(addr, &["--count", "50", "--window", "4", "--json"]);
+    let json = stdout(&output);
+    assert_eq!(field(&json, "wrong"), 50.0, "{json}");
+    assert_eq!(field(&json, "replies"), 0.0, "{json}");
+    // Answered, if wrongly: none of them is also counted as lost.
+    assert_eq!(field(&json, "lost"), 0.0, "{json}");
+    server.join().unwrap();
+}
+
+#[test]
+fn a_request_not_answered_within_200_ms_is_counted_lost_and_replaced() {
+    // Every third datagram is dropped: of 30 requests, 10 are lost and 20 answered.
+    let (addr, server) =
+        fake_server(|n, datagram| (n % 3 != 2).then(|| datagram.to_ascii_uppercase()));
+    let output = bench(addr, &["--count", "30", "--window", "4", "--json"]);
+    assert!(output.status.success(), "{output:?}");
+    let json = stdout(&output);
+    assert_eq!(field(&json, "sent"), 30.0, "{json}");
+    assert_eq!(field(&json, "lost"), 10.0, "{json}");
+    assert_eq!(field(&json, "replies"), 20.0, "{json}");
+    assert_eq!(field(&json, "wrong"), 0.0, "{json}");
+    server.join().unwrap();
+}
+
+#[test]
+fn with_no_reply_at_all_it_exits_1_and_says_so() {
+    // A socket that never answers.
+    let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = silent.local_addr().unwrap();
+    let output = bench(addr, &["--count", "3"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(stdout(&output).contains("lost 3, wrong 0"), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr,
+        format!("Error: no reply from {addr}: is a UDP echo server listening there?\n")
+    );
+}
+
+#[test]
+fn a_size_too_small_for_the_sequence_number_is_refused() {
+    Command::new(BENCH)
+        .args(["--size", "8"])
+        .timeout(DEADLINE)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn help_explains_the_flags_and_names_the_lesson() {
+    let output = Command::new(BENCH).arg("--help").output().unwrap();
+    let help = stdout(&output);
+    for flag in [
+        "--server",
+        "--window",
+        "--size",
+        "--duration",
+        "--count",
+        "--json",
+    ] {
+        assert!(help.contains(flag), "{flag} in {help}");
+    }
+    assert!(help.contains("lessons/01-udp-echo.md"), "{help}");
+}
