@@ -16,6 +16,9 @@
 //! 2. **UDP chat, "QQ"** (`lessons/02-udp-qq.md`): packages `udp-qq-server` and
 //!    `udp-qq-client`, UDP 127.0.0.1:8081. One server, many clients, no connections: every
 //!    datagram carries its sender's address and every reply names it.
+//! 3. **Time server, "NTP"** (`lessons/03-ntp-time.md`): packages `ntp-time-server`,
+//!    `ntp-time-client` and the library `ntp-time-sntp`, UDP 127.0.0.1:8082. The tutorial's
+//!    strftime-over-UDP protocol, then real 48-byte SNTP packets with `--sntp`.
 //!
 //! ## Shared code
 //!
