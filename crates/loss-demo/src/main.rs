@@ -25,9 +25,9 @@
 //! `flood` a table such as:
 //!
 //! ```text
-//!   | SO_RCVBUF asked | SO_RCVBUF set | sent | received | lost | lost % |
-//!   |      OS default |        212992 | 2000 |       92 | 1908 |  95.4% |
-//!   |         4194304 |       8388608 | 2000 |     2000 |    0 |   0.0% |
+//!   | SO_RCVBUF asked | SO_RCVBUF set |    sent | received |    lost | lost % |
+//!   |      OS default |        212992 |    2000 |       92 |    1908 |  95.4% |
+//!   |         4194304 |       8388608 |    2000 |     2000 |       0 |   0.0% |
 //! ```
 //!
 //! The walkthrough is `lessons/07-loss.md`.
