@@ -88,23 +88,10 @@ fn main() -> Result<(), common::Error> {
             break;
         }
 
-        // send(cmd.encode('utf-8')) and recv: one message whole (--framed), or whatever
-        // has arrived, at most 1024 bytes, as in the tutorial.
-        let reply = if args.framed {
-            framed::write_frame(&mut conn, command.as_bytes())?;
-            match framed::read_frame(&mut conn, framed::MAX_REPLY) {
-                Ok(Some(reply)) => reply,
-                Ok(None) => return Err("the server closed the connection".into()),
-                Err(err) => return Err(format!("bad reply from the server: {err}").into()),
-            }
-        } else {
-            conn.write_all(command.as_bytes())?;
-            let n = conn.read(&mut buffer)?;
-            // Zero bytes: the server closed the connection (it never sends an empty reply).
-            if n == 0 {
-                return Err("the server closed the connection".into());
-            }
-            buffer[..n].to_vec()
+        // Send the command, receive one reply (see `exchange` below).
+        let reply = match exchange(&mut conn, command, args.framed, &mut buffer) {
+            Ok(reply) => reply,
+            Err(err) => return Err(format!("lost the connection to {}: {err}", args.server).into()),
         };
 
         // decode('gbk'): the bytes are GBK text, unless --encoding says otherwise.
@@ -117,4 +104,31 @@ fn main() -> Result<(), common::Error> {
     }
     // close(): the server's recv returns 0 bytes and it goes on to the next client.
     Ok(())
+}
+
+/// send(cmd.encode('utf-8')) and recv: one message whole (--framed), or whatever has
+/// arrived, at most 1024 bytes, as in the tutorial.
+fn exchange(
+    conn: &mut TcpStream,
+    command: &str,
+    framed: bool,
+    buffer: &mut [u8],
+) -> Result<Vec<u8>, String> {
+    if framed {
+        framed::write_frame(conn, command.as_bytes()).map_err(|err| err.to_string())?;
+        match framed::read_frame(conn, framed::MAX_REPLY) {
+            Ok(Some(reply)) => Ok(reply),
+            Ok(None) => Err("the server closed it".into()),
+            Err(err) => Err(format!("bad reply: {err}")),
+        }
+    } else {
+        conn.write_all(command.as_bytes())
+            .map_err(|err| err.to_string())?;
+        let n = conn.read(buffer).map_err(|err| err.to_string())?;
+        // Zero bytes: the server closed the connection (it never sends an empty reply).
+        if n == 0 {
+            return Err("the server closed it".into());
+        }
+        Ok(buffer[..n].to_vec())
+    }
 }
