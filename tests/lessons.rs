@@ -179,11 +179,16 @@ fn tests_named_in_lessons_exist() {
     for md in markdown_files() {
         let (_, prose) = parse(&read(&md));
         for (text, target) in links(&prose) {
-            let is_test = text.starts_with('`') && text.ends_with('`') && target.ends_with(".rs");
+            // A test name is a backticked identifier; ``[`tests/claims.rs`](...)`` is a file.
+            let name = text.trim_matches('`');
+            let is_test = text.starts_with('`')
+                && text.ends_with('`')
+                && target.ends_with(".rs")
+                && !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !is_test {
                 continue;
             }
-            let name = text.trim_matches('`');
             let file = md.parent().unwrap().join(&target);
             let source = read(&file);
             assert!(
