@@ -19,6 +19,22 @@
 //! 3. **Time server, "NTP"** (`lessons/03-ntp-time.md`): packages `ntp-time-server`,
 //!    `ntp-time-client` and the library `ntp-time-sntp`, UDP 127.0.0.1:8082. The tutorial's
 //!    strftime-over-UDP protocol, then real 48-byte SNTP packets with `--sntp`.
+//! 4. **Remote commands over TCP** (`lessons/04-tcp-remote-cmd.md`): packages
+//!    `tcp-remote-cmd-server`, `tcp-remote-cmd-client` and the library `remote-cmd-runner`,
+//!    TCP 127.0.0.1:8083. One client at a time, GBK replies, sticky packets and the
+//!    length-prefix fix (`--framed`).
+//! 5. **Remote commands over UDP** (`lessons/05-udp-remote-cmd.md`): packages
+//!    `udp-remote-cmd-server` and `udp-remote-cmd-client`, UDP 127.0.0.1:8084. One datagram
+//!    per reply, cut to fit; no sticky packets, but lost bytes.
+//! 6. **Empty datagrams** (`lessons/06-empty-datagram.md`): package `empty-datagram-demo`, a
+//!    narrated run: an empty UDP datagram arrives as 0 bytes, an empty TCP write sends nothing,
+//!    a TCP read of 0 bytes is the end of the stream.
+//! 7. **Where UDP loses data** (`lessons/07-loss.md`): package `loss-demo`: truncation, a port
+//!    with no socket, a receiver that reads late, message boundaries, and a flood that
+//!    overflows the receive buffer.
+//!
+//! The tutorial's fifteen closing notes on TCP against UDP are each proved or disproved by
+//! a test in `tests/claims.rs`.
 //!
 //! ## Shared code
 //!
