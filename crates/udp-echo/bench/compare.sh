@@ -7,15 +7,18 @@
 #
 # It builds udp-echo-server and udp-echo-bench in release mode, compiles the C loop
 # (c/echo_loop.c) with the system cc if there is one, writes a tutorial-style Python server to
-# a temporary file if there is a python3, and then, one server after the other, runs the bench
-# at window 1 (latency) and window 16 (throughput). Each server runs pinned to CPU 0 and the
-# bench to CPU 1 (taskset), so they do not compete for a core. Every server's stdout goes
-# into a pipe read by `cat > /dev/null`, so "logging" means "logging to a pipe".
-# It prints a Markdown table (the README's "Performance" section) and the ratios the course
-# aims for. Settings: DURATION (seconds per run, default 3), SERVER_CPU, BENCH_CPU.
+# a temporary file if there is a python3, and starts all the servers, pinned to CPU 0 with
+# taskset; each one's stdout goes into a pipe read by `cat > /dev/null`, so "logging" means
+# "logging to a pipe". Then, in ROUNDS rounds, it runs the bench pinned to CPU 1 against one
+# server after the other, at window 1 (latency) and window 16 (throughput): the servers wait
+# idle while another is measured, and a burst of other work on the machine hits every server
+# alike. Each cell of the table is the median of the rounds. It prints a Markdown table (the
+# README's "Performance" section) and the ratios the course aims for.
+# Settings: DURATION (seconds per run, default 3), ROUNDS (default 3), SERVER_CPU, BENCH_CPU.
 set -euo pipefail
 
 DURATION=${DURATION:-3}
+ROUNDS=${ROUNDS:-3}
 SERVER_CPU=${SERVER_CPU:-0}
 BENCH_CPU=${BENCH_CPU:-1}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
@@ -30,9 +33,11 @@ SERVER_BIN="$TARGET_DIR/release/udp-echo-server"
 BENCH_BIN="$TARGET_DIR/release/udp-echo-bench"
 
 tmp=$(mktemp -d)
-SERVER_PID=""
+declare -a NAMES=()
+declare -A PID ADDR
 cleanup() {
-    if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+    for name in "${NAMES[@]}"; do kill "${PID[$name]}" 2> /dev/null || true; done
+    wait 2> /dev/null || true
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -67,31 +72,27 @@ while True:
 PY
 fi
 
-# start_server CMD...: runs CMD pinned to SERVER_CPU with its stdout piped into `cat`, and
-# sets SERVER_PID and SERVER_ADDR from its `listening on udp://ADDR` line.
+# start_server NAME CMD...: runs CMD pinned to SERVER_CPU with its stdout piped into `cat`,
+# and notes its PID and the address of its `listening on udp://ADDR` line.
 start_server() {
-    rm -f "$tmp/pid" "$tmp/listening"
-    # `exec` keeps the PID, so $tmp/pid is the server's own (for its /proc status).
-    bash -c 'echo $$ > "$0"; exec taskset -c "$1" "${@:2}"' "$tmp/pid" "$SERVER_CPU" "$@" |
+    local name=$1 n=${#NAMES[@]}
+    shift
+    # `exec` keeps the PID, so $tmp/pid.N is the server's own (for its /proc files).
+    bash -c 'echo $$ > "$0"; exec taskset -c "$1" "${@:2}"' "$tmp/pid.$n" "$SERVER_CPU" "$@" |
         taskset -c "$SERVER_CPU" bash -c \
             'IFS= read -r line; printf "%s\n" "$line" > "$0.part"; mv "$0.part" "$0"; exec cat > /dev/null' \
-            "$tmp/listening" &
+            "$tmp/listening.$n" &
     for _ in $(seq 100); do
-        [[ -s "$tmp/listening" ]] && break
+        [[ -s "$tmp/listening.$n" ]] && break
         sleep 0.1
     done
-    if [[ ! -s "$tmp/listening" ]]; then
+    if [[ ! -s "$tmp/listening.$n" ]]; then
         echo "server did not start: $*" >&2
         exit 1
     fi
-    SERVER_PID=$(cat "$tmp/pid")
-    SERVER_ADDR=$(sed -n 's|^listening on udp://||p' "$tmp/listening")
-}
-
-stop_server() {
-    kill "$SERVER_PID"
-    wait 2> /dev/null || true
-    SERVER_PID=""
+    NAMES+=("$name")
+    PID[$name]=$(cat "$tmp/pid.$n")
+    ADDR[$name]=$(sed -n 's|^listening on udp://||p' "$tmp/listening.$n")
 }
 
 # json_field NAME JSON: one number from the bench's --json line.
@@ -99,57 +100,85 @@ json_field() {
     sed -n "s/.*\"$1\":\([0-9.]*\|null\).*/\1/p" <<< "$2"
 }
 
-declare -A RATE
-row() {
-    local name=$1
-    shift
-    start_server "$@"
-    local cells="| $name |" bad=0 json
-    for window in 1 16; do
-        json=$(taskset -c "$BENCH_CPU" "$BENCH_BIN" --server "$SERVER_ADDR" \
-            --window "$window" --duration "$DURATION" --json)
-        RATE[$name,$window]=$(json_field replies_per_s "$json")
-        cells+=" $(json_field replies_per_s "$json") | $(json_field rtt_median_us "$json") | $(json_field rtt_p99_us "$json") |"
-        bad=$((bad + $(json_field lost "$json") + $(json_field wrong "$json")))
-    done
-    local peak
-    peak=$(awk '/^VmHWM/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$SERVER_PID/status")
-    stop_server
-    echo "$cells $bad | $peak |"
+# cpu_ticks PID: CPU time the process has used so far (user + system), in clock ticks.
+cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+CLK_TCK=$(getconf CLK_TCK)
+
+# median: the median of the numbers on stdin (the lower middle one for an even count).
+median() {
+    sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-ratio() { # ratio A B: A / B with two decimals
-    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+start_server "udp-echo-server --quiet" "$SERVER_BIN" --addr 127.0.0.1:0 --quiet
+start_server "udp-echo-server (log piped)" "$SERVER_BIN" --addr 127.0.0.1:0
+if [[ -n "$C_LOOP" ]]; then
+    start_server "C loop (cc -O2)" "$C_LOOP" 0
+fi
+if [[ -n "$PYTHON" ]]; then
+    start_server "tutorial's Python (print piped)" "$PYTHON" "$tmp/tutorial_server.py" 0
+fi
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+# Results, one file per server and window: a line per round with
+# replies/s, median µs, p99 µs, server CPU µs per reply, server busy %, lost + wrong.
+for round in $(seq "$ROUNDS"); do
+    for name in "${NAMES[@]}"; do
+        for window in 1 16; do
+            before=$(cpu_ticks "${PID[$name]}")
+            json=$(taskset -c "$BENCH_CPU" "$BENCH_BIN" --server "${ADDR[$name]}" \
+                --window "$window" --duration "$DURATION" --json)
+            ticks=$(($(cpu_ticks "${PID[$name]}") - before))
+            awk -v t="$ticks" -v hz="$CLK_TCK" \
+                -v rate="$(json_field replies_per_s "$json")" \
+                -v median="$(json_field rtt_median_us "$json")" \
+                -v p99="$(json_field rtt_p99_us "$json")" \
+                -v n="$(json_field replies "$json")" -v s="$(json_field seconds "$json")" \
+                -v bad="$(($(json_field lost "$json") + $(json_field wrong "$json")))" \
+                'BEGIN { print rate, median, p99, t / hz * 1e6 / n, t / hz / s * 100, bad }' \
+                >> "$tmp/result.${name// /_}.$window"
+        done
+    done
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# cell NAME WINDOW COLUMN: the median over the rounds of one column of the results.
+cell() {
+    awk -v c="$3" '{ print $c }' "$tmp/result.${1// /_}.$2" | median
 }
 
 echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),"
-echo "$(uname -sr), $(rustc --version), load average before: $(cut -d' ' -f1-3 /proc/loadavg);"
-echo "server on CPU $SERVER_CPU, bench on CPU $BENCH_CPU, $DURATION s per run, 64-byte datagrams."
+echo "$(uname -sr), $(rustc --version); load average before $LOAD_BEFORE, after $LOAD_AFTER."
+echo "Server on CPU $SERVER_CPU, bench on CPU $BENCH_CPU; 64-byte datagrams; each cell the median of $ROUNDS runs of $DURATION s."
 echo
-echo "| server | window 1: replies/s | median µs | p99 µs | window 16: replies/s | median µs | p99 µs | lost + wrong | peak memory |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-row "udp-echo-server --quiet" "$SERVER_BIN" --addr 127.0.0.1:0 --quiet
-row "udp-echo-server (log piped)" "$SERVER_BIN" --addr 127.0.0.1:0
-if [[ -n "$C_LOOP" ]]; then
-    row "C loop (cc -O2)" "$C_LOOP" 0
-fi
-if [[ -n "$PYTHON" ]]; then
-    row "tutorial's Python (print piped)" "$PYTHON" "$tmp/tutorial_server.py" 0
-fi
+echo "| server | window 1: replies/s | median µs | p99 µs | window 16: replies/s | median µs | p99 µs | server CPU per reply (busy) | lost + wrong | peak memory |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for name in "${NAMES[@]}"; do
+    line="| $name |"
+    for window in 1 16; do
+        line+=" $(printf '%.0f' "$(cell "$name" $window 1)") | $(cell "$name" $window 2) | $(cell "$name" $window 3) |"
+    done
+    line+=" $(printf '%.1f µs (%.0f %%)' "$(cell "$name" 16 4)" "$(cell "$name" 16 5)") |"
+    bad=$(cat "$tmp"/result."${name// /_}".* | awk '{ s += $6 } END { print s }')
+    peak=$(awk '/^VmHWM/ { printf "%.1f MiB", $2 / 1024 }' "/proc/${PID[$name]}/status")
+    echo "$line $bad | $peak |"
+done
 echo
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+ratio() { # ratio NAME-A NAME-B WINDOW: median replies/s of A over B's
+    awk -v a="$(cell "$1" "$3" 1)" -v b="$(cell "$2" "$3" 1)" 'BEGIN { printf "%.2f", a / b }'
+}
+QUIET="udp-echo-server --quiet"
+LOGGED="udp-echo-server (log piped)"
 for window in 1 16; do
-    quiet=${RATE["udp-echo-server --quiet",$window]}
-    logged=${RATE["udp-echo-server (log piped)",$window]}
     line="window $window:"
     if [[ -n "$C_LOOP" ]]; then
-        c=${RATE["C loop (cc -O2)",$window]}
-        line+=" --quiet / C loop $(ratio "$quiet" "$c") (aim >= 0.85);"
-        line+=" logging / C loop $(ratio "$logged" "$c") (aim >= 0.75);"
+        line+=" --quiet / C loop $(ratio "$QUIET" "C loop (cc -O2)" $window) (aim >= 0.85);"
+        line+=" log piped / C loop $(ratio "$LOGGED" "C loop (cc -O2)" $window) (aim >= 0.75);"
     fi
     if [[ -n "$PYTHON" ]]; then
-        py=${RATE["tutorial's Python (print piped)",$window]}
-        line+=" logging / Python $(ratio "$logged" "$py") (aim >= 2)"
+        line+=" log piped / Python $(ratio "$LOGGED" "tutorial's Python (print piped)" $window) (aim >= 2)"
     fi
     echo "$line"
 done
