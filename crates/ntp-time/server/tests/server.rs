@@ -391,28 +391,4 @@ fn help_explains_the_flags_and_names_the_lesson() {
         .stdout(predicate::str::contains("lessons/03-ntp-time.md"));
 }
 
-#[test]
-fn a_bad_addr_exits_with_status_2_and_says_how_to_write_one() {
-    for bad in ["8082", "localhost:8082", "127.0.0.1:99999", "banana"] {
-        Command::new(SERVER)
-            .args(["--addr", bad])
-            .timeout(test_support::DEADLINE)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains("127.0.0.1:8080 or [::1]:8080"));
-    }
-}
 
-#[test]
-fn an_address_in_use_exits_non_zero_with_the_friendly_message() {
-    let taken = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let addr = taken.local_addr().unwrap();
-    Command::new(SERVER)
-        .args(["--sntp", "--addr", &addr.to_string()])
-        .timeout(test_support::DEADLINE)
-        .assert()
-        .code(1)
-        .stderr(format!(
-            "Error: {addr} is already in use (another server running?): try --addr 127.0.0.1:0\n"
-        ));
-}

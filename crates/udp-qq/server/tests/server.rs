@@ -270,17 +270,6 @@ fn it_chats_on_ipv6_loopback() {
     assert_eq!(recv(&client).0, b"six");
 }
 
-#[test]
-fn a_bad_addr_exits_with_status_2_and_says_how_to_write_one() {
-    for bad in ["8081", "localhost:8081", "127.0.0.1:99999"] {
-        Command::new(SERVER)
-            .args(["--addr", bad])
-            .timeout(DEADLINE)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains("127.0.0.1:8080 or [::1]:8080"));
-    }
-}
 
 #[test]
 fn help_explains_the_flag_and_names_the_lesson() {

@@ -1,0 +1,222 @@
+//! The command-line contract of CONVENTIONS.md, checked once for every program of the course,
+//! so a student who learned lesson 1's flags can drive every other lesson the same way:
+//!
+//! - `--help` names the program's lesson file, and that file exists;
+//! - every server binds its lesson's default port on loopback, takes `--addr` (IPv4 or `[v6]`,
+//!   port 0 for any free port) and prints `listening on udp://...` or `tcp://...` with the
+//!   address it really got;
+//! - a malformed `--addr` / `--server` is refused with status 2 and an example of the right
+//!   form; an address in use is one friendly line and status 1.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::path::Path;
+use std::process::Command;
+
+use test_support::{Stream, cargo_bin, start_server};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Proto {
+    Udp,
+    Tcp,
+}
+
+/// Every server: package, lesson file, protocol, default address.
+const SERVERS: &[(&str, &str, Proto, &str)] = &[
+    (
+        "udp-echo-server",
+        "01-udp-echo.md",
+        Proto::Udp,
+        "127.0.0.1:8080",
+    ),
+    (
+        "udp-qq-server",
+        "02-udp-qq.md",
+        Proto::Udp,
+        "127.0.0.1:8081",
+    ),
+    (
+        "ntp-time-server",
+        "03-ntp-time.md",
+        Proto::Udp,
+        "127.0.0.1:8082",
+    ),
+    (
+        "tcp-remote-cmd-server",
+        "04-tcp-remote-cmd.md",
+        Proto::Tcp,
+        "127.0.0.1:8083",
+    ),
+    (
+        "udp-remote-cmd-server",
+        "05-udp-remote-cmd.md",
+        Proto::Udp,
+        "127.0.0.1:8084",
+    ),
+];
+
+/// Every client: package, lesson file, the server it talks to by default.
+const CLIENTS: &[(&str, &str, &str)] = &[
+    ("udp-echo-client", "01-udp-echo.md", "127.0.0.1:8080"),
+    ("udp-qq-client", "02-udp-qq.md", "127.0.0.1:8081"),
+    ("ntp-time-client", "03-ntp-time.md", "127.0.0.1:8082"),
+    (
+        "tcp-remote-cmd-client",
+        "04-tcp-remote-cmd.md",
+        "127.0.0.1:8083",
+    ),
+    (
+        "udp-remote-cmd-client",
+        "05-udp-remote-cmd.md",
+        "127.0.0.1:8084",
+    ),
+];
+
+/// Programs with neither `--addr` nor `--server`.
+const OTHERS: &[(&str, &str)] = &[
+    ("empty-datagram-demo", "06-empty-datagram.md"),
+    ("loss-demo", "07-loss.md"),
+];
+
+fn help(package: &str) -> String {
+    let output = Command::new(cargo_bin(package))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{package} --help failed");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn every_program_names_its_lesson_file_in_help_and_the_file_exists() {
+    let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let servers = SERVERS.iter().map(|s| (s.0, s.1));
+    let clients = CLIENTS.iter().map(|c| (c.0, c.1));
+    for (package, lesson) in servers.chain(clients).chain(OTHERS.iter().copied()) {
+        let text = help(package);
+        assert!(
+            text.contains(&format!("lessons/{lesson}")),
+            "{package} --help does not name lessons/{lesson}:\n{text}"
+        );
+        assert!(lessons.join(lesson).exists(), "{lesson} is missing");
+    }
+}
+
+#[test]
+fn every_server_and_client_defaults_to_its_lessons_own_loopback_port() {
+    for &(package, _, _, default) in SERVERS {
+        let text = help(package);
+        assert!(
+            text.contains("--addr <HOST:PORT>") && text.contains(&format!("[default: {default}]")),
+            "{package} should take --addr with default {default}:\n{text}"
+        );
+    }
+    for &(package, _, default) in CLIENTS {
+        let text = help(package);
+        assert!(
+            text.contains("--server <HOST:PORT>")
+                && text.contains(&format!("[default: {default}]")),
+            "{package} should take --server with default {default}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn every_server_announces_the_address_it_really_got_on_ipv4_and_ipv6() {
+    for &(package, _, proto, _) in SERVERS {
+        for ask in ["127.0.0.1:0", "[::1]:0"] {
+            let server = start_server(cargo_bin(package), &["--addr", ask]);
+            let asked: SocketAddr = ask.parse().unwrap();
+            assert_eq!(server.addr.ip(), asked.ip(), "{package}");
+            assert_ne!(server.addr.port(), 0, "{package} printed port 0");
+            let scheme = match proto {
+                Proto::Udp => "udp",
+                Proto::Tcp => "tcp",
+            };
+            assert_eq!(
+                server.seen(Stream::Stdout)[0],
+                format!("listening on {scheme}://{}", server.addr),
+                "{package}: the first line of output"
+            );
+            // The announced port is really the server's: binding it again must fail.
+            let taken = match proto {
+                Proto::Udp => UdpSocket::bind(server.addr).is_err(),
+                Proto::Tcp => TcpListener::bind(server.addr).is_err(),
+            };
+            assert!(
+                taken,
+                "{package} announced {} but does not hold it",
+                server.addr
+            );
+        }
+    }
+}
+
+#[test]
+fn every_server_refuses_a_malformed_addr_with_status_2_and_an_example() {
+    for &(package, ..) in SERVERS {
+        for bad in ["8080", "localhost:8080", "127.0.0.1:99999"] {
+            let output = Command::new(cargo_bin(package))
+                .args(["--addr", bad])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{package} --addr {bad}: {stderr}"
+            );
+            assert!(
+                stderr.contains("127.0.0.1:8080 or [::1]:8080"),
+                "{package} --addr {bad}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_server_reports_an_address_in_use_in_one_friendly_line() {
+    for &(package, _, proto, _) in SERVERS {
+        // Hold a port of the server's protocol, then ask the server for it.
+        let (_udp, _tcp, addr) = match proto {
+            Proto::Udp => {
+                let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+                let addr = socket.local_addr().unwrap();
+                (Some(socket), None, addr)
+            }
+            Proto::Tcp => {
+                let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+                let addr = listener.local_addr().unwrap();
+                (None, Some(listener), addr)
+            }
+        };
+        let output = Command::new(cargo_bin(package))
+            .args(["--addr", &addr.to_string()])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{package}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!(
+                "Error: {addr} is already in use (another server running?): try --addr 127.0.0.1:0\n"
+            ),
+            "{package}"
+        );
+    }
+}
+
+#[test]
+fn every_client_refuses_a_malformed_server_with_status_2_and_an_example() {
+    for &(package, ..) in CLIENTS {
+        let output = Command::new(cargo_bin(package))
+            .args(["--server", "localhost"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{package}: {stderr}");
+        assert!(
+            stderr.contains("127.0.0.1:8080 or [::1]:8080"),
+            "{package}: {stderr}"
+        );
+    }
+}
