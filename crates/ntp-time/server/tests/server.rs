@@ -390,5 +390,3 @@ fn help_explains_the_flags_and_names_the_lesson() {
         .stdout(predicate::str::contains("--sntp"))
         .stdout(predicate::str::contains("lessons/03-ntp-time.md"));
 }
-
-

@@ -270,7 +270,6 @@ fn it_chats_on_ipv6_loopback() {
     assert_eq!(recv(&client).0, b"six");
 }
 
-
 #[test]
 fn help_explains_the_flag_and_names_the_lesson() {
     Command::new(SERVER)
