@@ -14,11 +14,11 @@
 # idle while another is measured, and a burst of other work on the machine hits every server
 # alike. Each cell of the table is the median of the rounds. It prints a Markdown table (the
 # README's "Performance" section) and the ratios the course aims for.
-# Settings: DURATION (seconds per run, default 3), ROUNDS (default 3), SERVER_CPU, BENCH_CPU.
+# Settings: DURATION (seconds per run, default 2), ROUNDS (default 5), SERVER_CPU, BENCH_CPU.
 set -euo pipefail
 
-DURATION=${DURATION:-3}
-ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-2}
+ROUNDS=${ROUNDS:-5}
 SERVER_CPU=${SERVER_CPU:-0}
 BENCH_CPU=${BENCH_CPU:-1}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
@@ -117,7 +117,11 @@ if [[ -n "$C_LOOP" ]]; then
     start_server "C loop (cc -O2)" "$C_LOOP" 0
 fi
 if [[ -n "$PYTHON" ]]; then
-    start_server "tutorial's Python (print piped)" "$PYTHON" "$tmp/tutorial_server.py" 0
+    # With Python's own default buffering (block-buffered into a pipe), whatever this shell
+    # says; and once more with PYTHONUNBUFFERED=1: two writes per datagram, as Rust's stdout
+    # would make one.
+    start_server "tutorial's Python (print piped)" env -u PYTHONUNBUFFERED "$PYTHON" "$tmp/tutorial_server.py" 0
+    start_server "same, PYTHONUNBUFFERED=1" env PYTHONUNBUFFERED=1 "$PYTHON" "$tmp/tutorial_server.py" 0
 fi
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -165,6 +169,15 @@ for name in "${NAMES[@]}"; do
     echo "$line $bad | $peak |"
 done
 echo
+
+# A server that answers as fast as it can keeps its core busy at window 16. Less means that
+# something else had the core for a while (or that the load generator could not keep up).
+for name in "${NAMES[@]}"; do
+    busy=$(cell "$name" 16 5)
+    if awk -v b="$busy" 'BEGIN { exit !(b < 90) }'; then
+        echo "note: $name had its core only $(printf '%.0f' "$busy") % of the time at window 16: another process ran there (the \`cat\` reading its log, if it writes often, or other work: check uptime)."
+    fi
+done
 
 ratio() { # ratio NAME-A NAME-B WINDOW: median replies/s of A over B's
     awk -v a="$(cell "$1" "$3" 1)" -v b="$(cell "$2" "$3" 1)" 'BEGIN { printf "%.2f", a / b }'
