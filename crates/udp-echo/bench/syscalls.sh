@@ -65,4 +65,4 @@ trace() {
 }
 
 trace "udp-echo-server --quiet" --quiet
-trace "udp-echo-server, log piped" 
+trace "udp-echo-server, log piped"
