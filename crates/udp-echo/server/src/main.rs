@@ -30,7 +30,7 @@
 //!
 //! The walkthrough is `lessons/01-udp-echo.md`.
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::net::SocketAddr;
 
 use clap::Parser;
@@ -74,8 +74,9 @@ fn main() -> Result<(), common::Error> {
         // A datagram longer than the buffer is cut to fit by the OS; we are told it was.
         let datagram = match common::recv_datagram(&server, &mut buffer) {
             Ok(datagram) => datagram,
-            // Nothing arrived for a moment: show the log lines held so far.
-            Err(err) if common::is_timeout(&err) => {
+            // Nothing arrived for a moment (or Ctrl-Z and `fg` cut the wait short, which a
+            // receive with a timeout reports as "interrupted"): show the log lines held so far.
+            Err(err) if common::is_timeout(&err) || err.kind() == ErrorKind::Interrupted => {
                 log.flush()?;
                 continue;
             }

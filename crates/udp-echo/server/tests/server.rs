@@ -240,3 +240,27 @@ fn help_explains_quiet() {
         .success()
         .stdout(predicate::str::contains("--quiet"));
 }
+
+/// Linux: a receive with a timeout, stopped (Ctrl-Z) and continued (`fg`), fails with EINTR
+/// instead of going on waiting. The server must take that in its stride, silently.
+#[cfg(target_os = "linux")]
+#[test]
+fn being_stopped_and_continued_is_no_error() {
+    let server = server();
+    let client = udp_socket();
+    assert_eq!(round_trip(&client, b"before", server.addr), b"BEFORE");
+    for signal in ["-STOP", "-CONT"] {
+        let status = std::process::Command::new("kill")
+            .args([signal, &server.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    assert_eq!(round_trip(&client, b"after", server.addr), b"AFTER");
+    server.expect_stdout(": b'after'");
+    assert!(
+        server.seen(Stream::Stderr).is_empty(),
+        "{}",
+        server.transcript()
+    );
+}
