@@ -245,31 +245,54 @@ pub fn is_stale_icmp_error(err: &io::Error) -> bool {
 /// Shows bytes the way Python prints them: `b'hello'`, `b''`, `b'caf\xc3\xa9'`, so empty,
 /// binary and non-UTF-8 data are all visible in a log line.
 pub fn show_bytes(bytes: &[u8]) -> String {
-    // Python picks double quotes only when the bytes hold a ' and no ".
-    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut text = String::with_capacity(bytes.len() + 3);
-    text.push('b');
-    text.push(quote);
-    for &byte in bytes {
-        match byte {
-            b'\\' => text.push_str("\\\\"),
-            b'\t' => text.push_str("\\t"),
-            b'\n' => text.push_str("\\n"),
-            b'\r' => text.push_str("\\r"),
-            _ if byte == quote as u8 => {
-                text.push('\\');
-                text.push(quote);
+    ShowBytes(bytes).to_string()
+}
+
+/// The same as [`show_bytes`], written straight into the output with no `String` in between:
+/// `writeln!(log, "{}", common::ShowBytes(data))`. A server logging every datagram uses it so
+/// that logging allocates nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct ShowBytes<'a>(pub &'a [u8]);
+
+impl fmt::Display for ShowBytes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bytes = self.0;
+        // Python picks double quotes only when the bytes hold a ' and no ".
+        let (quote, quote_text) = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+            (b'"', "\"")
+        } else {
+            (b'\'', "'")
+        };
+        f.write_str("b")?;
+        f.write_str(quote_text)?;
+        let mut rest = bytes;
+        while let Some(&byte) = rest.first() {
+            // A run of bytes that stand for themselves goes out in one piece.
+            let plain = rest
+                .iter()
+                .position(|&b| !(0x20..=0x7e).contains(&b) || b == b'\\' || b == quote)
+                .unwrap_or(rest.len());
+            if plain > 0 {
+                // Printable ASCII is always valid UTF-8.
+                f.write_str(std::str::from_utf8(&rest[..plain]).map_err(|_| fmt::Error)?)?;
+                rest = &rest[plain..];
+                continue;
             }
-            0x20..=0x7e => text.push(byte as char),
-            _ => text.push_str(&format!("\\x{byte:02x}")),
+            match byte {
+                b'\\' => f.write_str("\\\\")?,
+                b'\t' => f.write_str("\\t")?,
+                b'\n' => f.write_str("\\n")?,
+                b'\r' => f.write_str("\\r")?,
+                _ if byte == quote => {
+                    f.write_str("\\")?;
+                    f.write_str(quote_text)?;
+                }
+                _ => write!(f, "\\x{byte:02x}")?,
+            }
+            rest = &rest[1..];
         }
+        f.write_str(quote_text)
     }
-    text.push(quote);
-    text
 }
 
 /// Prints a prompt such as `>>: `, but only when a person is typing (stdin is a terminal),
@@ -311,6 +334,41 @@ mod tests {
         assert_eq!(show_bytes(b"a\\b\t\n\r"), "b'a\\\\b\\t\\n\\r'");
         assert_eq!(show_bytes("café".as_bytes()), "b'caf\\xc3\\xa9'");
         assert_eq!(show_bytes(&[0, 0x7f, 0xff]), "b'\\x00\\x7f\\xff'");
+    }
+
+    #[test]
+    fn show_bytes_writes_what_python_prints_for_every_byte() {
+        // Every byte value, alone and in a run, against a direct byte-by-byte rendering.
+        fn by_hand(bytes: &[u8]) -> String {
+            let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
+                '"'
+            } else {
+                '\''
+            };
+            let mut text = format!("b{quote}");
+            for &byte in bytes {
+                match byte {
+                    b'\\' => text.push_str("\\\\"),
+                    b'\t' => text.push_str("\\t"),
+                    b'\n' => text.push_str("\\n"),
+                    b'\r' => text.push_str("\\r"),
+                    _ if byte == quote as u8 => text.extend(['\\', quote]),
+                    0x20..=0x7e => text.push(byte as char),
+                    _ => text.push_str(&format!("\\x{byte:02x}")),
+                }
+            }
+            text.push(quote);
+            text
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(show_bytes(&all), by_hand(&all));
+        for byte in 0..=255u8 {
+            let run = [b'a', byte, byte, b'z'];
+            assert_eq!(show_bytes(&run), by_hand(&run), "{byte:#x}");
+        }
+        let mut line = Vec::new();
+        writeln!(line, "from x: {}", ShowBytes(b"it's")).unwrap();
+        assert_eq!(line, b"from x: b\"it's\"\n");
     }
 
     #[test]

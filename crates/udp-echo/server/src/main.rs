@@ -93,7 +93,7 @@ fn main() -> Result<(), common::Error> {
         // print(data), unless --quiet: shown like Python's bytes, so b'' makes an empty
         // datagram visible.
         if !args.quiet {
-            writeln!(log, "from {}: {}", datagram.from, common::show_bytes(data))?;
+            writeln!(log, "from {}: {}", datagram.from, common::ShowBytes(data))?;
             if let Some(note) = datagram.truncation_note() {
                 writeln!(log, "  {note}")?;
             }
