@@ -6,12 +6,15 @@
 //!   port 0 for any free port) and prints `listening on udp://...` or `tcp://...` with the
 //!   address it really got;
 //! - a malformed `--addr` / `--server` is refused with status 2 and an example of the right
-//!   form; an address in use is one friendly line and status 1.
+//!   form; an address in use is one friendly line and status 1;
+//! - a server whose stdout is closed (its log piped into a program that quit) stops with one
+//!   error line instead of a panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use test_support::{Stream, cargo_bin, start_server};
 
@@ -218,5 +221,47 @@ fn every_client_refuses_a_malformed_server_with_status_2_and_an_example() {
             stderr.contains("127.0.0.1:8080 or [::1]:8080"),
             "{package}: {stderr}"
         );
+    }
+}
+
+#[test]
+fn every_server_whose_stdout_is_closed_stops_with_an_error_line_not_a_panic() {
+    for &(package, _, proto, _) in SERVERS {
+        let mut child = Command::new(cargo_bin(package))
+            .args(["--addr", "127.0.0.1:0"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let addr = test_support::parse_listening_line(line.trim_end()).unwrap();
+        // Like `server | head -1`: the reader of the log is gone.
+        drop(stdout);
+        // Give the server something to log.
+        let _peer = match proto {
+            Proto::Udp => {
+                let socket = test_support::udp_socket();
+                socket.send_to(b"echo hello", addr).unwrap();
+                Some(socket)
+            }
+            Proto::Tcp => {
+                let mut stream = TcpStream::connect(addr).unwrap();
+                std::io::Write::write_all(&mut stream, b"echo hello").unwrap();
+                drop(stream);
+                None
+            }
+        };
+        let mut running = test_support::Running::adopt(child);
+        let status = running.expect_exit();
+        let stderr = running.seen(Stream::Stderr).join("\n");
+        assert_eq!(status.code(), Some(1), "{package}: {stderr}");
+        assert!(
+            stderr.starts_with("Error: ") && stderr.contains("Broken pipe"),
+            "{package}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{package}: {stderr}");
     }
 }

@@ -76,24 +76,27 @@ struct Lines {
 }
 
 impl Lines {
-    fn collect(pipe: impl Read + Send + 'static) -> Lines {
+    /// Reads `pipe` line by line on a thread of its own; no pipe gives no lines.
+    fn collect(pipe: Option<impl Read + Send + 'static>) -> Lines {
         let (tx, incoming) = mpsc::channel();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let seen_by_reader = Arc::clone(&seen);
-        thread::spawn(move || {
-            // Read bytes, not Strings: a program's output need not be UTF-8.
-            let mut reader = BufReader::new(pipe);
-            let mut raw = Vec::new();
-            while reader.read_until(b'\n', &mut raw).unwrap_or(0) > 0 {
-                let line = String::from_utf8_lossy(&raw)
-                    .trim_end_matches(['\n', '\r'])
-                    .to_owned();
-                seen_by_reader.lock().unwrap().push(line.clone());
-                // The test may have stopped listening; the history above still has it.
-                let _ = tx.send(line);
-                raw.clear();
-            }
-        });
+        if let Some(pipe) = pipe {
+            thread::spawn(move || {
+                // Read bytes, not Strings: a program's output need not be UTF-8.
+                let mut reader = BufReader::new(pipe);
+                let mut raw = Vec::new();
+                while reader.read_until(b'\n', &mut raw).unwrap_or(0) > 0 {
+                    let line = String::from_utf8_lossy(&raw)
+                        .trim_end_matches(['\n', '\r'])
+                        .to_owned();
+                    seen_by_reader.lock().unwrap().push(line.clone());
+                    // The test may have stopped listening; the history above still has it.
+                    let _ = tx.send(line);
+                    raw.clear();
+                }
+            });
+        }
         Lines { incoming, seen }
     }
 }
@@ -110,21 +113,31 @@ pub struct Running {
 impl Running {
     /// Starts `command` with all three standard streams piped.
     pub fn spawn(mut command: Command) -> Running {
-        let name = Path::new(command.get_program())
-            .file_name()
-            .unwrap_or(OsStr::new("?"))
-            .to_string_lossy()
-            .into_owned();
         // No colours in anything a test reads, whatever the terminal says.
         command.env("NO_COLOR", "1");
-        let mut child = command
+        let child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap_or_else(|err| panic!("could not start {name}: {err}"));
-        let stdout = Lines::collect(child.stdout.take().unwrap());
-        let stderr = Lines::collect(child.stderr.take().unwrap());
+            .unwrap_or_else(|err| panic!("could not start {:?}: {err}", command.get_program()));
+        let mut running = Running::adopt(child);
+        // Failure messages name the program rather than its process id.
+        running.name = Path::new(command.get_program())
+            .file_name()
+            .unwrap_or(OsStr::new("?"))
+            .to_string_lossy()
+            .into_owned();
+        running
+    }
+
+    /// Takes charge of a child the test started itself (say, without NO_COLOR, or after
+    /// taking one of its pipes away): collects the output pipes it still has, and kills it
+    /// on drop like any other.
+    pub fn adopt(mut child: Child) -> Running {
+        let name = format!("process {}", child.id());
+        let stdout = Lines::collect(child.stdout.take());
+        let stderr = Lines::collect(child.stderr.take());
         Running {
             stdin: child.stdin.take(),
             child,

@@ -128,7 +128,8 @@ fn main() -> Result<(), common::Error> {
                 continue;
             }
         };
-        println!("new client {peer}");
+        // print(): a server whose log is gone (stdout closed) stops with an error, not a panic.
+        writeln!(io::stdout(), "new client {peer}")?;
         if args.concurrent {
             // The fix for the tutorial's point 2: each client gets its own thread, so the
             // next accept() runs at once instead of after this client leaves.
@@ -144,7 +145,8 @@ fn main() -> Result<(), common::Error> {
 /// never reaches the accept loop (the tutorial's try/except).
 fn serve(conn: TcpStream, peer: SocketAddr, settings: Settings) {
     match converse(conn, peer, settings) {
-        Ok(()) => println!("{peer} left"),
+        // If stdout is gone, there is nobody left to tell: the next accept() will say so.
+        Ok(()) => _ = writeln!(io::stdout(), "{peer} left"),
         Err(err) => eprintln!("{peer}: {err} (connection dropped, still serving)"),
     }
 }
@@ -178,7 +180,11 @@ fn converse(mut conn: TcpStream, peer: SocketAddr, settings: Settings) -> io::Re
             }
             buffer[..n].to_vec()
         };
-        println!("command from {peer}: {}", common::show_bytes(&command));
+        writeln!(
+            io::stdout(),
+            "command from {peer}: {}",
+            common::show_bytes(&command)
+        )?;
 
         // Popen(cmd, shell=True, ...) and the choice of reply: stderr, else stdout, else 执行成功.
         let reply = remote_cmd_runner::respond(&command, settings.limits);

@@ -30,7 +30,7 @@ mod request;
 mod stats;
 mod window;
 
-use std::io;
+use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -88,11 +88,12 @@ struct Args {
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
     let summary = run(&args)?;
-    if args.json {
-        println!("{}", summary.json());
+    let text = if args.json {
+        summary.json()
     } else {
-        println!("{}", summary.line());
-    }
+        summary.line()
+    };
+    writeln!(io::stdout(), "{text}")?;
     if summary.replies == 0 && summary.wrong == 0 {
         return Err(format!(
             "no reply from {}: is a UDP echo server listening there?",

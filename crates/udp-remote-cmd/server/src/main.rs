@@ -31,6 +31,7 @@
 //!
 //! The walkthrough is `lessons/05-udp-remote-cmd.md`.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -105,11 +106,13 @@ fn main() -> Result<(), common::Error> {
             }
         };
         let command = &buffer[..datagram.len];
-        println!(
+        // print(): a server whose log is gone (stdout closed) stops with an error, not a panic.
+        writeln!(
+            std::io::stdout(),
             "command from {}: {}",
             datagram.from,
             common::show_bytes(command)
-        );
+        )?;
 
         let reply = match datagram.truncation_note() {
             // A command cut at 1024 bytes is another command: `rm -rf /tmp/x/y` cut short
