@@ -12,7 +12,8 @@
 //!
 //! 1. **UDP echo** (`lessons/01-udp-echo.md`): packages `udp-echo-server` and
 //!    `udp-echo-client`, UDP 127.0.0.1:8080. Bind, receive one datagram and its sender, reply
-//!    upper-cased; empty datagrams are real datagrams.
+//!    upper-cased; empty datagrams are real datagrams. `udp-echo-bench` measures any UDP
+//!    echo server (README, "Performance").
 //! 2. **UDP chat, "QQ"** (`lessons/02-udp-qq.md`): packages `udp-qq-server` and
 //!    `udp-qq-client`, UDP 127.0.0.1:8081. One server, many clients, no connections: every
 //!    datagram carries its sender's address and every reply names it.
