@@ -263,6 +263,26 @@ impl Drop for Running {
     }
 }
 
+/// A `python3` command, for the tests that check our servers against a client written the
+/// tutorial's way in Python; `None`, after a printed NOTICE saying what did not run, where
+/// python3 is not installed (the course needs only a Rust toolchain). Under CI (the `CI`
+/// variable is set) a missing python3 fails the test instead: CI installs it.
+pub fn python3(what_needs_it: &str) -> Option<Command> {
+    let works = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if works {
+        return Some(Command::new("python3"));
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "python3 is missing on CI, so {what_needs_it} cannot run: .ci/run should install it"
+    );
+    eprintln!("NOTICE: python3 is not installed, so {what_needs_it} did not run");
+    None
+}
+
 /// A server under test and the address it announced.
 pub struct Server {
     pub addr: SocketAddr,

@@ -342,7 +342,10 @@ fn allow_remote_lets_a_non_loopback_address_past_the_check_with_a_warning() {
 fn a_python_client_written_the_tutorials_way_reads_the_replies() {
     let server = server(&[]);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tutorial_client.py");
-    let mut python = Command::new("python3");
+    let Some(mut python) = test_support::python3("the check with the tutorial's Python client")
+    else {
+        return;
+    };
     python
         .args([script, "127.0.0.1", &server.addr.port().to_string()])
         .env("PYTHONIOENCODING", "utf-8");
