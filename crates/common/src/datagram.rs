@@ -30,11 +30,16 @@ impl Datagram {
             return None;
         }
         Some(match self.full_len {
-            Some(full) => format!(
-                "cut to {} bytes: the datagram was {full} bytes, so {} bytes are lost",
-                self.len,
-                full - self.len
-            ),
+            Some(full) => match full - self.len {
+                1 => format!(
+                    "cut to {} bytes: the datagram was {full} bytes, so 1 byte is lost",
+                    self.len
+                ),
+                lost => format!(
+                    "cut to {} bytes: the datagram was {full} bytes, so {lost} bytes are lost",
+                    self.len
+                ),
+            },
             None => format!(
                 "cut to {} bytes: the rest of the datagram is lost (this OS does not say how much)",
                 self.len
@@ -147,5 +152,19 @@ mod tests {
         );
         #[cfg(not(target_os = "linux"))]
         assert!(note.starts_with("cut to 1024 bytes"), "{note}");
+    }
+
+    #[test]
+    fn one_lost_byte_is_said_in_the_singular() {
+        let cut = Datagram {
+            len: 1024,
+            truncated: true,
+            full_len: Some(1025),
+            from: "127.0.0.1:9".parse().unwrap(),
+        };
+        assert_eq!(
+            cut.truncation_note().unwrap(),
+            "cut to 1024 bytes: the datagram was 1025 bytes, so 1 byte is lost"
+        );
     }
 }

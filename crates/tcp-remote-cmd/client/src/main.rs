@@ -91,7 +91,9 @@ fn main() -> Result<(), common::Error> {
         // Send the command, receive one reply (see `exchange` below).
         let reply = match exchange(&mut conn, command, args.framed, &mut buffer) {
             Ok(reply) => reply,
-            Err(err) => return Err(format!("lost the connection to {}: {err}", args.server).into()),
+            Err(err) => {
+                return Err(format!("the conversation with {} ended: {err}", args.server).into());
+            }
         };
 
         // decode('gbk'): the bytes are GBK text, unless --encoding says otherwise.
@@ -118,8 +120,8 @@ fn exchange(
         framed::write_frame(conn, command.as_bytes()).map_err(|err| err.to_string())?;
         match framed::read_frame(conn, framed::MAX_REPLY) {
             Ok(Some(reply)) => Ok(reply),
-            Ok(None) => Err("the server closed it".into()),
-            Err(err) => Err(format!("bad reply: {err}")),
+            Ok(None) => Err("the server closed the connection".into()),
+            Err(err) => Err(format!("its reply is not a --framed message: {err}")),
         }
     } else {
         conn.write_all(command.as_bytes())
@@ -127,7 +129,7 @@ fn exchange(
         let n = conn.read(buffer).map_err(|err| err.to_string())?;
         // Zero bytes: the server closed the connection (it never sends an empty reply).
         if n == 0 {
-            return Err("the server closed it".into());
+            return Err("the server closed the connection".into());
         }
         Ok(buffer[..n].to_vec())
     }
