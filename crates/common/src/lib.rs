@@ -314,6 +314,11 @@ pub fn read_line(prompt_text: &str) -> io::Result<Option<String>> {
     prompt(prompt_text);
     let mut bytes = Vec::new();
     if io::stdin().lock().read_until(b'\n', &mut bytes)? == 0 {
+        // Ctrl-D is not echoed: on a terminal the cursor still sits after the prompt, so end
+        // the line, or the shell's prompt (or our goodbye) would continue it.
+        if io::stdin().is_terminal() {
+            let _ = writeln!(io::stdout());
+        }
         return Ok(None);
     }
     let line = String::from_utf8_lossy(&bytes);

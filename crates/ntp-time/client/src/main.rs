@@ -42,7 +42,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Local};
 use clap::Parser;
-use ntp_time_sntp::{Measurement, PACKET_LEN, Packet, Timestamp};
+use ntp_time_sntp::{Measurement, Packet, Timestamp};
 
 /// Lesson 3: ask the time server for the time, in a format you type, or by real SNTP.
 #[derive(Parser)]
@@ -157,7 +157,8 @@ fn ask_sntp(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
 
     let reply = Packet::decode(&buffer[..len]).map_err(|err| {
         format!(
-            "the reply from {} is not an SNTP packet: {err} (expected {PACKET_LEN})",
+            "the reply from {} is not an SNTP packet: {err}; a text-mode ntp-time-server \
+             answers with text: start it with --sntp",
             args.server
         )
     })?;

@@ -30,7 +30,7 @@
 //! End with Ctrl-D at a reply prompt (Ctrl-Z then Enter on Windows), or Ctrl-C at any time.
 //! The walkthrough is `lessons/02-udp-qq.md`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 
 use anstyle::{AnsiColor, Color, Style};
@@ -94,11 +94,7 @@ fn main() -> Result<(), common::Error> {
         // send meanwhile wait in the socket's receive buffer (while it has room; the rest
         // are dropped), and the next recvfrom hands them over one by one, oldest first.
         let Some(reply) = common::read_line(&format!("reply to {}: ", datagram.from))? else {
-            // End of input (Ctrl-D): the operator has left, so the chat is over. On a
-            // terminal the cursor still sits after the prompt; start a fresh line.
-            if std::io::stdin().is_terminal() {
-                writeln!(out)?;
-            }
+            // End of input (Ctrl-D): the operator has left, so the chat is over.
             writeln!(
                 out,
                 "end of input: the server stops (no reply went to {})",
