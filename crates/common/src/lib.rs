@@ -49,6 +49,8 @@ pub mod defaults {
     pub const TCP_REMOTE_CMD: SocketAddr = loopback(8083);
     /// Lesson 5, `udp-remote-cmd`: UDP 127.0.0.1:8084.
     pub const UDP_REMOTE_CMD: SocketAddr = loopback(8084);
+    /// Lesson 8, `many-clients` (every design): TCP 127.0.0.1:8085.
+    pub const MANY_CLIENTS: SocketAddr = loopback(8085);
 }
 
 /// A failure to show the user: one clear line, no backtrace.
@@ -425,9 +427,10 @@ mod tests {
             defaults::NTP_TIME,
             defaults::TCP_REMOTE_CMD,
             defaults::UDP_REMOTE_CMD,
+            defaults::MANY_CLIENTS,
         ];
         let ports: Vec<u16> = all.iter().map(SocketAddr::port).collect();
-        assert_eq!(ports, [8080, 8081, 8082, 8083, 8084]);
+        assert_eq!(ports, [8080, 8081, 8082, 8083, 8084, 8085]);
         assert!(all.iter().all(is_loopback));
     }
 

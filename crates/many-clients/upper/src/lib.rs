@@ -1,0 +1,290 @@
+//! Lesson 8: what the four many-clients servers share, so that their `main.rs` files differ
+//! only in how they give each client its turn.
+//!
+//! - [`serve`] is the tutorial's inner loop, for one client: receive a chunk (`recv(1024)`),
+//!   upper-case it like Python's `bytes.upper()`, send it back, until the client closes.
+//!   [`serve_async`] is the same on tokio, for the event-loop server.
+//! - A client that stops reading cannot hold a server forever: each reply must be taken
+//!   within one deadline (`--reply-timeout`), for the whole reply, not for each system call,
+//!   so a client that reads a byte now and then is cut off as well.
+//! - [`AcceptErrors`]: when `accept` fails (most often "too many open files"), wait a little
+//!   longer each time instead of spinning, and say so once in a while instead of every try.
+//! - [`refuse`]: tell a client in one line that the server is full, then close.
+//!
+//! The walkthrough is `lessons/08-many-clients.md`.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+/// The tutorial's `recv(1024)`: how much one read takes at most.
+pub const CHUNK: usize = 1024;
+
+/// How long a client may take to read one reply unless `--reply-timeout` says otherwise.
+pub const REPLY_PATIENCE: Duration = Duration::from_secs(10);
+
+/// `data.upper()`: like Python's `bytes.upper()`, only `a`-`z` change; every other byte,
+/// UTF-8 or not, passes unchanged.
+pub fn upper(chunk: &mut [u8]) {
+    chunk.make_ascii_uppercase();
+}
+
+/// One client, to its end: read a chunk, upper-case it, write it back, until the client
+/// closes its side (a read of 0 bytes). Returns how many bytes were echoed.
+///
+/// Each reply must be taken within `patience`, or the client is dropped with a `TimedOut`
+/// error: see [`write_reply`].
+pub fn serve(mut conn: TcpStream, patience: Duration) -> io::Result<u64> {
+    // One write timeout for the whole connection; write_reply shortens it only when a reply
+    // needs more than one write, so the common case costs no extra system call.
+    conn.set_write_timeout(Some(patience))?;
+    let mut chunk = [0u8; CHUNK];
+    let mut echoed = 0u64;
+    loop {
+        // recv(1024): whatever has arrived, at most 1024 bytes; 0 means the client closed.
+        let n = match conn.read(&mut chunk) {
+            Ok(0) => return Ok(echoed),
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        upper(&mut chunk[..n]);
+        write_reply(&mut conn, &chunk[..n], patience)?;
+        echoed += n as u64;
+    }
+}
+
+/// `sendall(reply)`, finished within `patience` from now or given up with `TimedOut`.
+///
+/// A socket's write timeout bounds each system call, not the reply: a client that reads one
+/// byte just before each timeout would keep the server writing forever. So before every
+/// write after the first, the timeout is set to what is left of the one deadline.
+pub fn write_reply(conn: &mut TcpStream, reply: &[u8], patience: Duration) -> io::Result<()> {
+    let deadline = Instant::now() + patience;
+    let mut rest = reply;
+    let mut first = true;
+    while !rest.is_empty() {
+        if !first {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(too_slow(patience));
+            }
+            conn.set_write_timeout(Some(left))?;
+        }
+        first = false;
+        match conn.write(rest) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => rest = &rest[n..],
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            // Unix says WouldBlock when the timeout runs out, Windows says TimedOut.
+            Err(err) if is_timeout(&err) => return Err(too_slow(patience)),
+            Err(err) => return Err(err),
+        }
+    }
+    if !first && rest.is_empty() {
+        // Put the whole-connection timeout back for the next reply.
+        conn.set_write_timeout(Some(patience))?;
+    }
+    Ok(())
+}
+
+fn is_timeout(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+fn too_slow(patience: Duration) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::TimedOut,
+        format!(
+            "did not take its reply within {:?} (--reply-timeout)",
+            patience
+        ),
+    )
+}
+
+/// The same as [`serve`], as a task on tokio's event loop: every `.await` is a point where
+/// this task gives the thread to another connection while it waits.
+#[cfg(feature = "tokio")]
+pub async fn serve_async(mut conn: tokio::net::TcpStream, patience: Duration) -> io::Result<u64> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut chunk = [0u8; CHUNK];
+    let mut echoed = 0u64;
+    loop {
+        let n = conn.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(echoed);
+        }
+        upper(&mut chunk[..n]);
+        // One deadline for the whole reply, however many writes it takes.
+        match tokio::time::timeout(patience, conn.write_all(&chunk[..n])).await {
+            Ok(written) => written?,
+            Err(_elapsed) => return Err(too_slow(patience)),
+        }
+        echoed += n as u64;
+    }
+}
+
+/// The line a server prints when a client's conversation ends: `127.0.0.1:40112 left (12
+/// bytes echoed)` on stdout, or what went wrong on stderr. Nothing a client does stops the
+/// server, so this only reports.
+pub fn report(peer: SocketAddr, result: io::Result<u64>) {
+    match result {
+        // If stdout is gone, the accept loop finds out at its next line and stops there.
+        Ok(echoed) => _ = writeln!(io::stdout(), "{peer} left ({echoed} bytes echoed)"),
+        Err(err) => eprintln!("{peer}: {err} (connection dropped, still serving)"),
+    }
+}
+
+/// Tells a client in one line why it is not served (`busy: ...`), then closes.
+///
+/// The client has sent nothing yet in the common case, so the line reaches it before the
+/// close. Waiting for the line to leave is bounded: a full server has no time to spare.
+pub fn refuse(mut conn: TcpStream, peer: SocketAddr, reason: &str) {
+    let _ = conn.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = conn.write_all(format!("busy: {reason}\n").as_bytes());
+    let _ = conn.shutdown(Shutdown::Write);
+    eprintln!("{peer} refused: {reason}");
+}
+
+/// What the accept loop does when `accept` fails: back off, and report once in a while.
+///
+/// The usual failure is "too many open files" (EMFILE): every descriptor the process may have
+/// is in use. The waiting client stays in the backlog, so the next `accept` fails at once
+/// again; retrying in a tight loop would burn a core and flood the log. Instead each failure
+/// in a row waits twice as long (1 ms up to 1 s), and only the first failure and then one a
+/// second are printed, with how many were not.
+#[derive(Debug)]
+pub struct AcceptErrors {
+    in_a_row: u32,
+    unreported: u64,
+    last_report: Option<Instant>,
+}
+
+impl Default for AcceptErrors {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AcceptErrors {
+    /// Shortest and longest wait after a failed accept.
+    pub const FIRST_WAIT: Duration = Duration::from_millis(1);
+    pub const LONGEST_WAIT: Duration = Duration::from_secs(1);
+    /// At most one report per this long.
+    pub const REPORT_EVERY: Duration = Duration::from_secs(1);
+
+    pub fn new() -> Self {
+        AcceptErrors {
+            in_a_row: 0,
+            unreported: 0,
+            last_report: None,
+        }
+    }
+
+    /// An accept worked: the next failure starts over at the shortest wait.
+    pub fn succeeded(&mut self) {
+        self.in_a_row = 0;
+    }
+
+    /// An accept failed: reports it if it is time, and returns how long to wait before the
+    /// next try.
+    pub fn failed(&mut self, err: &io::Error) -> Duration {
+        let now = Instant::now();
+        let due = self
+            .last_report
+            .is_none_or(|last| now.duration_since(last) >= Self::REPORT_EVERY);
+        if due {
+            let more = match self.unreported {
+                0 => String::new(),
+                n => format!("; {n} more failures since the last report"),
+            };
+            eprintln!("accept failed: {err}{more} (backing off, still serving)");
+            self.last_report = Some(now);
+            self.unreported = 0;
+        } else {
+            self.unreported += 1;
+        }
+        let wait = Self::FIRST_WAIT * 2u32.saturating_pow(self.in_a_row.min(20));
+        self.in_a_row = self.in_a_row.saturating_add(1);
+        wait.min(Self::LONGEST_WAIT)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn upper_changes_ascii_letters_only_like_python_bytes_upper() {
+        let mut data = b"hello, World! caf\xc3\xa9 \xff".to_vec();
+        upper(&mut data);
+        assert_eq!(data, b"HELLO, WORLD! CAF\xc3\xa9 \xff");
+    }
+
+    #[test]
+    fn accept_errors_back_off_doubling_up_to_one_second() {
+        let mut errors = AcceptErrors::new();
+        let err = io::Error::other("too many open files");
+        let waits: Vec<Duration> = (0..14).map(|_| errors.failed(&err)).collect();
+        assert_eq!(waits[0], Duration::from_millis(1));
+        assert_eq!(waits[1], Duration::from_millis(2));
+        assert_eq!(waits[9], Duration::from_millis(512));
+        assert_eq!(waits[13], Duration::from_secs(1));
+        errors.succeeded();
+        assert_eq!(errors.failed(&err), Duration::from_millis(1));
+    }
+
+    #[test]
+    fn accept_errors_are_reported_once_then_counted_until_a_second_has_passed() {
+        let mut errors = AcceptErrors::new();
+        let err = io::Error::other("too many open files");
+        errors.failed(&err);
+        for _ in 0..5 {
+            errors.failed(&err);
+        }
+        assert_eq!(errors.unreported, 5, "reported once, the rest counted");
+        errors.last_report = Some(Instant::now() - AcceptErrors::REPORT_EVERY);
+        errors.failed(&err);
+        assert_eq!(errors.unreported, 0, "a second later, the count is reported");
+    }
+
+    #[test]
+    fn a_reply_read_a_little_at_a_time_is_given_up_after_one_deadline_not_one_per_write() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut conn, _) = listener.accept().unwrap();
+        // The client trickles: 64 KiB every 50 ms, so every single write makes progress
+        // within its timeout and only a deadline for the whole reply can stop it.
+        let trickler = std::thread::spawn(move || {
+            client
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut total = 0usize;
+            while let Ok(n @ 1..) = client.read(&mut buf) {
+                total += n;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            total
+        });
+        // 256 MiB at 64 KiB per 50 ms would take more than three minutes.
+        let reply = vec![b'x'; 256 * 1024 * 1024];
+        let patience = Duration::from_millis(500);
+        let started = Instant::now();
+        conn.set_write_timeout(Some(patience)).unwrap();
+        let err = write_reply(&mut conn, &reply, patience).unwrap_err();
+        let took = started.elapsed();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut, "{err}");
+        assert!(err.to_string().contains("--reply-timeout"), "{err}");
+        drop(conn);
+        let read = trickler.join().unwrap();
+        assert!(read > 64 * 1024, "the client did read some: {read} bytes");
+        // Generous for a loaded machine, and still far below the minutes a timeout per
+        // write would allow.
+        assert!(took < Duration::from_secs(30), "took {took:?}");
+    }
+}
