@@ -10,8 +10,11 @@
 //!
 //! How the tests stay deterministic: every read has a timeout; waiting for something that must
 //! NOT happen uses [`QUIET`] (a read timeout that is expected to expire); every other wait uses
-//! [`DEADLINE`]. Nothing sleeps. All traffic stays on 127.0.0.1 and every port is 0 (the OS
-//! picks a free one). Where Linux, macOS and Windows differ, each one's behaviour is asserted
+//! [`DEADLINE`]. Nothing sleeps, but for one wait on macOS and Windows, which have no way to
+//! see that another thread is blocked (`recvfrom_blocks_until_a_datagram_arrives`). All
+//! traffic stays on 127.0.0.1 and every port is 0 (the OS picks a free one), except the
+//! address where nobody listens, which `test_support::unused_udp_addr` takes from below the
+//! range the OS picks from, so that no test running in parallel can be given it. Where Linux, macOS and Windows differ, each one's behaviour is asserted
 //! under `cfg`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -25,6 +28,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use test_support::{
     DEADLINE, QUIET, assert_no_datagram, recv, tcp_connect, udp_socket, udp_socket_at,
+    unused_udp_addr,
 };
 
 /// Raw error numbers that the standard library has no `io::ErrorKind` for.
@@ -38,8 +42,6 @@ mod os {
     pub const EOPNOTSUPP: i32 = 102;
     #[cfg(target_os = "macos")]
     pub const EMSGSIZE: i32 = 40;
-    #[cfg(target_os = "macos")]
-    pub const EINVAL: i32 = 22;
 
     /// Winsock's own numbers (WSAEOPNOTSUPP, WSAEMSGSIZE, WSAEINVAL).
     #[cfg(windows)]
@@ -53,14 +55,6 @@ mod os {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/// A loopback address where no socket is bound: bind port 0, note the port, let it go.
-fn unused_udp_addr() -> SocketAddr {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
 
 /// Both ends of one TCP connection on loopback; reads and writes time out after [`DEADLINE`].
 fn tcp_pair() -> (TcpStream, TcpStream) {
@@ -154,10 +148,13 @@ fn udp_either_side_may_start_first_but_datagrams_sent_before_the_server_binds_ar
 /// Verdict: true.
 ///
 /// Why: Rust's `UdpSocket` has no `listen` or `accept` at all. Asking the OS directly (socket2
-/// on a datagram socket) is refused: `listen` fails with EOPNOTSUPP everywhere; `accept` fails
-/// with EOPNOTSUPP on Linux, EINVAL ("not listening") on macOS, and one of the two on Windows.
-/// Datagrams from any number of senders simply queue in the one socket's receive buffer (see
-/// claim 6).
+/// on a datagram socket) is refused: `listen` fails with EOPNOTSUPP everywhere (the socket
+/// type does not support listen: Linux and macOS listen(2), Winsock's WSAEOPNOTSUPP);
+/// `accept` fails with EOPNOTSUPP on Linux and macOS (accept(2) on both: the socket is not of
+/// type SOCK_STREAM), and on Windows with one of the two errors Winsock's `accept` page lists
+/// for this case (WSAEOPNOTSUPP, not a connection-oriented socket; or WSAEINVAL, listen was
+/// not called). Datagrams from any number of senders simply queue in the one socket's receive
+/// buffer (see claim 6).
 #[test]
 fn udp_socket_refuses_listen_and_accept() {
     let socket = unbound_udp_socket();
@@ -168,10 +165,8 @@ fn udp_socket_refuses_listen_and_accept() {
     assert_eq!(err.raw_os_error(), Some(os::EOPNOTSUPP), "listen: {err}");
 
     let err = socket.accept().unwrap_err();
-    #[cfg(target_os = "linux")]
+    #[cfg(unix)]
     assert_eq!(err.raw_os_error(), Some(os::EOPNOTSUPP), "accept: {err}");
-    #[cfg(target_os = "macos")]
-    assert_eq!(err.raw_os_error(), Some(os::EINVAL), "accept: {err}");
     // Winsock documents both for this case: "not a connection-oriented socket" and "listen
     // was not called".
     #[cfg(windows)]
@@ -274,16 +269,38 @@ fn empty_udp_datagram_is_received_as_zero_bytes() {
 /// Why: TCP carries a stream of bytes, and zero bytes add nothing to it. `write(b"")` returns
 /// 0 and puts no segment on the wire, so the peer's read goes on blocking. (That is lucky: a
 /// read that returned 0 bytes would mean "the peer closed", see claim 7.)
+///
+/// A blocked reader cannot tell "no segment" from "a segment with no data" (an empty segment
+/// would not wake it either), so the test asks the sender's kernel what it sent: on Linux
+/// TCP_INFO's `tcpi_segs_out` and `tcpi_bytes_sent` (tcp(7)), on macOS TCP_CONNECTION_INFO's
+/// packet and byte counts (`common::tcp_send_counters`). Neither moves for the empty write;
+/// both move for the one real byte after it, which shows the counters do see a write. Windows
+/// keeps such counters too (SIO_TCP_INFO), but the course does not bind that call, so there
+/// only the blocked reader is checked.
 #[test]
 fn empty_tcp_write_sends_nothing_and_the_peer_keeps_blocking() {
     let (client, server) = tcp_pair();
+    #[cfg(any(target_os = "linux", target_vendor = "apple"))]
+    let before = common::tcp_send_counters(&client).unwrap();
 
     assert_eq!((&client).write(b"").unwrap(), 0);
     assert_tcp_read_blocks(&server);
+    #[cfg(any(target_os = "linux", target_vendor = "apple"))]
+    {
+        let after = common::tcp_send_counters(&client).unwrap();
+        assert_eq!(after.segments_out, before.segments_out, "a segment left");
+        assert_eq!(after.bytes_out, before.bytes_out, "data left");
+    }
 
-    // The next real byte is all that arrives.
+    // The next real byte is all that arrives, and the counters see it go.
     (&client).write_all(b"x").unwrap();
     assert_eq!(read_once(&server), b"x");
+    #[cfg(any(target_os = "linux", target_vendor = "apple"))]
+    {
+        let after = common::tcp_send_counters(&client).unwrap();
+        assert!(after.segments_out > before.segments_out, "{after:?}");
+        assert_eq!(after.bytes_out, before.bytes_out + 1, "{after:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,14 +328,68 @@ fn recvfrom_blocks_until_a_datagram_arrives() {
     // It really waited (allowing for coarse timer rounding), rather than returning at once.
     assert!(waited >= QUIET / 2, "returned after only {waited:?}");
 
-    // A receiver blocked in another thread wakes up when the datagram comes.
+    // A receiver blocked in another thread wakes up when the datagram comes. The datagram
+    // goes out only once that thread is asleep inside recvfrom, so it cannot simply find the
+    // datagram already waiting.
     receiver.set_read_timeout(Some(DEADLINE)).unwrap();
     let waiter = receiver.try_clone().unwrap();
-    let blocked = thread::spawn(move || recv(&waiter).0);
+    let (ready_tx, ready_rx) = mpsc::channel();
+    let blocked = thread::spawn(move || {
+        ready_tx.send(this_thread()).unwrap();
+        recv(&waiter).0
+    });
+    wait_until_blocked_in_recvfrom(ready_rx.recv_timeout(DEADLINE).unwrap());
     udp_socket()
         .send_to(b"wake up", receiver.local_addr().unwrap())
         .unwrap();
     assert_eq!(blocked.join().unwrap(), b"wake up");
+}
+
+/// What [`wait_until_blocked_in_recvfrom`] needs to find a thread: on Linux its
+/// `/proc/<pid>/task/<tid>` directory, read through `/proc/thread-self` (proc(5)).
+#[cfg(target_os = "linux")]
+fn this_thread() -> std::path::PathBuf {
+    std::path::Path::new("/proc").join(std::fs::read_link("/proc/thread-self").unwrap())
+}
+#[cfg(not(target_os = "linux"))]
+fn this_thread() -> thread::ThreadId {
+    thread::current().id()
+}
+
+/// Waits (bounded) until the thread sleeps inside the recvfrom system call. Linux shows it
+/// in /proc (proc(5)): the state in `stat` is `S` (sleeping) and `syscall` starts with the
+/// number of the call it sleeps in (recvfrom is 45 on x86_64, 207 on aarch64). macOS and
+/// Windows have no such window into another thread; there the test can only wait until the
+/// thread is about to call recvfrom and then for [`QUIET`], which leaves it time to get in.
+#[cfg(target_os = "linux")]
+fn wait_until_blocked_in_recvfrom(task: std::path::PathBuf) {
+    let recvfrom = if cfg!(target_arch = "x86_64") {
+        Some("45")
+    } else if cfg!(target_arch = "aarch64") {
+        Some("207")
+    } else {
+        None
+    };
+    let until = Instant::now() + DEADLINE;
+    loop {
+        let stat = std::fs::read_to_string(task.join("stat")).unwrap_or_default();
+        // The state is the field after the command name, which is in parentheses.
+        let state = stat.rsplit_once(") ").map(|(_, rest)| &rest[..1]);
+        let syscall = std::fs::read_to_string(task.join("syscall")).unwrap_or_default();
+        let call = syscall.split_whitespace().next();
+        if state == Some("S") && (recvfrom.is_none() || call == recvfrom) {
+            return;
+        }
+        assert!(
+            Instant::now() < until,
+            "the receiving thread never blocked in recvfrom: state {state:?}, syscall {syscall:?}"
+        );
+        thread::yield_now();
+    }
+}
+#[cfg(not(target_os = "linux"))]
+fn wait_until_blocked_in_recvfrom(_: thread::ThreadId) {
+    thread::sleep(QUIET);
 }
 
 /// Claim 5 (tutorial), continued: what a receive that does not block returns.
@@ -410,7 +481,7 @@ fn udp_server(socket: UdpSocket, datagrams: usize) -> io::Result<()> {
 /// Why: with no connection to hold on to, one socket receives from every client, and each
 /// reply goes back to whichever address the datagram came from, so clients can take turns in
 /// any order. But "at once" it is not: the server handles one datagram at a time (see
-/// `udp_server_busy_with_one_datagram_keeps_every_other_client_waiting`).
+/// `udp_datagrams_from_other_clients_wait_in_the_one_receive_queue_while_the_server_is_busy`).
 #[test]
 fn udp_server_answers_interleaved_clients_without_any_connection() {
     let socket = udp_socket();
@@ -433,35 +504,43 @@ fn udp_server_answers_interleaved_clients_without_any_connection() {
 ///
 /// Verdict: half true.
 ///
-/// Why: the tutorial's UDP server is a single loop. While it works on one client's datagram
-/// (here it waits for the test's go-ahead, as a slow command would keep it busy), every other
-/// client's datagram waits in the receive buffer unanswered. It is served in turn, not at once.
+/// Why: a UDP socket has one receive queue, shared by every sender. While the server's single
+/// loop works on one client's datagram (here the test itself is the server, and it has simply
+/// not called `recvfrom` again), the OS keeps the other clients' datagrams in that queue,
+/// oldest first, whoever sent them: a peek shows them waiting, and the waiting client gets
+/// nothing. They are served in turn, in the order they arrived, not at once.
 #[test]
-fn udp_server_busy_with_one_datagram_keeps_every_other_client_waiting() {
-    let socket = udp_socket();
-    let addr = socket.local_addr().unwrap();
-    let (busy_tx, busy_rx) = mpsc::channel();
-    let (go_tx, go_rx) = mpsc::channel::<()>();
-    let server = thread::spawn(move || -> io::Result<()> {
-        let mut buf = [0u8; common::BUFFER_SIZE];
-        let (n, from) = socket.recv_from(&mut buf)?;
-        busy_tx.send(()).unwrap();
-        // The slow part of the work: until the test says go.
-        go_rx.recv_timeout(DEADLINE).unwrap();
-        socket.send_to(&buf[..n].to_ascii_uppercase(), from)?;
-        udp_server(socket, 1)
-    });
+fn udp_datagrams_from_other_clients_wait_in_the_one_receive_queue_while_the_server_is_busy() {
+    let server = udp_socket();
+    let addr = server.local_addr().unwrap();
+    let (slow, a, b) = (udp_socket(), udp_socket(), udp_socket());
 
-    let (slow, other) = (udp_socket(), udp_socket());
     slow.send_to(b"slow", addr).unwrap();
-    busy_rx.recv_timeout(DEADLINE).unwrap();
-    other.send_to(b"quick", addr).unwrap();
-    assert_no_datagram(&other);
+    let (got, slow_addr) = recv(&server);
+    assert_eq!(got, b"slow");
 
-    go_tx.send(()).unwrap();
+    // The server is busy with "slow". Two other clients send, a then b then a again.
+    a.send_to(b"a1", addr).unwrap();
+    b.send_to(b"b1", addr).unwrap();
+    a.send_to(b"a2", addr).unwrap();
+    // The OS holds them for the server: the oldest is a's first, waiting to be read.
+    let mut buf = [0u8; 64];
+    let (n, from) = server.peek_from(&mut buf).unwrap();
+    assert_eq!((&buf[..n], from), (&b"a1"[..], a.local_addr().unwrap()));
+    // Nobody answers a meanwhile.
+    assert_no_datagram(&a);
+
+    // The server finishes with slow, then takes the queue in arrival order, across clients.
+    server.send_to(b"SLOW", slow_addr).unwrap();
     assert_eq!(recv(&slow).0, b"SLOW");
-    assert_eq!(recv(&other).0, b"QUICK");
-    server.join().unwrap().unwrap();
+    for (expected, sender) in [(&b"a1"[..], &a), (b"b1", &b), (b"a2", &a)] {
+        let (got, from) = recv(&server);
+        assert_eq!(
+            (got.as_slice(), from),
+            (expected, sender.local_addr().unwrap())
+        );
+    }
+    assert_no_datagram(&server);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -511,9 +590,11 @@ fn tcp_read_returns_zero_bytes_at_once_after_the_peer_closes() {
 ///
 /// Verdict: half true.
 ///
-/// Why: a TCP connection is two independent directions. `shutdown(Write)` (or a close) ends
-/// only the closer's direction: the peer reads end of file, but may go on sending, and the
-/// half-closed side still receives it. A full close does end both directions.
+/// Why: a TCP connection is two independent directions. `shutdown(Write)` ends only the
+/// closer's direction: it sends a FIN, the peer reads end of file, but the peer may go on
+/// sending, and the half-closed side still receives it. A `close()` is not a half-close: it
+/// ends both directions, and data the peer sends after it is answered with a reset (see
+/// `tcp_write_to_a_closed_peer_fails_with_an_error_instead_of_killing_the_process`).
 #[test]
 fn tcp_half_close_ends_one_direction_only() {
     let (client, server) = tcp_pair();
@@ -865,19 +946,54 @@ fn tcp_writes_arrive_glued_together_in_one_read() {
 ///
 /// Verdict: true.
 ///
-/// Why: just as writes can be glued, one write can be split: a read returns at most what fits
-/// in its buffer (and may return less), and the rest waits for the next read.
+/// Why: just as writes can be glued, one write can be split. TCP moves a write in pieces no
+/// larger than what the receiver has room for (its window): here the receiver's buffer is
+/// set to 8 KiB, and one write of 256 KiB reaches a reader whose buffer could hold all of it
+/// in several reads, never all at once. A reader that expects one write to be one read
+/// breaks as soon as a message is bigger than the room the receiver has.
 #[test]
-fn one_tcp_write_can_take_several_reads() {
-    let (client, server) = tcp_pair();
-    (&client).write_all(&[b'y'; 3000]).unwrap();
+fn one_tcp_write_arrives_in_several_reads_even_when_the_read_buffer_could_hold_it_all() {
+    const LEN: usize = 256 * 1024;
+    // The receiver's buffer is set on the listening socket, before any connection, so the
+    // window is sized from it (Linux tcp(7) asks for SO_RCVBUF before listen or connect).
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+    listener.set_recv_buffer_size(8192).unwrap();
+    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    listener.bind(&addr.into()).unwrap();
+    listener.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    let client = tcp_connect(addr);
+    let server: TcpStream = listener.accept().unwrap().0.into();
+    server.set_read_timeout(Some(DEADLINE)).unwrap();
+    let rcvbuf = SockRef::from(&server).recv_buffer_size().unwrap();
+    assert!(rcvbuf < LEN, "the receive buffer is {rcvbuf} bytes");
 
-    let first = read_once(&server);
-    assert!(!first.is_empty() && first.len() <= common::BUFFER_SIZE);
-    let mut rest = vec![0u8; 3000 - first.len()];
-    (&server).read_exact(&mut rest).unwrap();
-    assert!(rest.iter().all(|&b| b == b'y'));
-    assert_tcp_read_blocks(&server);
+    let pattern = |i: usize| (i % 251) as u8;
+    let message: Vec<u8> = (0..LEN).map(pattern).collect();
+    // One write: a blocking write returns once the kernel has taken every byte.
+    let writer = thread::spawn(move || (&client).write(&message).unwrap());
+
+    let mut got = vec![0u8; LEN];
+    let mut reads = Vec::new();
+    let mut have = 0;
+    while have < LEN {
+        let n = (&server).read(&mut got[have..]).unwrap();
+        assert_ne!(n, 0, "end of stream after {have} bytes");
+        reads.push(n);
+        have += n;
+    }
+    assert_eq!(
+        writer.join().unwrap(),
+        LEN,
+        "the write took only part of the message"
+    );
+    println!(
+        "one write of {LEN} bytes took {} reads (receive buffer {rcvbuf} bytes); the first read returned {} bytes",
+        reads.len(),
+        reads[0]
+    );
+    assert!(reads.len() > 1, "{reads:?}");
+    assert!(got.iter().enumerate().all(|(i, &b)| b == pattern(i)));
 }
 
 /// Claim 13 (tutorial), first half: TCP never loses data thanks to ACKs and the sender's buffer.
@@ -924,13 +1040,19 @@ fn tcp_sender_stops_when_the_receive_buffer_is_full_so_no_byte_is_lost() {
 /// Verdict: false when the connection is reset.
 ///
 /// Why: an ACK only says that the peer's *kernel* has the bytes, and a successful write only
-/// says that the sender's kernel took them. Here the receiver's kernel holds (and has
-/// acknowledged) the order, but the receiver resets the connection before its program reads
-/// it: the bytes are gone, and the sender learns only that the connection was reset, not what
-/// was read. A reset also throws away whatever is still in the resetting side's send buffer.
+/// says that the sender's kernel took them. Here the receiver's kernel holds the order, and
+/// the sender's kernel shows it acknowledged: its send queue is empty, so it keeps no copy to
+/// send again (Linux TCP_INFO also counts the 8 bytes acked; macOS TCP_CONNECTION_INFO shows
+/// the send buffer empty). Then the receiver resets the connection without its program ever
+/// reading the order: the bytes are gone, and the sender learns only that the connection was
+/// reset, not what was read. A reset also throws away whatever is still in the resetting
+/// side's send buffer. (On Windows, whose counters the course does not read, the test shows
+/// the bytes arrived and the reset, not the acknowledgement.)
 #[test]
 fn tcp_bytes_acknowledged_but_unread_are_lost_when_the_receiver_resets() {
     let (client, server) = tcp_pair();
+    #[cfg(any(target_os = "linux", target_vendor = "apple"))]
+    let before = common::tcp_send_counters(&client).unwrap();
     assert_eq!((&client).write(b"order #1").unwrap(), 8);
 
     // The bytes are in the receiver's kernel buffer (peeking does not take them)...
@@ -942,6 +1064,24 @@ fn tcp_bytes_acknowledged_but_unread_are_lost_when_the_receiver_resets() {
         have = server.peek(&mut buf).unwrap();
     }
     assert_eq!(&buf, b"order #1");
+
+    // ...and the sender's kernel has them acknowledged: nothing is left to send again.
+    #[cfg(any(target_os = "linux", target_vendor = "apple"))]
+    {
+        let until = Instant::now() + DEADLINE;
+        let acked = loop {
+            let now = common::tcp_send_counters(&client).unwrap();
+            if now.send_queue_empty {
+                break now;
+            }
+            assert!(Instant::now() < until, "never acknowledged: {now:?}");
+            thread::yield_now();
+        };
+        assert_eq!(acked.bytes_out, before.bytes_out + 8, "{acked:?}");
+        if let (Some(then), Some(now)) = (before.bytes_acked, acked.bytes_acked) {
+            assert_eq!(now - then, 8, "{acked:?}");
+        }
+    }
 
     // ...but the receiver resets instead of reading them.
     SockRef::from(&server)
@@ -1019,9 +1159,14 @@ fn udp_recvfrom_removes_the_datagram_while_a_peek_leaves_it() {
 ///
 /// Why: on Windows, when the server replies to a client that has already gone, the ICMP "port
 /// unreachable" makes the server's *next* `recvfrom` fail with WSAECONNRESET, even though the
-/// socket is unconnected; a server without error handling dies there. Linux and macOS do not
-/// report ICMP errors to unconnected sockets, so there the reply just vanishes. Either way the
-/// server must go on serving (`common::is_stale_icmp_error`).
+/// socket is unconnected; a server without error handling dies there. (The standard cure on
+/// Windows is the SIO_UDP_CONNRESET ioctl, set to FALSE, which stops these reports; the
+/// course instead receives again, `common::is_stale_icmp_error`.) Linux and macOS do not
+/// report ICMP errors to unconnected sockets by default (Linux only with IP_RECVERR, ip(7)),
+/// so there the reply just vanishes. And on Windows, the tutorial's own system, a datagram
+/// longer than `recvfrom(1024)`'s buffer fails the call with WSAEMSGSIZE (WinError 10040)
+/// instead of being cut silently, which kills the tutorial's UDP servers just as surely (see
+/// `datagram_longer_than_the_buffer_is_cut_and_the_rest_is_lost`).
 #[test]
 fn udp_reply_to_a_departed_client_breaks_the_next_recvfrom_on_windows_only() {
     let server = udp_socket();

@@ -12,7 +12,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, UdpSocke
 use std::time::Duration;
 
 mod datagram;
-pub use datagram::{Datagram, recv_datagram};
+pub use datagram::{Datagram, TcpSendCounters, recv_datagram};
+#[cfg(any(target_os = "linux", target_vendor = "apple"))]
+pub use datagram::tcp_send_counters;
 
 mod log;
 pub use log::Log;
@@ -99,16 +101,70 @@ impl From<&str> for Error {
     }
 }
 
-/// Parses `--addr` and `--server`: an IP address and a port, `127.0.0.1:8080` or `[::1]:8080`.
+/// Parses a server's `--addr`: an IP address and a port, `127.0.0.1:8080` or `[::1]:8080`.
 ///
 /// Host names are not looked up on purpose: `localhost` may mean `::1` on one machine and
-/// `127.0.0.1` on another, and a server on one is not reachable on the other.
+/// `127.0.0.1` on another, and a server should say exactly which address it listens on.
+/// (Clients take names: [`parse_server_addr`].)
 pub fn parse_addr(text: &str) -> Result<SocketAddr, String> {
     text.trim().parse().map_err(|_| {
         format!(
             "'{text}' is not HOST:PORT with an IP address; write it like 127.0.0.1:8080 or [::1]:8080"
         )
     })
+}
+
+/// Parses a client's `--server` (or a contact's address): an IP address and a port
+/// (`127.0.0.1:8080`, `[::1]:8080`), or a host name and a port (`localhost:8080`), which is
+/// looked up.
+///
+/// A name may stand for several addresses: `localhost` is often both `127.0.0.1` and `::1`.
+/// Every server of the course listens on `127.0.0.1` unless told otherwise, so an IPv4
+/// address is preferred. A UDP client cannot find out which address answers without sending,
+/// so it must say which one it chose: this prints one line on stderr, such as
+/// `localhost:8080 is 127.0.0.1:8080 (it is also [::1]:8080: give that to use IPv6)`.
+pub fn parse_server_addr(text: &str) -> Result<SocketAddr, String> {
+    let text = text.trim();
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    let (chosen, others) = resolve_name(text)?;
+    let mut note = format!("{text} is {chosen}");
+    if let Some(other) = others.first() {
+        // Only an IPv4 choice leaves others: they are the name's IPv6 addresses.
+        note.push_str(&format!(" (it is also {other}: give that to use IPv6)"));
+    }
+    eprintln!("{note}");
+    Ok(chosen)
+}
+
+/// Looks up `NAME:PORT`: the address to use (IPv4 first) and the other-family ones.
+fn resolve_name(text: &str) -> Result<(SocketAddr, Vec<SocketAddr>), String> {
+    use std::net::ToSocketAddrs;
+    let example = "write it like 127.0.0.1:8080, [::1]:8080 or localhost:8080";
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(format!("'{text}' has no port; {example}"));
+    };
+    let Ok(port) = port.parse::<u16>() else {
+        return Err(format!("'{text}' does not end in a port (0 to 65535); {example}"));
+    };
+    if host.is_empty() || host.contains(':') {
+        return Err(format!("'{text}' is not HOST:PORT; {example}"));
+    }
+    let found: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|err| format!("'{text}': cannot look up the name '{host}' ({err}); {example}"))?
+        .collect();
+    let Some(&chosen) = found.iter().find(|a| a.is_ipv4()).or(found.first()) else {
+        return Err(format!("'{text}': the name '{host}' has no address; {example}"));
+    };
+    let mut others: Vec<SocketAddr> = Vec::new();
+    for addr in found {
+        if addr.is_ipv4() != chosen.is_ipv4() && !others.contains(&addr) {
+            others.push(addr);
+        }
+    }
+    Ok((chosen, others))
 }
 
 /// Parses `--timeout`: a positive number of seconds, fractions allowed (`0.5`).
@@ -118,7 +174,7 @@ pub fn parse_seconds(text: &str) -> Result<Duration, String> {
             Ok(Duration::from_secs_f64(secs))
         }
         _ => Err(format!(
-            "'{text}' is not a number of seconds between 0 and 86400 (fractions allowed: 0.5)"
+            "'{text}' is not a number of seconds above 0 and at most 86400 (fractions allowed: 0.5)"
         )),
     }
 }
@@ -126,6 +182,33 @@ pub fn parse_seconds(text: &str) -> Result<Duration, String> {
 /// Is this address on this machine only? `127.0.0.0/8`, `::1`, and `::ffff:127.x.y.z`.
 pub fn is_loopback(addr: &SocketAddr) -> bool {
     addr.ip().to_canonical().is_loopback()
+}
+
+/// May a server listen on `addr`? Loopback, yes, quietly (`Ok(None)`). Any other address,
+/// such as `0.0.0.0` or `[::]`, only when `allow_remote` (`--allow-remote`) is given: then
+/// `Ok(Some(warning))`, a line to print; without it `Err(refusal)`, and the server should exit
+/// with status 2. `why` says what a stranger could do with this server.
+///
+/// The refusal suggests the loopback address of the same family: `[::]:8082` gets
+/// `[::1]:8082`, `0.0.0.0:8082` gets `127.0.0.1:8082`.
+pub fn check_exposure(
+    addr: SocketAddr,
+    allow_remote: bool,
+    why: &str,
+) -> Result<Option<String>, String> {
+    if is_loopback(&addr) {
+        return Ok(None);
+    }
+    if allow_remote {
+        return Ok(Some(format!(
+            "WARNING: listening on {addr}, not loopback (--allow-remote): {why}"
+        )));
+    }
+    let local = SocketAddr::new(loopback_like(addr.ip()), addr.port());
+    Err(format!(
+        "refusing to listen on {addr} without --allow-remote: {why}. \
+         Use a loopback address like {local}, or pass --allow-remote if you really mean it"
+    ))
 }
 
 /// The same address with port 0 on the same IP family, e.g. to suggest a free port.
@@ -396,12 +479,51 @@ mod tests {
     }
 
     #[test]
+    fn parse_server_addr_takes_ip_addresses_and_looks_up_names() {
+        assert_eq!(parse_server_addr("127.0.0.1:8080"), Ok(defaults::UDP_ECHO));
+        assert!(parse_server_addr("[::1]:8080").unwrap().is_ipv6());
+        // localhost is loopback on every system; IPv4 is chosen when it has an IPv4 address.
+        let local = parse_server_addr("localhost:8080").unwrap();
+        assert!(is_loopback(&local), "{local}");
+        assert_eq!(local.port(), 8080);
+        let (_, others) = resolve_name("localhost:8080").unwrap();
+        if !others.is_empty() {
+            assert!(local.is_ipv4(), "{local} chosen, though {others:?} exist");
+        }
+        for bad in ["localhost", "localhost:", "localhost:70000", ":8080", "a:b:8080"] {
+            let err = parse_server_addr(bad).unwrap_err();
+            assert!(err.contains("localhost:8080"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn check_exposure_allows_loopback_and_suggests_loopback_of_the_same_family() {
+        let why = "strangers could ask";
+        assert_eq!(check_exposure(defaults::NTP_TIME, false, why), Ok(None));
+        assert_eq!(check_exposure("[::1]:1".parse().unwrap(), false, why), Ok(None));
+        let err = check_exposure("0.0.0.0:8082".parse().unwrap(), false, why).unwrap_err();
+        assert!(err.starts_with("refusing to listen on 0.0.0.0:8082 without --allow-remote: strangers could ask."), "{err}");
+        assert!(err.contains("like 127.0.0.1:8082,"), "{err}");
+        let err = check_exposure("[::]:8082".parse().unwrap(), false, why).unwrap_err();
+        assert!(err.contains("like [::1]:8082,"), "{err}");
+        let warning = check_exposure("[::]:8082".parse().unwrap(), true, why)
+            .unwrap()
+            .unwrap();
+        assert!(warning.starts_with("WARNING: listening on [::]:8082"), "{warning}");
+    }
+
+    #[test]
     fn parse_seconds_takes_positive_fractions_only() {
         assert_eq!(parse_seconds("5"), Ok(Duration::from_secs(5)));
         assert_eq!(parse_seconds("0.25"), Ok(Duration::from_millis(250)));
         for bad in ["0", "-1", "nan", "inf", "soon", ""] {
             assert!(parse_seconds(bad).is_err(), "{bad:?} should be refused");
         }
+        // The message must not call 0 acceptable while refusing it.
+        assert_eq!(
+            parse_seconds("0").unwrap_err(),
+            "'0' is not a number of seconds above 0 and at most 86400 (fractions allowed: 0.5)"
+        );
     }
 
     #[test]

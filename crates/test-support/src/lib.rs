@@ -8,15 +8,7 @@
 //!   `listening on ...` line and hands back the address it really got.
 //! - [`cargo_bin`]: the path of any workspace package's binary, built on demand with
 //!   escargot; course-level tests in the root `tests/` need it, because cargo only gives a
-//!   package's tests the binaries of that same package (`CARGO_BIN_EXE_<name>`). When the
-//!   environment variable `SOCKET_LESSONS_BIN_DIR` names a directory, the binary is taken
-//!   from there instead (`<package>.exe` on Windows) and nothing is built: that is how the
-//!   Windows suite runs under Wine, where the Linux `cargo` cannot be started to build on
-//!   demand (`.ci/wine-tests` builds every binary first with
-//!   `cargo build --workspace --bins --target x86_64-pc-windows-gnu`).
-//! - [`wine_gap`]: under Wine (`SOCKET_LESSONS_UNDER_WINE=1`), skips one Windows assertion
-//!   that Wine cannot reproduce, with a NOTICE; the gaps and their reasons are listed once, in
-//!   [`Gap`].
+//!   package's tests the binaries of that same package (`CARGO_BIN_EXE_<name>`).
 //! - Socket helpers whose every read has a timeout: [`udp_socket`], [`recv`],
 //!   [`assert_no_datagram`], [`tcp_connect`].
 //!
@@ -34,9 +26,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
-mod wine_gaps;
-pub use wine_gaps::{Gap, under_wine, wine_gap};
-
 /// How long a test waits for something that should happen at once (a line, a reply, an
 /// exit) before it fails. Generous, because a loaded CI machine can be slow; a test that
 /// passes never waits this long.
@@ -50,20 +39,7 @@ pub const QUIET: Duration = Duration::from_millis(300);
 /// (once per test process) in the same profile as the running test.
 ///
 /// Use `env!("CARGO_BIN_EXE_<name>")` instead in a package's own tests: it costs nothing.
-///
-/// With `SOCKET_LESSONS_BIN_DIR` set, returns `<that dir>/<package>` (plus `.exe` on
-/// Windows) without building anything, and panics if that file is missing.
 pub fn cargo_bin(package: &str) -> PathBuf {
-    if let Some(dir) = std::env::var_os("SOCKET_LESSONS_BIN_DIR") {
-        let path = Path::new(&dir).join(format!("{package}{}", std::env::consts::EXE_SUFFIX));
-        assert!(
-            path.is_file(),
-            "SOCKET_LESSONS_BIN_DIR is set, but {} is not there: build the binaries first \
-             (cargo build --workspace --bins, with the same --target)",
-            path.display()
-        );
-        return path;
-    }
     static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
     let built = BUILT.get_or_init(Default::default);
     let mut built = built
@@ -291,23 +267,13 @@ impl Drop for Running {
 /// tutorial's way in Python; `None`, after a printed NOTICE saying what did not run, where
 /// python3 is not installed (the course needs only a Rust toolchain). Under CI (the `CI`
 /// variable is set) a missing python3 fails the test instead: CI installs it.
-///
-/// On Windows, Python 3 is usually installed as `python` only (`python3` may be missing, or a
-/// Microsoft Store alias that fails), so `python` is tried too, if it says it is Python 3.
 pub fn python3(what_needs_it: &str) -> Option<Command> {
-    for name in ["python3", "python"] {
-        let is_python3 = Command::new(name)
-            .arg("--version")
-            .output()
-            .is_ok_and(|out| {
-                out.status.success()
-                    && [out.stdout, out.stderr]
-                        .iter()
-                        .any(|said| said.starts_with(b"Python 3"))
-            });
-        if is_python3 {
-            return Some(Command::new(name));
-        }
+    let works = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if works {
+        return Some(Command::new("python3"));
     }
     assert!(
         std::env::var_os("CI").is_none(),
@@ -390,17 +356,72 @@ pub fn round_trip(socket: &UdpSocket, payload: &[u8], to: SocketAddr) -> Vec<u8>
 }
 
 /// Asserts that no datagram arrives within [`QUIET`]; restores the socket's timeout.
+///
+/// Only a receive that runs out of time is silence. Any other error (on Windows, say, the
+/// WSAECONNRESET of an ICMP "port unreachable") is something that happened, and fails the
+/// assertion with what it was.
 pub fn assert_no_datagram(socket: &UdpSocket) {
     let before = socket.read_timeout().unwrap();
     socket.set_read_timeout(Some(QUIET)).unwrap();
     let mut buf = [0u8; 65_535];
     let got = socket.recv_from(&mut buf);
     socket.set_read_timeout(before).unwrap();
-    if let Ok((n, from)) = got {
-        panic!(
+    match got {
+        Ok((n, from)) => panic!(
             "expected silence, but {n} bytes came from {from}: {:?}",
             String::from_utf8_lossy(&buf[..n])
-        );
+        ),
+        // Unix reports a receive timeout as WouldBlock, Windows as TimedOut.
+        Err(err)
+            if matches!(
+                err.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) => {}
+        Err(err) => panic!(
+            "expected silence, but the receive failed: {err} ({:?})",
+            err.kind()
+        ),
+    }
+}
+
+/// A loopback UDP address where no socket is bound, and where no test running in parallel
+/// will bind one: for tests of what happens to datagrams sent to nobody.
+///
+/// Binding port 0 and letting it go would hand that port straight back to the next port-0
+/// bind of a parallel test. So the port is taken from below every system's ephemeral range,
+/// which port-0 binds never use: Linux's `net.ipv4.ip_local_port_range` (read from /proc;
+/// by default 32768-60999, ip(7)), and 49152-65535 on macOS (`net.inet.ip.portrange.first`)
+/// and Windows (Microsoft's "default dynamic port range" since Vista). A port is chosen at
+/// random among 20000-32767 and
+/// checked free by binding it once. Only a program that binds that very port on purpose, at
+/// that moment, could collide.
+pub fn unused_udp_addr() -> SocketAddr {
+    use std::hash::{BuildHasher, RandomState};
+    let (low, high) = (20_000u16, ephemeral_floor().min(32_768) - 1);
+    let span = u64::from(high - low) + 1;
+    let seed = RandomState::new();
+    for attempt in 0u64..100 {
+        let port = low + (seed.hash_one(attempt) % span) as u16;
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        if UdpSocket::bind(addr).is_ok() {
+            return addr;
+        }
+    }
+    panic!("no free UDP port found between {low} and {high} in 100 tries");
+}
+
+/// The lowest port the OS hands to a port-0 bind.
+fn ephemeral_floor() -> u16 {
+    #[cfg(target_os = "linux")]
+    if let Ok(range) = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range") {
+        if let Some(Ok(first)) = range.split_whitespace().next().map(str::parse::<u16>) {
+            return first.max(20_001);
+        }
+    }
+    if cfg!(target_os = "linux") {
+        32_768
+    } else {
+        49_152
     }
 }
 
@@ -447,6 +468,31 @@ mod tests {
         let socket = udp_socket();
         assert_no_datagram(&socket);
         assert_eq!(socket.read_timeout().unwrap(), Some(DEADLINE));
+    }
+
+    #[test]
+    #[should_panic(expected = "the receive failed")]
+    fn assert_no_datagram_fails_on_an_error_that_is_not_a_timeout() {
+        // A non-blocking socket with nothing to read fails at once with WouldBlock, which a
+        // blocking receive also uses for a timeout; so make another error: a receive on a
+        // socket connected to a closed port gets the ICMP error (ECONNREFUSED on Linux and
+        // macOS, WSAECONNRESET on Windows).
+        let socket = udp_socket();
+        socket.connect(unused_udp_addr()).unwrap();
+        socket.send(b"anyone?").unwrap();
+        assert_no_datagram(&socket);
+    }
+
+    #[test]
+    fn unused_udp_addr_is_below_the_ephemeral_range_and_free() {
+        let addr = unused_udp_addr();
+        assert!(addr.ip().is_loopback());
+        assert!(addr.port() < ephemeral_floor(), "{addr}");
+        // Free: it can be bound (and is let go again at once).
+        UdpSocket::bind(addr).unwrap();
+        // And a port-0 bind never lands there.
+        let any = udp_socket().local_addr().unwrap();
+        assert!(any.port() >= ephemeral_floor(), "{any}");
     }
 
     #[test]
