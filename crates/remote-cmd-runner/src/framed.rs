@@ -17,9 +17,11 @@
 //! which flag is missing, instead of waiting for 1.7 GB that will never come.
 
 use std::fmt;
-use std::io::{self, Read, Write};
+use std::io::{self, IoSlice, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
+
+use crate::deadline::Before;
 
 /// The longest command a `--framed` server accepts: 64 KiB (typed command lines are short).
 pub const MAX_COMMAND: usize = 64 * 1024;
@@ -29,8 +31,9 @@ pub const MAX_COMMAND: usize = 64 * 1024;
 /// printable first byte makes a length of at least 0x20 << 24 = 512 MiB.
 pub const MAX_REPLY: usize = 256 << 20;
 
-/// Sends `payload` as one message: its length, then the bytes, in a single write (two small
-/// writes could wait on each other under Nagle's algorithm).
+/// Sends `payload` as one message: its length, then the bytes, handed to the OS together
+/// (two small writes could wait on each other under Nagle's algorithm), without copying the
+/// payload.
 pub fn write_frame(writer: &mut impl Write, payload: &[u8]) -> io::Result<()> {
     let len = u32::try_from(payload.len()).map_err(|_| {
         io::Error::new(
@@ -38,10 +41,18 @@ pub fn write_frame(writer: &mut impl Write, payload: &[u8]) -> io::Result<()> {
             "a message over 4 GiB cannot be framed",
         )
     })?;
-    let mut frame = Vec::with_capacity(4 + payload.len());
-    frame.extend_from_slice(&len.to_be_bytes());
-    frame.extend_from_slice(payload);
-    writer.write_all(&frame)?;
+    let header = len.to_be_bytes();
+    let mut parts = [IoSlice::new(&header), IoSlice::new(payload)];
+    let mut parts = &mut parts[..];
+    // write_all for two buffers: a write may take only part of them.
+    while !parts.is_empty() {
+        match writer.write_vectored(parts) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut parts, n),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
     writer.flush()
 }
 
@@ -55,8 +66,9 @@ pub enum FrameError {
         announced: u64,
         max: usize,
     },
-    /// The peer stopped in the middle of a message, or went quiet for longer than the
-    /// reader's patience (a peer that sent `ls`, 2 bytes, without a length).
+    /// The peer stopped in the middle of a message, or did not finish it before the
+    /// reader's deadline (a peer that sent `ls`, 2 bytes, without a length; or one that
+    /// trickles a byte at a time).
     Incomplete {
         got: usize,
         wanted: usize,
@@ -85,8 +97,8 @@ impl fmt::Display for FrameError {
                 stalled: true,
             } => write!(
                 f,
-                "the other side stopped after {got} of {wanted} bytes of a message; \
-                 it is probably not using --framed"
+                "only {got} of {wanted} bytes of a message came in time; \
+                 the other side is probably not using --framed, or is too slow"
             ),
             FrameError::Incomplete {
                 got,
@@ -153,19 +165,19 @@ pub fn read_frame(reader: &mut impl Read, max: usize) -> Result<Option<Vec<u8>>,
     Ok(Some(payload))
 }
 
-/// How long a server waits for the rest of a message once its first byte has come.
-pub const PATIENCE: Duration = Duration::from_secs(2);
-
 /// The server's [`read_frame`]: waits as long as it takes for a message to *start* (a client
-/// may think for an hour), but once it has, the rest must follow within `patience`. A client
-/// without `--framed` that sent `ls` (2 bytes, not even a whole length) gets an error within
-/// `patience` instead of a server that waits forever.
+/// may think for an hour), but once it has, the whole rest must follow within `patience`:
+/// one deadline for the message, not one per read, so a client that trickles a byte a
+/// second cannot hold the server. A client without `--framed` that sent `ls` (2 bytes, not
+/// even a whole length) gets an error within `patience` instead of a server that waits
+/// forever.
 pub fn read_frame_patiently(
     stream: &TcpStream,
     max: usize,
     patience: Duration,
 ) -> Result<Option<Vec<u8>>, FrameError> {
     let mut first = [0u8; 1];
+    stream.set_read_timeout(None).map_err(FrameError::Io)?;
     let got = loop {
         match (&*stream).read(&mut first) {
             Ok(n) => break n,
@@ -176,12 +188,8 @@ pub fn read_frame_patiently(
     if got == 0 {
         return Ok(None);
     }
-    stream
-        .set_read_timeout(Some(patience))
-        .map_err(FrameError::Io)?;
-    let rest = read_frame(&mut first.as_slice().chain(stream), max);
-    stream.set_read_timeout(None).map_err(FrameError::Io)?;
-    match rest {
+    let rest = Before::new(stream, patience, "sending the rest of a message");
+    match read_frame(&mut first.as_slice().chain(rest), max) {
         // The first byte came, so "closed before anything" is really "closed mid-message".
         Ok(None) => Err(FrameError::Incomplete {
             got: 1,

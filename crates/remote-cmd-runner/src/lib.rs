@@ -8,17 +8,21 @@
 //! tutorial's server down:
 //!
 //! - [`run`]: stdin closed, stdout and stderr read at once, a deadline that kills the command
-//!   and its children, and at most `max_output` bytes kept of each pipe.
+//!   and its children, and at most `max_output` bytes kept of each pipe. Whatever the command
+//!   started is killed when its output ends, and when the server stops (the `reaper`).
 //! - [`respond`]: from the bytes that arrived to the reply text, errors included.
 //! - [`WireEncoding`]: GBK (the tutorial's clients decode GBK) or UTF-8, both ways.
-//! - [`encode_to_fit`]: a reply cut to fit one UDP datagram, with a note at its end.
+//! - [`encode_to_fit`] and [`encode_reply`]: a reply cut to fit one UDP datagram, or to stay
+//!   within `--max-output` plus [`REPLY_NOTES`] bytes over TCP, with a note at its end.
 //! - [`check_exposure`]: loopback only, unless `--allow-remote`.
 //! - [`framed`]: the `--framed` codec, a 4-byte length before every message.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+pub mod deadline;
 pub mod framed;
+mod reaper;
 mod run;
 pub use run::{Captured, Limits, Outcome, run};
 
@@ -77,9 +81,20 @@ impl WireEncoding {
 
     /// Text to bytes. A character GBK lacks (an emoji, say) becomes an HTML numeric
     /// character reference such as `&#128512;`: encoding_rs follows the WHATWG Encoding
-    /// Standard here, and the reply stays readable instead of failing.
+    /// Standard here, and the reply stays readable instead of failing. One exception: U+FFFD
+    /// (�), which stands for bytes that were not text at all, becomes `?` in GBK, as Windows
+    /// itself writes a character its code page lacks; as `&#65533;` it would be 8 bytes, and
+    /// binary output would grow eightfold on the wire.
     pub fn encode(self, text: &str) -> Vec<u8> {
-        self.encoding().encode(text).0.into_owned()
+        encode_with(self.encoding(), &self.prepare(text))
+    }
+
+    /// The text as this encoding will carry it (see [`WireEncoding::encode`]).
+    fn prepare(self, text: &str) -> std::borrow::Cow<'_, str> {
+        match self {
+            WireEncoding::Gbk if text.contains('\u{fffd}') => text.replace('\u{fffd}', "?").into(),
+            _ => text.into(),
+        }
     }
 
     /// Bytes to text; bytes that are not valid in this encoding become U+FFFD (�).
@@ -127,11 +142,9 @@ impl Outcome {
         } else {
             ("stderr", &self.stderr)
         };
-        // Shells on Linux and macOS print UTF-8; a byte that is not (binary output, or a
+        // What the command printed, as text: a byte that is not valid (binary output, or a
         // multi-byte character cut at --max-output) becomes U+FFFD.
-        // Windows' cmd prints in the console's code page instead (936, GBK, on a Chinese
-        // system), which this decoding garbles; this course runs its servers on Linux.
-        let mut text = String::from_utf8_lossy(&chosen.kept).into_owned();
+        let mut text = console::decode(&chosen.kept);
         let mut notes = Vec::new();
         if chosen.was_cut() {
             notes.push(format!(
@@ -159,20 +172,54 @@ impl Outcome {
     }
 }
 
+/// Room for the notes a reply may carry beyond `--max-output` bytes of output ("[output
+/// cut: ...]", "[stopped: ...]"): a TCP reply is never longer than `max_output + REPLY_NOTES`
+/// bytes, whatever the encoding does to the text.
+pub const REPLY_NOTES: usize = 1024;
+
+/// The TCP servers' reply: `text` encoded, within `limits.max_output + REPLY_NOTES` bytes.
+///
+/// Text usually shrinks or keeps its size in GBK (a Chinese character is 3 bytes in UTF-8,
+/// 2 in GBK), but a character GBK lacks becomes a reference such as `&#1575;` (7 bytes for a
+/// 2-byte letter): without this cut, a reply could grow to 3.5 times `--max-output`.
+pub fn encode_reply(text: &str, encoding: WireEncoding, limits: Limits) -> Vec<u8> {
+    let max = limits.max_output.saturating_add(REPLY_NOTES);
+    encode_within(text, encoding, max, |total| {
+        format!(
+            "\n[reply cut: it was {total} bytes once encoded as {encoding}; a reply is at most \
+             --max-output + {REPLY_NOTES} bytes]"
+        )
+    })
+}
+
 /// Encodes `text` and, if that is longer than `max` bytes, cuts it at a character boundary
 /// and ends it with a note saying so; the result is never longer than `max`.
 ///
 /// The UDP server uses it to fit a reply into one datagram: sending the rest in more
 /// datagrams would make them the answers to the next commands.
 pub fn encode_to_fit(text: &str, encoding: WireEncoding, max: usize) -> Vec<u8> {
-    let whole = encoding.encode(text);
-    if whole.len() <= max {
-        return whole;
+    encode_within(text, encoding, max, |total| {
+        format!(
+            "\n[cut to fit one datagram: the reply was {total} bytes; one UDP datagram carries at most {max}]"
+        )
+    })
+}
+
+/// Encodes `text` in at most `max` bytes: whole if it fits, else cut at a character
+/// boundary and ended by `note(total encoded length)`. Memory stays at `max`, however long
+/// the encoded text would have been.
+fn encode_within(
+    text: &str,
+    encoding: WireEncoding,
+    max: usize,
+    note: impl Fn(u64) -> String,
+) -> Vec<u8> {
+    let text = encoding.prepare(text);
+    let total = encoded_len(encoding.encoding(), &text);
+    if total <= max as u64 {
+        return encode_with(encoding.encoding(), &text);
     }
-    let note = encoding.encode(&format!(
-        "\n[cut to fit one datagram: the reply was {} bytes; one UDP datagram carries at most {max}]",
-        whole.len()
-    ));
+    let note = encode_with(encoding.encoding(), &note(total));
     let budget = max.saturating_sub(note.len());
     // encoding_rs's encoder fills the buffer and stops at the last whole character that fits,
     // so a two-byte GBK character is never cut in half.
@@ -180,10 +227,31 @@ pub fn encode_to_fit(text: &str, encoding: WireEncoding, max: usize) -> Vec<u8> 
     let (_, _, written, _) = encoding
         .encoding()
         .new_encoder()
-        .encode_from_utf8(text, &mut out, true);
+        .encode_from_utf8(&text, &mut out, true);
     out.truncate(written);
     out.extend_from_slice(&note[..note.len().min(max - out.len())]);
     out
+}
+
+/// Encodes, with references for characters the encoding lacks (the WHATWG rule).
+fn encode_with(encoding: &'static encoding_rs::Encoding, text: &str) -> Vec<u8> {
+    encoding.encode(text).0.into_owned()
+}
+
+/// How many bytes `text` takes in `encoding`, counted in 64 KiB pieces, never held whole.
+fn encoded_len(encoding: &'static encoding_rs::Encoding, text: &str) -> u64 {
+    let mut encoder = encoding.new_encoder();
+    let mut scratch = vec![0u8; 64 * 1024];
+    let mut rest = text;
+    let mut total = 0u64;
+    loop {
+        let (result, read, written, _) = encoder.encode_from_utf8(rest, &mut scratch, true);
+        total += written as u64;
+        rest = &rest[read..];
+        if result == encoding_rs::CoderResult::InputEmpty {
+            return total;
+        }
+    }
 }
 
 /// Which transport a server speaks, for [`check_exposure`]'s message.
@@ -219,11 +287,49 @@ pub fn check_exposure(
             "WARNING: listening on {addr}, not loopback (--allow-remote): {why}"
         )))
     } else {
+        // Suggest the loopback address of the same family: [::] becomes [::1], not 127.0.0.1.
+        let loopback = match addr {
+            SocketAddr::V4(_) => format!("127.0.0.1:{}", addr.port()),
+            SocketAddr::V6(_) => format!("[::1]:{}", addr.port()),
+        };
         Err(format!(
             "refusing to listen on {addr} without --allow-remote: {why}. \
-             Use a loopback address like 127.0.0.1:{}, or pass --allow-remote if you really mean it",
-            addr.port()
+             Use a loopback address like {loopback}, or pass --allow-remote if you really mean it"
         ))
+    }
+}
+
+/// How commands print text on this system.
+mod console {
+    /// Shells and programs on Linux and macOS print UTF-8.
+    #[cfg(unix)]
+    pub fn decode(bytes: &[u8]) -> String {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+
+    /// Windows' `cmd` and its built-ins (`dir`, `echo`, `type`) print in the console's
+    /// output code page, which is the OEM code page unless `chcp` changed it: 936 (GBK) on a
+    /// Chinese Windows, 437 or 850 on most others, 65001 after `chcp 65001` (UTF-8). Decoding
+    /// as UTF-8 would garble every non-ASCII character, so ask Windows which one is in force.
+    #[cfg(windows)]
+    pub fn decode(bytes: &[u8]) -> String {
+        let encoding = codepage::to_encoding(code_page()).unwrap_or(encoding_rs::UTF_8);
+        encoding.decode_without_bom_handling(bytes).0.into_owned()
+    }
+
+    /// GetConsoleOutputCP, or GetOEMCP when this process has no console (then 0 comes back).
+    #[cfg(windows)]
+    #[allow(unsafe_code)]
+    fn code_page() -> u16 {
+        // SAFETY: both functions take no arguments, touch no memory of ours and cannot fail
+        // in a way that matters here: they return a number (0 meaning "no console").
+        let console = unsafe { windows_sys::Win32::System::Console::GetConsoleOutputCP() };
+        let page = if console != 0 {
+            console
+        } else {
+            unsafe { windows_sys::Win32::Globalization::GetOEMCP() }
+        };
+        u16::try_from(page).unwrap_or(65001)
     }
 }
 

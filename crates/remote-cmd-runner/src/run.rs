@@ -1,11 +1,11 @@
 //! Running one command line in the platform shell, the way a server that serves strangers
-//! must: stdin closed, both output pipes read at the same time, a deadline after which the
-//! command and everything it started are killed, and a cap on how many bytes are kept.
+//! must: stdin closed, both output pipes read at the same time, one deadline for the whole
+//! command, and a cap on how many bytes are kept. When the command's output ends (or the
+//! deadline comes), everything it started is killed: a remote command never outlives its
+//! reply, and never outlives the server (see [`crate::reaper`]).
 
 use std::io::{self, Read};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long a command may run and how much of its output is kept.
@@ -41,6 +41,15 @@ impl Captured {
     pub fn was_cut(&self) -> bool {
         self.total > self.kept.len() as u64
     }
+
+    /// Takes `bytes` that just arrived: counts them all, keeps what fits under `keep`.
+    /// Memory stays at `keep`: the bytes past it are dropped, but still read, because a
+    /// command whose pipe is full blocks (and so would run until the deadline).
+    fn take(&mut self, bytes: &[u8], keep: usize) {
+        self.total += bytes.len() as u64;
+        let room = keep.saturating_sub(self.kept.len());
+        self.kept.extend_from_slice(&bytes[..bytes.len().min(room)]);
+    }
 }
 
 /// How a command ended.
@@ -48,13 +57,11 @@ impl Captured {
 pub struct Outcome {
     pub stdout: Captured,
     pub stderr: Captured,
-    /// The command was still running (or its output pipes still open) at the deadline and
-    /// was killed.
+    /// The deadline came while the command (or something it started) still held its output
+    /// open, so it was killed. What it printed before is kept.
     pub timed_out: bool,
     /// The limits it ran under, to say them in the reply.
     pub limits: Limits,
-    /// Its exit status, when it exited in time. The tutorial ignores it, and so does the reply.
-    pub status: Option<ExitStatus>,
 }
 
 /// The platform shell, as Python's `Popen(cmd, shell=True)` picks it.
@@ -64,8 +71,9 @@ fn shell(line: &str) -> Command {
     {
         let mut command = Command::new("sh");
         command.arg("-c").arg(line);
-        // Its own process group (whose id is the shell's pid), so that at the deadline one
-        // signal reaches the shell *and* every program it started.
+        // Its own process group (whose id is the shell's pid), so that one signal reaches
+        // the shell *and* every program it started. (Ctrl-C in the server's terminal does
+        // not reach this group: the reaper takes care of that case.)
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         command
     }
@@ -77,124 +85,213 @@ fn shell(line: &str) -> Command {
     }
 }
 
-/// Kills the command and everything it started.
-fn kill_tree(child_id: u32) {
-    // Unix: SIGKILL to the whole process group. libc::kill(-pgid) would need `unsafe`, which
-    // this workspace denies; the shell's built-in `kill` does the same safely (`sh` is there
-    // anyway, since it runs every command). Killing only the shell would leave `sleep 100`
-    // in `sleep 100; echo done` running, holding our pipes open.
-    #[cfg(unix)]
-    let killer = Command::new("sh")
-        .arg("-c")
-        .arg(format!("kill -KILL -{child_id}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    // Windows: taskkill /T kills the process tree, /F without asking it first.
-    #[cfg(windows)]
-    let killer = Command::new("taskkill")
-        .args(["/F", "/T", "/PID", &child_id.to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    if let Err(err) = killer {
-        eprintln!("could not kill command {child_id}: {err}");
-    }
-}
-
-/// Reads a pipe to its end, keeping at most `keep` bytes. It never stops reading early: a
-/// command whose pipe is full blocks (and so would run until the deadline), so the bytes past
-/// `keep` are read and dropped. Memory stays at `keep` plus one 64 KiB buffer.
-fn capture(mut pipe: impl Read, keep: usize) -> Captured {
-    let mut captured = Captured::default();
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        match pipe.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => {
-                captured.total += n as u64;
-                let room = keep.saturating_sub(captured.kept.len());
-                captured.kept.extend_from_slice(&buffer[..n.min(room)]);
-            }
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            // The pipe broke (the command was killed): what we have is all there is.
-            Err(_) => break,
-        }
-    }
-    captured
-}
-
-/// What the helper threads report.
-enum Event {
-    Stdout(Captured),
-    Stderr(Captured),
-    Exited(io::Result<ExitStatus>),
-}
-
-/// How long to wait for the pipes to close after the kill, in case a program left the
-/// process group (`setsid`) and still holds them: then we give up on it rather than hang.
-const AFTER_KILL: Duration = Duration::from_secs(2);
-
 /// Runs `line` in the platform shell under `limits` and collects what it wrote.
 ///
-/// Fails only when the shell cannot be started at all.
+/// Fails only when the shell cannot be started at all (no such program, or the system is
+/// out of processes or memory).
 pub fn run(line: &str, limits: Limits) -> io::Result<Outcome> {
+    let deadline = Instant::now() + limits.timeout;
+    let mut command = shell(line);
     // stdin is closed (null): a command that reads it, like `cat`, sees end of input at once.
     // The tutorial gives it a pipe that it never writes or closes, so `cat` waits forever.
-    let mut child: Child = shell(line)
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let id = child.id();
+        .stderr(Stdio::piped());
+    platform::run(command, deadline, limits)
+}
 
-    // Read stdout and stderr at the same time, each on its own thread. The tutorial reads
-    // stderr to its end first: a command that fills the stdout pipe (64 KiB on Linux) first
-    // then blocks writing, never closes stderr, and both wait for each other forever.
-    let (events, incoming) = mpsc::channel();
-    if let Some(pipe) = child.stdout.take() {
-        let events = events.clone();
-        let keep = limits.max_output;
-        thread::spawn(move || events.send(Event::Stdout(capture(pipe, keep))));
-    }
-    if let Some(pipe) = child.stderr.take() {
-        let events = events.clone();
-        let keep = limits.max_output;
-        thread::spawn(move || events.send(Event::Stderr(capture(pipe, keep))));
-    }
-    thread::spawn(move || events.send(Event::Exited(child.wait())));
+/// Unix: one thread reads both pipes with poll(2) until both are closed or the deadline
+/// comes; then the command's process group is killed with one kill(2), no helper process.
+#[cfg(unix)]
+mod platform {
+    use super::*;
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    use rustix::process::{Pid, Signal, kill_process_group};
+    use std::os::fd::{AsFd, BorrowedFd};
 
-    let mut stdout = None;
-    let mut stderr = None;
-    let mut status = None;
-    let mut exited = false;
-    let mut timed_out = false;
-    let mut deadline = Instant::now() + limits.timeout;
-    while stdout.is_none() || stderr.is_none() || !exited {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match incoming.recv_timeout(left) {
-            Ok(Event::Stdout(captured)) => stdout = Some(captured),
-            Ok(Event::Stderr(captured)) => stderr = Some(captured),
-            Ok(Event::Exited(result)) => {
-                exited = true;
-                status = result.ok();
-            }
-            Err(RecvTimeoutError::Timeout) if !timed_out => {
-                kill_tree(id);
+    /// An output pipe we can both wait on (poll) and read.
+    trait Pipe: Read + AsFd {}
+    impl<T: Read + AsFd> Pipe for T {}
+
+    pub(super) fn run(
+        mut command: Command,
+        deadline: Instant,
+        limits: Limits,
+    ) -> io::Result<Outcome> {
+        let mut child = command.spawn()?;
+        // The group's id is the shell's pid. It stays ours until we reap the shell below, so
+        // the kill can never hit an unrelated group that reused the number.
+        let group = i32::try_from(child.id()).ok().and_then(Pid::from_raw);
+        // If the server dies before this command ends, the reaper kills the group.
+        let _watched = crate::reaper::watch(child.id());
+
+        // [stdout, stderr]: a pipe is None once it has reached its end.
+        let mut pipes: [Option<Box<dyn Pipe>>; 2] = [
+            child.stdout.take().map(|p| Box::new(p) as Box<dyn Pipe>),
+            child.stderr.take().map(|p| Box::new(p) as Box<dyn Pipe>),
+        ];
+        let mut captured = [Captured::default(), Captured::default()];
+        let mut buffer = vec![0u8; 64 * 1024];
+        // Read whatever either pipe has, until both say end of file. (The tutorial reads
+        // stderr to its end first: a command that fills the stdout pipe, 64 KiB on Linux,
+        // then blocks writing and never closes stderr, and both wait for each other.)
+        let mut timed_out = false;
+        while pipes.iter().any(Option::is_some) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
                 timed_out = true;
-                deadline = Instant::now() + AFTER_KILL;
+                break;
             }
-            // Killed, and still something holds on: report what we have.
-            Err(_) => break,
+            let ready = wait_readable(&pipes, left)?;
+            for i in 0..2 {
+                let Some(pipe) = pipes[i].as_mut().filter(|_| ready[i]) else {
+                    continue;
+                };
+                match pipe.read(&mut buffer) {
+                    Ok(0) => pipes[i] = None,
+                    Ok(n) => captured[i].take(&buffer[..n], limits.max_output),
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                    // The pipe broke: this stream is complete.
+                    Err(_) => pipes[i] = None,
+                }
+            }
         }
+        // Our ends of pipes still open at the deadline close here, so nothing of ours waits
+        // on a program that left the group (`setsid`) and still holds them.
+        drop(pipes);
+
+        // The output has ended (or time is up): the command is over. Kill its whole group,
+        // so that `sleep 100 > /dev/null &` does not run on unwatched after the reply. One
+        // kill(2) call: no `sh -c kill` that a full process table could stop from starting.
+        // ESRCH ("no such process") only means everyone had already exited.
+        if let Some(group) = group {
+            let _ = kill_process_group(group, Signal::KILL);
+        }
+        let _ = child.kill();
+        // Reap the shell (it is dead now), so it does not linger as a zombie.
+        let _ = child.wait();
+        let [stdout, stderr] = captured;
+        Ok(Outcome {
+            stdout,
+            stderr,
+            timed_out,
+            limits,
+        })
     }
-    Ok(Outcome {
-        stdout: stdout.unwrap_or_default(),
-        stderr: stderr.unwrap_or_default(),
-        timed_out,
-        limits,
-        status: if timed_out { None } else { status },
-    })
+
+    /// Waits up to `left` for the open pipes; says which have something (data or their end).
+    fn wait_readable(pipes: &[Option<Box<dyn Pipe>>; 2], left: Duration) -> io::Result<[bool; 2]> {
+        let open: Vec<(usize, BorrowedFd<'_>)> = pipes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, pipe)| Some((i, pipe.as_ref()?.as_fd())))
+            .collect();
+        let mut fds: Vec<PollFd<'_>> = open
+            .iter()
+            .map(|(_, fd)| PollFd::from_borrowed_fd(*fd, PollFlags::IN))
+            .collect();
+        // A deadline too far away for a timespec is as good as none.
+        let timeout = Timespec::try_from(left).ok();
+        let mut ready = [false; 2];
+        match poll(&mut fds, timeout.as_ref()) {
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => return Ok(ready),
+            Err(err) => return Err(err.into()),
+        }
+        for ((i, _), fd) in open.iter().zip(&fds) {
+            ready[*i] = !fd.revents().is_empty();
+        }
+        Ok(ready)
+    }
+}
+
+/// Windows: a job object holds the command and everything it starts (a process cannot leave
+/// it unless the job allows that), two threads read the pipes, and at the end one call
+/// terminates the whole job.
+#[cfg(windows)]
+mod platform {
+    use super::*;
+    use process_wrap::std::{ChildWrapper, CommandWrap, JobObject};
+    use std::sync::mpsc::{self, RecvTimeoutError};
+    use std::thread;
+
+    pub(super) fn run(command: Command, deadline: Instant, limits: Limits) -> io::Result<Outcome> {
+        crate::reaper::watch_server();
+        // process-wrap starts the shell suspended, puts it in a new job, then lets it run,
+        // so not even its first child can start outside the job.
+        let mut wrapped = CommandWrap::from(command);
+        wrapped.wrap(JobObject);
+        let mut child = wrapped.spawn()?;
+        let (events, incoming) = mpsc::channel();
+        let mut open = 0;
+        if let Some(pipe) = child.stdout().take() {
+            open += 1;
+            let events = events.clone();
+            thread::Builder::new().spawn(move || read_all(pipe, 0, limits.max_output, events))?;
+        }
+        if let Some(pipe) = child.stderr().take() {
+            open += 1;
+            thread::Builder::new().spawn(move || read_all(pipe, 1, limits.max_output, events))?;
+        }
+        let mut streams = [Captured::default(), Captured::default()];
+        let mut timed_out = false;
+        while open > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match incoming.recv_timeout(left) {
+                Ok((i, captured)) => {
+                    streams[i] = captured;
+                    open -= 1;
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    timed_out = true;
+                    break;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        // TerminateJobObject: the shell and every process it started, in one call. Their
+        // pipes close, so the reader threads end too.
+        let _ = child.start_kill();
+        let _ = child.wait();
+        if timed_out {
+            // The readers stop at once now that the pipes are closed: take what they kept.
+            while open > 0 {
+                match incoming.recv_timeout(Duration::from_secs(1)) {
+                    Ok((i, captured)) => {
+                        streams[i] = captured;
+                        open -= 1;
+                    }
+                    Err(_) => break,
+                }
+            }
+        }
+        let [stdout, stderr] = streams;
+        Ok(Outcome {
+            stdout,
+            stderr,
+            timed_out,
+            limits,
+        })
+    }
+
+    fn read_all(
+        mut pipe: impl Read,
+        index: usize,
+        keep: usize,
+        events: mpsc::Sender<(usize, Captured)>,
+    ) {
+        let mut captured = Captured::default();
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            match pipe.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => captured.take(&buffer[..n], keep),
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                // The pipe broke (the job was terminated): what we have is all there is.
+                Err(_) => break,
+            }
+        }
+        let _ = events.send((index, captured));
+    }
 }

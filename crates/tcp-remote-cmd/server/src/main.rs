@@ -6,8 +6,12 @@
 //! successfully"), encoded as GBK because the tutorial's clients decode GBK. When the client
 //! leaves, accept the next one.
 //!
-//! Unlike the tutorial's, a command cannot hang or flood this server: stdin is closed, both
-//! output pipes are read at once, `--timeout` kills it, `--max-output` caps what is kept.
+//! Unlike the tutorial's, neither a command nor a client can hang, flood or crash this
+//! server: stdin is closed, both output pipes are read at once, `--timeout` kills a command
+//! and everything it started, `--max-output` caps what is kept, a command longer than one
+//! read is refused rather than run in pieces, each message has one deadline
+//! (`--io-timeout`), `--concurrent` serves at most `--max-clients` at once, and when the
+//! server stops its commands stop with it.
 //!
 //! Run it:
 //!
@@ -32,10 +36,13 @@
 //! The walkthrough is `lessons/04-tcp-remote-cmd.md`.
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use clap::Parser;
+use remote_cmd_runner::deadline::Before;
 use remote_cmd_runner::framed::{self, FrameError};
 use remote_cmd_runner::{Limits, Transport, WireEncoding};
 
@@ -58,6 +65,12 @@ struct Args {
     #[arg(long)]
     concurrent: bool,
 
+    /// With --concurrent: how many clients are served at once; the next one is told the
+    /// server is busy and disconnected
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=1000))]
+    max_clients: u16,
+
     /// Send and expect every message with a 4-byte big-endian length in front (the fix for
     /// sticky packets); the client needs --framed too
     #[arg(long)]
@@ -76,6 +89,11 @@ struct Args {
           default_value_t = remote_cmd_runner::DEFAULT_MAX_OUTPUT)]
     max_output: usize,
 
+    /// Seconds a client has to finish sending a message it has started, and to take a whole
+    /// reply; a slower client is disconnected (how long it thinks between messages is up to it)
+    #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "5")]
+    io_timeout: Duration,
+
     /// Allow a non-loopback --addr: then anyone who can reach the port can run commands as you
     #[arg(long)]
     allow_remote: bool,
@@ -87,10 +105,8 @@ struct Settings {
     framed: bool,
     encoding: WireEncoding,
     limits: Limits,
+    io_timeout: Duration,
 }
-
-/// How long a reply may take to leave: a client that stops reading cannot hold the server.
-const WRITE_PATIENCE: Duration = Duration::from_secs(30);
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
@@ -116,69 +132,100 @@ fn main() -> Result<(), common::Error> {
             timeout: args.timeout,
             max_output: args.max_output,
         },
+        io_timeout: args.io_timeout,
     };
+    // With --concurrent: how many conversations run right now.
+    let serving = Arc::new(AtomicUsize::new(0));
+    // accept(), but a failure (out of file descriptors, say) pauses instead of spinning.
+    let mut acceptor = common::Acceptor::new(&server);
 
     // The outer loop of the tutorial: one turn per client ("建立链接大循环").
     loop {
-        // accept() waits for the next finished handshake; the backlog keeps up to 5 waiting.
-        let (conn, peer) = match server.accept() {
-            Ok(accepted) => accepted,
-            Err(err) => {
-                eprintln!("accept failed: {err} (still serving)");
-                continue;
-            }
-        };
+        // accept() takes the next finished handshake from the backlog (listen(5): on Linux
+        // up to 6 wait there; see lesson 4).
+        let (conn, peer) = acceptor.accept();
         // print(): a server whose log is gone (stdout closed) stops with an error, not a panic.
         writeln!(io::stdout(), "new client {peer}")?;
-        if args.concurrent {
-            // The fix for the tutorial's point 2: each client gets its own thread, so the
-            // next accept() runs at once instead of after this client leaves.
-            std::thread::spawn(move || serve(conn, peer, settings));
-        } else {
+        if !args.concurrent {
             // The tutorial's way: while we talk to this client, nobody else is accepted.
             serve(conn, peer, settings);
+            continue;
         }
+        // The fix for the tutorial's point 2: each client gets its own thread, so the next
+        // accept() runs at once instead of after this client leaves. But never more than
+        // --max-clients threads (each may run a command): the next client is turned away.
+        if serving.load(Ordering::SeqCst) >= usize::from(args.max_clients) {
+            let why = format!(
+                "error: the server is busy: {} clients are being served (--max-clients); try again later",
+                args.max_clients
+            );
+            turn_away(conn, peer, &why, settings);
+            continue;
+        }
+        serving.fetch_add(1, Ordering::SeqCst);
+        let counter = Arc::clone(&serving);
+        let spawned = std::thread::Builder::new().spawn(move || {
+            serve(conn, peer, settings);
+            counter.fetch_sub(1, Ordering::SeqCst);
+        });
+        // No thread to be had (out of memory, or at the process limit): this client is
+        // turned away; everybody else goes on. The connection closes as the closure drops.
+        if let Err(err) = spawned {
+            serving.fetch_sub(1, Ordering::SeqCst);
+            eprintln!("{peer}: could not start a thread: {err} (client dropped, still serving)");
+        }
+    }
+}
+
+/// Tells a client why it is not served, in the format it expects, and hangs up.
+fn turn_away(conn: TcpStream, peer: SocketAddr, why: &str, settings: Settings) {
+    eprintln!("{peer}: turned away: {why}");
+    hang_up(
+        &conn,
+        &settings.encoding.encode(why),
+        settings.framed,
+        settings,
+    );
+}
+
+/// Sends one reply, framed or raw, all of it within --io-timeout.
+fn send(conn: &TcpStream, reply: &[u8], settings: Settings, what: &'static str) -> io::Result<()> {
+    let mut timed = Before::new(conn, settings.io_timeout, what);
+    if settings.framed {
+        framed::write_frame(&mut timed, reply)
+    } else {
+        timed.write_all(reply)
     }
 }
 
 /// One conversation, to its end. Whatever happens on this connection is logged here and
 /// never reaches the accept loop (the tutorial's try/except).
 fn serve(conn: TcpStream, peer: SocketAddr, settings: Settings) {
-    match converse(conn, peer, settings) {
+    match converse(&conn, peer, settings) {
         // If stdout is gone, there is nobody left to tell: the next accept() will say so.
         Ok(()) => _ = writeln!(io::stdout(), "{peer} left"),
         Err(err) => eprintln!("{peer}: {err} (connection dropped, still serving)"),
     }
 }
 
+/// What one turn of the inner loop received.
+enum Received {
+    /// A whole command (as far as anyone can tell).
+    Command(Vec<u8>),
+    /// The client closed its side: the conversation is over.
+    Closed,
+}
+
 /// The inner loop of the tutorial: receive a command, run it, send the reply.
-fn converse(mut conn: TcpStream, peer: SocketAddr, settings: Settings) -> io::Result<()> {
-    conn.set_write_timeout(Some(WRITE_PATIENCE))?;
-    let mut buffer = [0u8; common::BUFFER_SIZE];
+fn converse(conn: &TcpStream, peer: SocketAddr, settings: Settings) -> io::Result<()> {
     loop {
         let command = if settings.framed {
-            // One whole message, however TCP cut it up.
-            match framed::read_frame_patiently(&conn, framed::MAX_COMMAND, framed::PATIENCE) {
-                Ok(Some(command)) => command,
-                Ok(None) => return Ok(()),
-                Err(FrameError::Io(err)) => return Err(err),
-                Err(err) => {
-                    // The client is not speaking --framed. Tell it in plain text (it is
-                    // waiting for a raw reply), then hang up: where the next message starts
-                    // in this stream is anyone's guess now.
-                    let message = format!("error: this server runs with --framed: {err}");
-                    conn.write_all(&settings.encoding.encode(&message))?;
-                    return Err(io::Error::new(io::ErrorKind::InvalidData, err.to_string()));
-                }
-            }
+            receive_framed(conn, settings)?
         } else {
-            // recv(1024): whatever bytes have arrived, at most 1024, with no idea where one
-            // message ends (TCP has none). Zero bytes means the client closed its side.
-            let n = conn.read(&mut buffer)?;
-            if n == 0 {
-                return Ok(());
-            }
-            buffer[..n].to_vec()
+            receive_raw(conn, peer, settings)?
+        };
+        let Received::Command(command) = command else {
+            return Ok(());
         };
         writeln!(
             io::stdout(),
@@ -188,14 +235,96 @@ fn converse(mut conn: TcpStream, peer: SocketAddr, settings: Settings) -> io::Re
 
         // Popen(cmd, shell=True, ...) and the choice of reply: stderr, else stdout, else 执行成功.
         let reply = remote_cmd_runner::respond(&command, settings.limits);
-        // Linux shells print UTF-8; the tutorial's clients expect GBK: transcode.
-        let reply = settings.encoding.encode(&reply);
+        // Shells print UTF-8 (cmd: the console's code page); the tutorial's clients expect
+        // GBK: transcode, and keep the reply within --max-output and a few notes.
+        let reply = remote_cmd_runner::encode_reply(&reply, settings.encoding, settings.limits);
 
-        // send(cmd_res): write_all, because one write may take only part of a big reply.
-        if settings.framed {
-            framed::write_frame(&mut conn, &reply)?;
-        } else {
-            conn.write_all(&reply)?;
+        // send(cmd_res): all of it, and within one deadline: a client that stops reading
+        // cannot hold the server.
+        send(conn, &reply, settings, "taking the reply")?;
+    }
+}
+
+/// `--framed`: one whole message, however TCP cut it up.
+fn receive_framed(conn: &TcpStream, settings: Settings) -> io::Result<Received> {
+    match framed::read_frame_patiently(conn, framed::MAX_COMMAND, settings.io_timeout) {
+        Ok(Some(command)) => Ok(Received::Command(command)),
+        Ok(None) => Ok(Received::Closed),
+        Err(FrameError::Io(err)) => Err(err),
+        Err(err) => {
+            // The client is not speaking --framed (or is too slow). Tell it in plain text
+            // (it is waiting for a raw reply), then hang up: where the next message starts in
+            // this stream is anyone's guess now.
+            let message = format!("error: this server runs with --framed: {err}");
+            hang_up(conn, &settings.encoding.encode(&message), false, settings);
+            Err(io::Error::new(io::ErrorKind::InvalidData, err.to_string()))
         }
     }
+}
+
+/// The tutorial's `recv(1024)`: whatever bytes have arrived, at most 1024, with no idea where
+/// one message ends (TCP has none). Zero bytes means the client closed its side.
+///
+/// Run only what is surely a whole command: a read that filled the buffer, or that more
+/// bytes followed at once, may be a piece of a longer command (or two commands stuck
+/// together: sticky packets in the request direction). Running a piece could turn
+/// `rm -rf /tmp/x/old` into `rm -rf /tmp/x`, so such a command is refused, and since nobody
+/// can tell where the next one starts, the server hangs up. `--framed` is the cure.
+fn receive_raw(conn: &TcpStream, peer: SocketAddr, settings: Settings) -> io::Result<Received> {
+    let mut buffer = [0u8; common::BUFFER_SIZE];
+    conn.set_read_timeout(None)?;
+    let n = loop {
+        match (&*conn).read(&mut buffer) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            other => break other?,
+        }
+    };
+    if n == 0 {
+        return Ok(Received::Closed);
+    }
+    if n < buffer.len() && !more_waiting(conn)? {
+        return Ok(Received::Command(buffer[..n].to_vec()));
+    }
+    writeln!(
+        io::stdout(),
+        "command from {peer}: {}... (cut: refused)",
+        common::show_bytes(&buffer[..n.min(60)])
+    )?;
+    let message = format!(
+        "error: this command did not arrive in one piece: the server reads at most {} bytes          at a time and TCP keeps no message boundaries, so running what came could run part          of a command. Nothing was run. Use --framed on both sides for long commands.",
+        common::BUFFER_SIZE
+    );
+    hang_up(conn, &settings.encoding.encode(&message), false, settings);
+    Err(io::Error::new(
+        io::ErrorKind::InvalidData,
+        "a command longer than one read was refused",
+    ))
+}
+
+/// Are more bytes already waiting after what was just read? (Without waiting for any.)
+fn more_waiting(conn: &TcpStream) -> io::Result<bool> {
+    conn.set_nonblocking(true)?;
+    let peeked = conn.peek(&mut [0u8; 1]);
+    conn.set_nonblocking(false)?;
+    match peeked {
+        Ok(n) => Ok(n > 0),
+        Err(err) if err.kind() == io::ErrorKind::WouldBlock => Ok(false),
+        Err(err) => Err(err),
+    }
+}
+
+/// Sends a last message and closes the connection, without waiting for the client. The
+/// bytes the client already sent are read and dropped first: closing with unread bytes
+/// waiting sends a reset, which can destroy the message before the client reads it.
+fn hang_up(conn: &TcpStream, message: &[u8], framed: bool, settings: Settings) {
+    let settings = Settings { framed, ..settings };
+    // A message this short fits in the socket's send buffer: the write does not wait.
+    if send(conn, message, settings, "taking the last message").is_err()
+        || conn.shutdown(Shutdown::Write).is_err()
+        || conn.set_nonblocking(true).is_err()
+    {
+        return;
+    }
+    let mut sink = [0u8; 4096];
+    while matches!((&*conn).read(&mut sink), Ok(n) if n > 0) {}
 }
