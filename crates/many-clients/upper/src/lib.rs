@@ -249,7 +249,10 @@ mod tests {
         assert_eq!(errors.unreported, 5, "reported once, the rest counted");
         errors.last_report = Some(Instant::now() - AcceptErrors::REPORT_EVERY);
         errors.failed(&err);
-        assert_eq!(errors.unreported, 0, "a second later, the count is reported");
+        assert_eq!(
+            errors.unreported, 0,
+            "a second later, the count is reported"
+        );
     }
 
     #[test]
