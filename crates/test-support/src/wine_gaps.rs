@@ -1,51 +1,60 @@
 //! The one list of Wine gaps: Windows socket behaviour that the course's tests assert (from
 //! Microsoft's Winsock documentation) but that Wine, which CI uses to run the Windows suite
-//! on Linux, does not reproduce. Under Wine (`SOCKET_LESSONS_UNDER_WINE=1`, set by
-//! `.ci/wine-tests`) a test skips only the assertion named here, with a NOTICE:
+//! on Linux (`.ci/wine-tests`, Debian's Wine 8), does not reproduce. Under Wine
+//! (`SOCKET_LESSONS_UNDER_WINE=1`) a test skips only the assertion a gap names, with a NOTICE:
 //!
-//! ```ignore
-//! if !wine_gap(Gap::MsgSizeNotReported) {
-//!     assert_eq!(err.raw_os_error(), Some(WSAEMSGSIZE));
+//! ```text
+//! let result = sender.recv_from(&mut buf);
+//! if !wine_gap(Gap::PortUnreachableNotReported) {
+//!     assert_eq!(result.unwrap_err().kind(), io::ErrorKind::ConnectionReset);
 //! }
 //! ```
 //!
 //! On real Windows, and on Linux and macOS, [`wine_gap`] is always false: every assertion runs.
+//!
+//! Not listed, because the course works around it instead of skipping anything: a datagram
+//! longer than the buffer fails with WSAEMSGSIZE on Windows, with the buffer filled; Wine says
+//! WSAEMSGSIZE too but reports 0 bytes received, so `common::recv_datagram` takes the
+//! buffer's length for a cut datagram (what Windows reports anyway).
 
 /// One piece of Windows behaviour that Wine does not reproduce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gap {
-    /// A datagram longer than the buffer: Windows' `recvfrom` fails with WSAEMSGSIZE after
-    /// filling the buffer.
-    MsgSizeNotReported,
-    /// A UDP datagram sent to a port nobody has: Windows reports the ICMP port unreachable that
-    /// comes back as WSAECONNRESET on the sender's next `recvfrom`.
+    /// A UDP datagram sent to a port nobody has: Windows reports the ICMP "port unreachable"
+    /// that comes back as WSAECONNRESET on the sender's next receive, whether the socket is
+    /// connected or not (WSARecvFrom, "WSAECONNRESET ... a previous send operation resulted in
+    /// an ICMP Port Unreachable message"; SIO_UDP_CONNRESET turns it off).
     PortUnreachableNotReported,
-    /// Closing a TCP socket whose SO_LINGER is on with a zero timeout: Windows sends a reset,
-    /// so the peer's next read fails with WSAECONNRESET.
-    LingerZeroResetNotSent,
-    /// Binding an address that is not one of the machine's: Windows fails with
-    /// WSAEADDRNOTAVAIL.
+    /// An abortive close (SO_LINGER on with a zero timeout, then closesocket) sends a reset:
+    /// Windows' peer then fails its receive with WSAECONNRESET.
+    LingerZeroResetNotSeen,
+    /// Binding an address that is not one of the machine's: Windows' bind fails with
+    /// WSAEADDRNOTAVAIL ("not a valid local IP address on this computer").
     ForeignAddressBindAccepted,
+    /// A receive buffer set with SO_RCVBUF: Windows keeps about that many bytes of datagrams
+    /// and reports the size it keeps.
+    ReceiveBufferLargerThanReported,
 }
 
 impl Gap {
-    /// What Wine does instead, and why the assertion cannot hold there.
+    /// What Wine does instead, and so why the assertion cannot hold there.
     pub fn reason(self) -> &'static str {
         match self {
-            Gap::MsgSizeNotReported => {
-                "Wine maps recvfrom to Linux's recvmsg, which cuts a long datagram silently; \
-                 it returns the bytes that fit instead of failing with WSAEMSGSIZE"
-            }
             Gap::PortUnreachableNotReported => {
-                "Wine does not turn the ICMP port unreachable Linux receives into WSAECONNRESET \
-                 on an unconnected UDP socket; the next recvfrom just waits"
+                "Wine does not turn the ICMP port unreachable into WSAECONNRESET on a UDP \
+                 socket, connected or not: the next receive just waits until its timeout"
             }
-            Gap::LingerZeroResetNotSent => {
-                "Wine's closesocket with SO_LINGER {on, 0} does not make Linux send a reset"
+            Gap::LingerZeroResetNotSeen => {
+                "under Wine an abortive close (SO_LINGER on, timeout 0) reaches the peer's \
+                 receive as an orderly end of stream (0 bytes), not WSAECONNRESET"
             }
             Gap::ForeignAddressBindAccepted => {
-                "Wine's bind does not fail with WSAEADDRNOTAVAIL for an address the machine does \
-                 not have"
+                "Wine's bind accepts an address the machine does not have instead of failing \
+                 with WSAEADDRNOTAVAIL"
+            }
+            Gap::ReceiveBufferLargerThanReported => {
+                "Wine reports the SO_RCVBUF size the program set, but the Linux socket beneath \
+                 reserves twice that (socket(7)), so more datagrams are kept than reported"
             }
         }
     }
