@@ -141,7 +141,7 @@ pub fn parse_server_addr(text: &str) -> Result<SocketAddr, String> {
 /// Looks up `NAME:PORT`: the address to use (IPv4 first) and the other-family ones.
 fn resolve_name(text: &str) -> Result<(SocketAddr, Vec<SocketAddr>), String> {
     use std::net::ToSocketAddrs;
-    let example = "write it like 127.0.0.1:8080, [::1]:8080 or localhost:8080";
+    let example = "write it like 127.0.0.1:8080 or [::1]:8080, or with a name: localhost:8080";
     let Some((host, port)) = text.rsplit_once(':') else {
         return Err(format!("'{text}' has no port; {example}"));
     };

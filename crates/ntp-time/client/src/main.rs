@@ -29,7 +29,7 @@
 //! >>: %d/%m/%Y
 //! 01/05/2026
 //! >>: %Q
-//! error: '%Q' has an unknown or unfinished % directive (see `man strftime`; write %% for a literal %)
+//! error: '%Q' has an unknown or unfinished % directive (%% is a literal %)
 //! ```
 //!
 //! For SNTP, start `cargo run -p ntp-time-server -- --sntp` and run
@@ -52,8 +52,8 @@ use ntp_time_sntp::{Measurement, Packet, Timestamp};
     after_help = "Lesson: lessons/03-ntp-time.md\nStart the server first: cargo run -p ntp-time-server (with --sntp for --sntp)"
 )]
 struct Args {
-    /// The time server: IP and port, like 127.0.0.1:8082 or [::1]:8082
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
+    /// The time server: IP and port, like 127.0.0.1:8082 or [::1]:8082, or a name, like localhost:8082
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
           default_value_t = common::defaults::NTP_TIME)]
     server: SocketAddr,
 
@@ -122,8 +122,9 @@ fn ask_formats(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
 /// an offset.
 fn ask_sntp(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
     // connect() on a UDP socket sends nothing: it only fixes the peer, so that datagrams from
-    // any other address are filtered out by the OS, and (on Linux) a closed port is reported
-    // as "connection refused" instead of a silent timeout.
+    // any other address are filtered out by the OS, and a closed port is reported at once
+    // instead of as a silent timeout: "connection refused" on Linux and macOS, "connection
+    // reset" (WSAECONNRESET) on Windows.
     client.connect(args.server)?;
 
     // T1: our clock as the request leaves. It goes into the transmit field, and the server
@@ -146,7 +147,12 @@ fn ask_sntp(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
                 args.server, args.timeout
             )));
         }
-        Err(err) if err.kind() == io::ErrorKind::ConnectionRefused => {
+        Err(err)
+            if matches!(
+                err.kind(),
+                io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionReset
+            ) =>
+        {
             return Err(common::Error::new(format!(
                 "nothing is listening at {} (the port is closed): start ntp-time-server --sntp",
                 args.server

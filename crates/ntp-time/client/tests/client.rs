@@ -210,17 +210,34 @@ fn no_sntp_reply_in_time_is_a_clear_error_and_exit_status_1() {
 
 #[test]
 fn sntp_to_a_closed_port_fails_fast() {
-    // A port nobody listens on: bind one, note it, close it.
-    let closed = udp_socket().local_addr().unwrap();
+    // A port nobody listens on (and no parallel test will be given).
+    let closed = test_support::unused_udp_addr();
     let mut client = client(closed, &["--sntp", "--timeout", "5"]);
     let status = client.expect_exit();
     assert_eq!(status.code(), Some(1));
-    // Linux reports the ICMP "port unreachable" to a connected UDP socket at once; other
-    // systems may only time out.
-    #[cfg(target_os = "linux")]
+    // Every system reports the ICMP "port unreachable" to a connected UDP socket at once:
+    // ECONNREFUSED on Linux (udp(7)) and macOS, WSAECONNRESET on Windows (Winsock's recv).
     client.expect_stderr("nothing is listening at");
-    #[cfg(not(target_os = "linux"))]
-    client.expect_stderr("Error: ");
+}
+
+#[test]
+fn a_server_named_by_host_name_is_looked_up_and_the_address_is_said() {
+    let fake = udp_socket();
+    let port = fake.local_addr().unwrap().port();
+    let mut client = Running::spawn({
+        let mut command = std::process::Command::new(CLIENT);
+        command.args(["--server", &format!("localhost:{port}"), "--timeout", "5"]);
+        command
+    });
+    // localhost is 127.0.0.1 here (IPv4 first), and the client says so.
+    client.expect_stderr(&format!("localhost:{port} is 127.0.0.1:{port}"));
+    client.write_line("%Y");
+    let (format, from) = recv(&fake);
+    assert_eq!(format, b"%Y");
+    fake.send_to(b"2026", from).unwrap();
+    client.expect_stdout("2026");
+    client.close_stdin();
+    assert_eq!(client.expect_exit().code(), Some(0));
 }
 
 #[test]
@@ -237,7 +254,12 @@ fn help_explains_the_flags_and_names_the_lesson() {
 
 #[test]
 fn a_bad_server_or_timeout_exits_with_status_2() {
-    for args in [["--server", "localhost:8082"], ["--timeout", "-1"]] {
+    for args in [
+        ["--server", "localhost"],
+        ["--server", "no-port:"],
+        ["--timeout", "-1"],
+        ["--timeout", "0"],
+    ] {
         Command::new(CLIENT)
             .args(args)
             .timeout(test_support::DEADLINE)

@@ -9,6 +9,11 @@
 //! With `--sntp` it speaks what real time servers speak instead: SNTP (RFC 4330), one 48-byte
 //! binary packet each way, which any standard NTP client understands.
 //!
+//! UDP has no handshake, so a request's sender address can be forged and the reply aimed at a
+//! victim. The server limits what it can be used for: a text reply is never more than four
+//! times the size of its request on the wire (an SNTP reply is exactly the size of its
+//! request), and it listens on loopback only unless `--allow-remote` is given.
+//!
 //! Run it (text protocol, then SNTP):
 //!
 //! ```text
@@ -46,12 +51,26 @@ use ntp_time_sntp::{Packet, Rejected, Timestamp};
 /// The tutorial's default: year-month-day hours:minutes:seconds (`%X` is `%H:%M:%S`).
 const DEFAULT_FORMAT: &str = "%Y-%m-%d %X";
 
+/// A text reply is at most this many times the size of its request, counting on both sides
+/// the [`HEADERS`] every IPv4 datagram carries (even an empty one). So a forged request can
+/// make the server send a victim at most four times the traffic it costs to send.
+const MAX_AMPLIFICATION: usize = 4;
+
+/// The IPv4 (20 bytes) and UDP (8 bytes) headers in front of every datagram's payload. (IPv6
+/// headers are 40 bytes, so there the same limit keeps replies smaller still, relatively.)
+const HEADERS: usize = 28;
+
+/// Why the server listens on loopback only unless `--allow-remote`.
+const EXPOSURE: &str = "anyone who can reach this port can make the server send the time to any \
+    address, because UDP has no handshake and a forged sender address aims the reply at a \
+    victim (at most 4 times the request's size in text mode, as much as the request with --sntp)";
+
 /// Lesson 3: a UDP server that tells the time, in any strftime format, or as real SNTP.
 #[derive(Parser)]
 #[command(
     version,
     about,
-    after_help = "Lesson: lessons/03-ntp-time.md\nTalk to it: cargo run -p ntp-time-client (or nc -u 127.0.0.1 8082)\nWith --sntp, any NTP client works too, e.g. Python's ntplib on the same port."
+    after_help = "Lesson: lessons/03-ntp-time.md\nTalk to it: cargo run -p ntp-time-client (or nc -u 127.0.0.1 8082)\nWith --sntp, any NTP client works too, e.g. Python's ntplib on the same port.\nA text reply is never more than 4 times the size of its request on the wire (28 bytes of\nIPv4 and UDP headers counted on both sides); a longer one is refused with an error reply.\nIt listens on loopback only unless --allow-remote."
 )]
 struct Args {
     /// Where to listen: IP and port, like 127.0.0.1:8082 or [::1]:8082 (port 0 picks a free one)
@@ -62,10 +81,25 @@ struct Args {
     /// Answer SNTP (RFC 4330) 48-byte requests instead of the tutorial's text protocol
     #[arg(long)]
     sntp: bool,
+
+    /// Listen on an address that is not loopback (0.0.0.0, a LAN address): anyone who can
+    /// reach it can aim the replies at a victim by forging the sender address
+    #[arg(long)]
+    allow_remote: bool,
 }
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
+
+    // Loopback only unless --allow-remote; a refusal exits with status 2 (a usage error).
+    match common::check_exposure(args.addr, args.allow_remote, EXPOSURE) {
+        Ok(None) => {}
+        Ok(Some(warning)) => eprintln!("{warning}"),
+        Err(refusal) => {
+            eprintln!("Error: {refusal}");
+            std::process::exit(2);
+        }
+    }
 
     // socket(AF_INET, SOCK_DGRAM) and bind(ip_port), as in every UDP server of the course.
     let server = common::bind_udp(args.addr)?;
@@ -102,6 +136,9 @@ fn serve_text(server: &UdpSocket, log: &mut impl Write) -> Result<(), common::Er
                 message
             }
         };
+        // Whatever the reply says, it never exceeds the limit (time_reply keeps its own
+        // messages within it; this cut is the guarantee).
+        let reply = fit(reply, reply_limit(format.len()));
 
         // sendto(back_time.encode('utf-8'), addr): the time is text, sent as UTF-8 bytes.
         if let Err(err) = server.send_to(reply.as_bytes(), datagram.from) {
@@ -138,7 +175,7 @@ fn time_reply(request: &[u8], truncated: bool) -> Result<String, String> {
     // and refuse the format if any item is an error.
     let items = StrftimeItems::new(format).parse().map_err(|_| {
         format!(
-            "error: {} has an unknown or unfinished % directive (see `man strftime`; write %% for a literal %)",
+            "error: {} has an unknown or unfinished % directive (%% is a literal %)",
             quote(format)
         )
     })?;
@@ -154,17 +191,38 @@ fn time_reply(request: &[u8], truncated: bool) -> Result<String, String> {
         )
     })?;
 
-    // A 1024-byte format of `%c`s would come out about twelve times longer: more than the
-    // tutorial's client reads in one recvfrom, and a way to make us send far more than we
-    // were sent. Replies stay within the same 1024 bytes.
-    if time.len() > common::BUFFER_SIZE {
+    // `%c` is 2 bytes in and 24 out: a short format can ask for a long answer, and a
+    // stranger who forges the sender address would have us send that answer to a victim. So
+    // a reply may be at most 4 times the request on the wire, and never more than the 1024
+    // bytes the tutorial's client reads.
+    let limit = reply_limit(request.len());
+    if time.len() > limit {
         return Err(format!(
-            "error: in that format the time is {} bytes long, more than the {} a reply may have",
+            "error: in that format the time is {} bytes, over the {limit} this server sends for {} bytes",
             time.len(),
-            common::BUFFER_SIZE
+            request.len()
         ));
     }
     Ok(time)
+}
+
+/// The longest reply the server sends for a request of `request_len` bytes: 4 times the
+/// request on the wire (headers counted on both sides), and at most 1024 bytes. An empty
+/// request may get 84 bytes; a 2-byte one 92.
+fn reply_limit(request_len: usize) -> usize {
+    (MAX_AMPLIFICATION * (request_len + HEADERS) - HEADERS).min(common::BUFFER_SIZE)
+}
+
+/// `reply`, cut to at most `limit` bytes at a character boundary.
+fn fit(mut reply: String, limit: usize) -> String {
+    if reply.len() > limit {
+        let mut end = limit;
+        while !reply.is_char_boundary(end) {
+            end -= 1;
+        }
+        reply.truncate(end);
+    }
+    reply
 }
 
 /// A format for an error message: in quotes, and cut short if it is long.
@@ -282,6 +340,44 @@ mod tests {
                 .unwrap_err()
                 .contains("longer than 1024")
         );
+    }
+
+    #[test]
+    fn every_reply_fits_four_times_its_request_on_the_wire() {
+        assert_eq!(reply_limit(0), 84);
+        assert_eq!(reply_limit(2), 92);
+        assert_eq!(reply_limit(58), 316);
+        assert_eq!(reply_limit(1024), 1024);
+        // Every one- and two-byte request, every `%` directive, and a few long ones: the
+        // reply time_reply gives, error or not, is within the limit without any cut.
+        let mut requests: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b]).collect();
+        requests.extend((0..=255u8).map(|b| vec![b'%', b]));
+        requests.extend((0..=255u8).map(|b| vec![b'%', b'#', b]));
+        requests.push(Vec::new());
+        requests.push("%+".repeat(29).into_bytes());
+        requests.push("%c".repeat(6).into_bytes());
+        requests.push("x".repeat(100).into_bytes());
+        for request in &requests {
+            let reply = time_reply(request, false).unwrap_or_else(|err| err);
+            assert!(
+                reply.len() <= reply_limit(request.len()),
+                "{request:?}: {} bytes for {}: {reply}",
+                reply.len(),
+                request.len()
+            );
+        }
+        // The 58-byte request that used to get 1015 bytes back is refused.
+        let err = time_reply("%+".repeat(29).as_bytes(), false).unwrap_err();
+        assert!(
+            err.contains("over the 316 this server sends for 58 bytes"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn fit_cuts_at_a_character_boundary() {
+        assert_eq!(fit("abc".to_owned(), 5), "abc");
+        assert_eq!(fit("年年".to_owned(), 4), "年");
     }
 
     #[test]

@@ -163,24 +163,85 @@ fn a_format_longer_than_the_1024_byte_buffer_gets_an_error_reply_not_a_crash() {
     assert_still_answers(&client, server.addr);
 }
 
+/// Bytes on the wire for a UDP payload of `len` bytes over IPv4: 20 (IP) + 8 (UDP) + len.
+fn on_the_wire(len: usize) -> usize {
+    28 + len
+}
+
 #[test]
-fn a_format_that_would_expand_past_1024_bytes_gets_an_error_reply() {
+fn a_text_reply_is_never_more_than_four_times_its_request_on_the_wire() {
     let server = text_server();
     let client = udp_socket();
-    // %c is about 24 characters: 100 of them are 200 bytes in, about 2400 out.
-    let reply = ask(&client, "%c".repeat(100).as_bytes(), server.addr);
+    // `%+` is 2 bytes in and 35 out: 29 of them (58 bytes) would be 1015 bytes of time, 17.5
+    // times the payload and 12 times the traffic. Refused, with an error reply that fits.
+    let request = "%+".repeat(29);
+    let reply = ask(&client, request.as_bytes(), server.addr);
     assert!(
         reply.starts_with("error: in that format the time is ")
-            && reply.ends_with("bytes long, more than the 1024 a reply may have"),
+            && reply.ends_with("over the 316 this server sends for 58 bytes"),
         "{reply}"
     );
-    // 40 of them (about 960 bytes) still fit.
-    let reply = ask(&client, "%c".repeat(40).as_bytes(), server.addr);
+    // %c is about 24 bytes: 100 of them (200 bytes in) would be about 2400 out.
+    let long = "%c".repeat(100);
+    let refused = ask(&client, long.as_bytes(), server.addr);
     assert!(
-        !reply.starts_with("error:") && reply.len() <= 1024,
-        "{reply}"
+        refused.starts_with("error: in that format the time is "),
+        "{refused}"
     );
+    // Three of them (6 bytes, 34 on the wire) are 72 bytes of time (100 on the wire): fine.
+    let three = "%c".repeat(3);
+    let fine = ask(&client, three.as_bytes(), server.addr);
+    assert!(!fine.starts_with("error:"), "{fine}");
+    // And an empty request (28 bytes on the wire) gets its 19-byte default (47 on the wire).
+    let default = ask(&client, b"", server.addr);
+    for (request, reply) in [
+        (request.as_str(), &reply),
+        (long.as_str(), &refused),
+        (three.as_str(), &fine),
+        ("", &default),
+    ] {
+        let ratio = on_the_wire(reply.len()) as f64 / on_the_wire(request.len()) as f64;
+        println!(
+            "{} bytes in, {} bytes out: {ratio:.2} times on the wire",
+            request.len(),
+            reply.len()
+        );
+        assert!(ratio <= 4.0, "{request:?} got {reply:?}");
+    }
     assert_still_answers(&client, server.addr);
+}
+
+#[test]
+fn a_non_loopback_address_is_refused_without_allow_remote() {
+    // Nothing is bound: the refusal comes before the socket, with status 2 (a usage error),
+    // and suggests the loopback address of the same family.
+    for (addr, suggested) in [("0.0.0.0:0", "127.0.0.1:0"), ("[::]:0", "[::1]:0")] {
+        for mode in [&[][..], &["--sntp"]] {
+            Command::new(SERVER)
+                .args(["--addr", addr])
+                .args(mode)
+                .timeout(test_support::DEADLINE)
+                .assert()
+                .code(2)
+                .stdout(predicate::str::is_empty())
+                .stderr(predicate::str::starts_with(format!(
+                    "Error: refusing to listen on {addr} without --allow-remote: "
+                )))
+                .stderr(predicate::str::contains(format!(
+                    "Use a loopback address like {suggested}, or pass --allow-remote"
+                )));
+        }
+    }
+}
+
+#[test]
+fn with_allow_remote_it_listens_on_every_address_and_warns() {
+    let server = start_server(SERVER, &["--addr", "0.0.0.0:0", "--allow-remote"]);
+    server.expect_stderr("WARNING: listening on 0.0.0.0:0, not loopback (--allow-remote)");
+    // The test still talks to it over loopback only.
+    let client = udp_socket();
+    let local = SocketAddr::from(([127, 0, 0, 1], server.addr.port()));
+    assert_formats_now(&client, local, "%Y");
 }
 
 #[test]
@@ -390,5 +451,9 @@ fn help_explains_the_flags_and_names_the_lesson() {
         .success()
         .stdout(predicate::str::contains("--addr <HOST:PORT>"))
         .stdout(predicate::str::contains("--sntp"))
+        .stdout(predicate::str::contains("--allow-remote"))
+        .stdout(predicate::str::contains(
+            "never more than 4 times the size of its request",
+        ))
         .stdout(predicate::str::contains("lessons/03-ntp-time.md"));
 }

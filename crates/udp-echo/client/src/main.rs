@@ -39,8 +39,8 @@ use clap::Parser;
     after_help = "Lesson: lessons/01-udp-echo.md\nStart the server first: cargo run -p udp-echo-server"
 )]
 struct Args {
-    /// The echo server: IP and port, like 127.0.0.1:8080 or [::1]:8080
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
+    /// The echo server: IP and port, like 127.0.0.1:8080 or [::1]:8080, or a name, like localhost:8080
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
           default_value_t = common::defaults::UDP_ECHO)]
     server: SocketAddr,
 
@@ -76,6 +76,7 @@ fn main() -> Result<(), common::Error> {
         match common::recv_datagram(&client, &mut buffer) {
             Ok(reply) => {
                 writeln!(out, "{}", common::show_bytes(&buffer[..reply.len]))?;
+                // A reply longer than our 1024 bytes is cut by the OS; say so.
                 if let Some(note) = reply.truncation_note() {
                     writeln!(out, "  {note}")?;
                 }

@@ -98,12 +98,55 @@ fn a_bad_server_address_or_timeout_exits_with_status_2() {
         .args(["--server", "localhost"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("127.0.0.1:8080 or [::1]:8080"));
+        .stderr(predicate::str::contains(
+            "'localhost' has no port; write it like 127.0.0.1:8080 or [::1]:8080, or with a name: localhost:8080",
+        ));
     Command::new(CLIENT)
         .args(["--timeout", "0"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is not a number of seconds"));
+        .stderr(predicate::str::contains(
+            "'0' is not a number of seconds above 0 and at most 86400",
+        ));
+}
+
+#[test]
+fn localhost_is_looked_up_and_the_client_says_which_address_it_became() {
+    let server = udp_socket();
+    let port = server.local_addr().unwrap().port();
+    let mut command = std::process::Command::new(CLIENT);
+    command.args(["--server", &format!("localhost:{port}")]);
+    let mut client = Running::spawn(command);
+    // IPv4 first, since every server of the course listens on 127.0.0.1 by default.
+    let said = client.expect_stderr(&format!("localhost:{port} is 127.0.0.1:{port}"));
+    println!("{said}");
+    client.write_line("hi");
+    let (got, from) = recv(&server);
+    assert_eq!(got, b"hi");
+    server.send_to(b"HI", from).unwrap();
+    client.expect_stdout("b'HI'");
+}
+
+#[test]
+fn a_reply_longer_than_the_buffer_is_shown_cut_and_the_cut_is_said() {
+    let server = udp_socket();
+    let mut command = std::process::Command::new(CLIENT);
+    command.args(["--server", &server.local_addr().unwrap().to_string()]);
+    let mut client = Running::spawn(command);
+    client.write_line("long, please");
+    let (_, from) = recv(&server);
+    server.send_to(&[b'x'; 1500], from).unwrap();
+    let shown = client.expect_stdout("b'x");
+    assert_eq!(shown, format!("b'{}'", "x".repeat(1024)));
+    let note = client.expect_stdout("cut to 1024 bytes");
+    // Linux knows the real length; macOS and Windows only that it was cut.
+    #[cfg(target_os = "linux")]
+    assert_eq!(
+        note,
+        "  cut to 1024 bytes: the datagram was 1500 bytes, so 476 bytes are lost"
+    );
+    #[cfg(not(target_os = "linux"))]
+    assert!(note.starts_with("  cut to 1024 bytes: "), "{note}");
 }
 
 #[test]

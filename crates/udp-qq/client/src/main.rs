@@ -47,8 +47,8 @@ const TUTORIAL_CONTACTS: [&str; 4] = ["狗哥alex", "瞎驴", "一棵树", "武�
     after_help = "Lesson: lessons/02-udp-qq.md\nStart the server first: cargo run -p udp-qq-server\nContacts: 狗哥alex, 瞎驴, 一棵树, 武大郎 (all at --server), plus any --contact."
 )]
 struct Args {
-    /// The chat server the tutorial's four contacts point at: IP and port, like 127.0.0.1:8081
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
+    /// The chat server the tutorial's four contacts point at: IP and port, like 127.0.0.1:8081, or a name, like localhost:8081
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
           default_value_t = common::defaults::UDP_QQ)]
     server: SocketAddr,
 
@@ -151,7 +151,7 @@ fn main() -> Result<(), common::Error> {
             // recvfrom(1024): the reply, and the address it came from; or nothing in time.
             match common::recv_datagram(client, &mut buffer) {
                 Ok(reply) => {
-                    show_message(&mut out, reply.from, &buffer[..reply.len])?;
+                    show_message(&mut out, "", reply.from, &buffer[..reply.len])?;
                     if let Some(note) = reply.truncation_note() {
                         writeln!(out, "  {note}")?;
                     }
@@ -192,7 +192,8 @@ fn socket_for(
         .ok_or_else(|| common::Error::new("no client socket"))
 }
 
-/// Prints every datagram already waiting in the socket (late replies), without waiting.
+/// Prints every datagram already waiting in the socket (late replies), without waiting, each
+/// marked `late`: it answers an earlier message, not the one about to go out.
 fn show_waiting_messages(
     client: &UdpSocket,
     buffer: &mut [u8],
@@ -201,7 +202,7 @@ fn show_waiting_messages(
     client.set_nonblocking(true)?;
     loop {
         match common::recv_datagram(client, buffer) {
-            Ok(late) => show_message(out, late.from, &buffer[..late.len])?,
+            Ok(late) => show_message(out, "late ", late.from, &buffer[..late.len])?,
             // Windows only: the echo of an earlier send nobody received; look again.
             Err(err) if common::is_stale_icmp_error(&err) => continue,
             // WouldBlock: nothing more is waiting. Any other error: leave it to recvfrom.
@@ -212,10 +213,16 @@ fn show_waiting_messages(
     Ok(())
 }
 
-/// The tutorial's `print('message from [ip:port]: \033[1;44m%s\033[0m')`. Bytes that are not
-/// UTF-8 become U+FFFD, and control characters (a newline, or an escape that could recolour
-/// the terminal) are written as escapes such as `\n` or `\u{1b}`.
-fn show_message(out: &mut impl Write, from: SocketAddr, bytes: &[u8]) -> io::Result<()> {
+/// The tutorial's `print('message from [ip:port]: \033[1;44m%s\033[0m')`, after `label`
+/// (`late ` for a reply that came after the wait for it ended). Bytes that are not UTF-8
+/// become U+FFFD, and control characters (a newline, or an escape that could recolour the
+/// terminal) are written as escapes such as `\n` or `\u{1b}`.
+fn show_message(
+    out: &mut impl Write,
+    label: &str,
+    from: SocketAddr,
+    bytes: &[u8],
+) -> io::Result<()> {
     let mut text = String::with_capacity(bytes.len());
     for c in String::from_utf8_lossy(bytes).chars() {
         if c.is_control() {
@@ -224,7 +231,10 @@ fn show_message(out: &mut impl Write, from: SocketAddr, bytes: &[u8]) -> io::Res
             text.push(c);
         }
     }
-    writeln!(out, "message from {from}: {HIGHLIGHT}{text}{HIGHLIGHT:#}")
+    writeln!(
+        out,
+        "{label}message from {from}: {HIGHLIGHT}{text}{HIGHLIGHT:#}"
+    )
 }
 
 /// Parses `--contact NAME=HOST:PORT`. The last `=` splits, so a name may contain one.
@@ -243,7 +253,7 @@ fn parse_contact(text: &str) -> Result<Contact, String> {
     if name == "quit" {
         return Err("'quit' cannot be a contact: it is the word that ends a chat".to_owned());
     }
-    let addr = common::parse_addr(addr)?;
+    let addr = common::parse_server_addr(addr)?;
     Ok(Contact {
         name: name.to_owned(),
         addr,
@@ -282,9 +292,17 @@ mod tests {
                 .contains("quit")
         );
         assert!(
-            parse_contact("x=localhost:1")
+            parse_contact("x=localhost")
                 .unwrap_err()
                 .contains("127.0.0.1:8080")
+        );
+        // A name is looked up, like --server's.
+        assert!(
+            parse_contact("x=localhost:1")
+                .unwrap()
+                .addr
+                .ip()
+                .is_loopback()
         );
     }
 }

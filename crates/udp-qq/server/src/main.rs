@@ -28,6 +28,8 @@
 //! ```
 //!
 //! End with Ctrl-D at a reply prompt (Ctrl-Z then Enter on Windows), or Ctrl-C at any time.
+//! Type only at a reply prompt: a line (or a Ctrl-D) typed while the server waits for a
+//! message stays in the terminal's buffer and answers the next message that comes.
 //! The walkthrough is `lessons/02-udp-qq.md`.
 
 use std::io::Write;
@@ -41,7 +43,7 @@ use clap::Parser;
 #[command(
     version,
     about,
-    after_help = "Lesson: lessons/02-udp-qq.md\nTalk to it: cargo run -p udp-qq-client (or nc -u 127.0.0.1 8081)\nEach message waits for your reply; end of input (Ctrl-D) stops the server."
+    after_help = "Lesson: lessons/02-udp-qq.md\nTalk to it: cargo run -p udp-qq-client (or nc -u 127.0.0.1 8081)\nEach message waits for your reply; end of input (Ctrl-D) stops the server.\nA line or Ctrl-D typed before a message arrives is kept, and answers the next one."
 )]
 struct Args {
     /// Where to listen: IP and port, like 127.0.0.1:8081 or [::1]:8081 (port 0 picks a free one)

@@ -83,6 +83,104 @@ fn messages_sent_while_the_operator_types_wait_and_are_answered_in_order() {
 }
 
 #[test]
+fn a_line_typed_before_a_message_arrives_is_the_reply_to_it_and_so_is_an_early_end_of_input() {
+    // The operator types while the server still waits for a message: the line waits in
+    // stdin (on a terminal, in the terminal's line buffer), and answers the next message.
+    let mut server = server();
+    let client = udp_socket();
+    server.write_line("typed too early");
+    assert_no_datagram(&client);
+    client.send_to(b"hello", server.addr).unwrap();
+    assert_eq!(recv(&client).0, b"typed too early");
+    // The same holds for end of input: it ends the server at the next message, unanswered.
+    server.close_stdin();
+    assert!(server.is_running(), "{}", server.transcript());
+    client.send_to(b"still there?", server.addr).unwrap();
+    server.expect_stdout("end of input: the server stops");
+    assert_eq!(server.expect_exit().code(), Some(0));
+    assert_no_datagram(&client);
+}
+
+/// Receives datagrams at `socket` until none comes for [`test_support::QUIET`]; how many.
+fn count_until_quiet(socket: &std::net::UdpSocket) -> usize {
+    socket.set_read_timeout(Some(test_support::QUIET)).unwrap();
+    let mut buf = [0u8; 64];
+    let mut count = 0;
+    loop {
+        match socket.recv_from(&mut buf) {
+            Ok(_) => count += 1,
+            Err(err) if common::is_timeout(&err) => break,
+            Err(err) => panic!("receive failed: {err}"),
+        }
+    }
+    socket.set_read_timeout(Some(DEADLINE)).unwrap();
+    count
+}
+
+#[test]
+fn while_the_operator_types_one_message_is_in_hand_the_buffer_holds_the_next_and_the_rest_are_dropped()
+ {
+    const SENT: usize = 3000;
+    let message = |i: usize| format!("m{i:05}");
+
+    // How many of these 6-byte datagrams a socket with the OS's default receive buffer keeps
+    // when nobody reads: the same buffer the chat server gets.
+    let reference = udp_socket();
+    let sender = udp_socket();
+    for i in 0..SENT {
+        sender
+            .send_to(message(i).as_bytes(), reference.local_addr().unwrap())
+            .unwrap();
+    }
+    let held = count_until_quiet(&reference);
+    assert!(0 < held && held < SENT, "the buffer kept {held} of {SENT}");
+
+    // The server takes a first message and waits at the reply prompt; meanwhile the flood.
+    let mut server = server();
+    let client = udp_socket();
+    let me = client.local_addr().unwrap();
+    client.send_to(b"first", server.addr).unwrap();
+    server.expect_stdout(&format!("message from {me}: first"));
+    for i in 0..SENT {
+        client.send_to(message(i).as_bytes(), server.addr).unwrap();
+    }
+    // A quick operator answers, 50 at a time, so that the test's own socket (whose buffer
+    // is no bigger) reads the replies as fast as they come. Exactly one more answer than the
+    // buffer held: the message in hand, then the buffer.
+    let mut answered = 0;
+    while answered <= held {
+        let batch = (held + 1 - answered).min(50);
+        for _ in 0..batch {
+            server.write_line("ok");
+        }
+        for _ in 0..batch {
+            assert_eq!(recv(&client).0, b"ok");
+        }
+        answered += batch;
+    }
+    // One more answer typed: there is no message left for it.
+    server.write_line("ok");
+    assert_no_datagram(&client);
+    println!(
+        "the default receive buffer kept {held} of {SENT} datagrams of 6 bytes; the server answered {}",
+        held + 1
+    );
+    // The ones kept are the first ones, in order; the next one was dropped.
+    server.expect_stdout(&format!("message from {me}: {}", message(held - 1)));
+    let shown: Vec<String> = server
+        .seen(Stream::Stdout)
+        .into_iter()
+        .filter_map(|line| {
+            line.strip_prefix(&format!("message from {me}: "))
+                .map(str::to_owned)
+        })
+        .collect();
+    let mut expected = vec!["first".to_owned()];
+    expected.extend((0..held).map(message));
+    assert_eq!(shown, expected);
+}
+
+#[test]
 fn a_message_that_is_not_utf8_is_shown_lossily_and_the_server_goes_on() {
     let mut server = server();
     let client = udp_socket();
