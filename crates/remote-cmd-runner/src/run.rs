@@ -212,7 +212,7 @@ mod platform {
 #[cfg(windows)]
 mod platform {
     use super::*;
-    use process_wrap::std::{ChildWrapper, CommandWrap, JobObject};
+    use process_wrap::std::{CommandWrap, JobObject};
     use std::sync::mpsc::{self, RecvTimeoutError};
     use std::thread;
 

@@ -37,6 +37,9 @@ use std::time::{Duration, Instant};
 mod wine_gaps;
 pub use wine_gaps::{Gap, under_wine, wine_gap};
 
+#[cfg(target_os = "linux")]
+pub mod procfs;
+
 /// How long a test waits for something that should happen at once (a line, a reply, an
 /// exit) before it fails. Generous, because a loaded CI machine can be slow; a test that
 /// passes never waits this long.

@@ -1,0 +1,431 @@
+//! The TCP remote-command server under attack, as lesson 4's "Attacks this server survives"
+//! tells it: each test is one attack on the real binary, over loopback, bounded in time.
+//! Where a test needs Linux's `/proc` or `prlimit(2)` to see inside the server, it says so;
+//! the mechanisms it proves are the same on macOS (process groups, kill(2), poll(2)).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use remote_cmd_runner::framed;
+use test_support::{DEADLINE, Server, start_server, tcp_connect};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_tcp-remote-cmd-server");
+
+fn server(args: &[&str]) -> Server {
+    start_server(SERVER, args)
+}
+
+/// Everything the server sends until it closes the connection.
+fn read_to_close(conn: &mut TcpStream) -> Vec<u8> {
+    let mut all = Vec::new();
+    conn.read_to_end(&mut all).unwrap();
+    all
+}
+
+fn ask(conn: &mut TcpStream, command: &str) -> Vec<u8> {
+    conn.write_all(command.as_bytes()).unwrap();
+    let mut buffer = [0u8; 1024];
+    let n = conn.read(&mut buffer).unwrap();
+    buffer[..n].to_vec()
+}
+
+#[cfg(unix)]
+fn ask_framed(conn: &mut TcpStream, command: &[u8]) -> Vec<u8> {
+    framed::write_frame(conn, command).unwrap();
+    framed::read_frame(conn, framed::MAX_REPLY)
+        .unwrap()
+        .unwrap()
+}
+
+/// Attack 1: a command longer than the server's 1024-byte read. The tutorial's server runs
+/// each read as a command, so `echo AAA…; rm -rf DIR/victim/no_such_file` became
+/// `echo AAA…; rm -rf DIR/victim` and `/no_such_file`, and the directory was gone.
+#[test]
+#[cfg(unix)]
+fn a_command_longer_than_one_read_is_refused_and_no_piece_of_it_runs() {
+    let dir = std::env::temp_dir().join(format!("socket-lessons-fragment-{}", std::process::id()));
+    let victim = dir.join("victim");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::fs::write(victim.join("keep"), b"precious").unwrap();
+    // Padding so that byte 1024 falls right after ".../victim": the first read would be a
+    // complete, destructive command.
+    let tail = format!("; rm -rf {}", victim.display());
+    let padding = 1024 - "echo ".len() - tail.len();
+    let command = format!("echo {}{tail}/no_such_file", "A".repeat(padding));
+    assert_eq!(
+        &command.as_bytes()[1024 - tail.len()..1024],
+        tail.as_bytes()
+    );
+
+    let server = server(&["--encoding", "utf-8"]);
+    let mut conn = tcp_connect(server.addr);
+    conn.write_all(command.as_bytes()).unwrap();
+    let reply = String::from_utf8(read_to_close(&mut conn)).unwrap();
+    assert!(
+        reply.starts_with("error: this command did not arrive in one piece")
+            && reply.contains("Nothing was run")
+            && reply.contains("--framed"),
+        "{reply}"
+    );
+    assert!(victim.join("keep").exists(), "a piece of the command ran");
+    // One refusal, then the server hung up: nothing else was run or answered. The next
+    // client gets its own reply, not an old one.
+    let mut next = tcp_connect(server.addr);
+    assert_eq!(ask(&mut next, "echo next"), b"next\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A megabyte on one line (the tutorial's server ran it as 1025 commands) is one refusal.
+#[test]
+fn a_megabyte_line_is_one_refusal_not_a_thousand_commands() {
+    let server = server(&["--encoding", "utf-8"]);
+    let mut conn = tcp_connect(server.addr);
+    let line = format!("echo {}", "x".repeat(1 << 20));
+    // The server may hang up before all of it is sent: that is the point.
+    let _ = conn.write_all(line.as_bytes());
+    let reply = String::from_utf8(read_to_close(&mut conn)).unwrap_or_default();
+    assert!(
+        reply.starts_with("error: this command did not arrive in one piece"),
+        "{reply}"
+    );
+    server.expect_stdout("(cut: refused)");
+    let mut next = tcp_connect(server.addr);
+    assert_eq!(ask(&mut next, "echo next"), b"next\n");
+    let commands = server
+        .seen(test_support::Stream::Stdout)
+        .iter()
+        .filter(|l| l.starts_with("command from"))
+        .count();
+    assert_eq!(commands, 2, "{}", server.transcript());
+}
+
+/// Attack 2: more clients than --max-clients. The one past the limit is told so and
+/// disconnected; the others are served, and so is the next one once a place is free.
+#[test]
+fn the_client_past_max_clients_is_turned_away_and_the_rest_are_served() {
+    let server = server(&["--concurrent", "--max-clients", "2", "--encoding", "utf-8"]);
+    let mut first = tcp_connect(server.addr);
+    let mut second = tcp_connect(server.addr);
+    assert_eq!(ask(&mut first, "echo 1"), b"1\n");
+    assert_eq!(ask(&mut second, "echo 2"), b"2\n");
+    let mut third = tcp_connect(server.addr);
+    let refusal = String::from_utf8(read_to_close(&mut third)).unwrap();
+    assert_eq!(
+        refusal,
+        "error: the server is busy: 2 clients are being served (--max-clients); try again later"
+    );
+    assert_eq!(ask(&mut first, "echo still"), b"still\n");
+    drop(first);
+    server.expect_stdout("left");
+    // The place is freed right after the "left" line: try until it is (bounded).
+    let end = Instant::now() + DEADLINE;
+    loop {
+        let mut fourth = tcp_connect(server.addr);
+        fourth.write_all(b"echo 4").unwrap();
+        let mut reply = Vec::new();
+        let _ = fourth.read_to_end(&mut reply);
+        if reply.starts_with(b"4\n") {
+            break;
+        }
+        assert!(Instant::now() < end, "no place came free");
+    }
+}
+
+/// Attack 2, the crash: `thread::spawn` panics when no thread can be made (a memory cap,
+/// a process limit), and the panic took every client down. Here the server's address space
+/// is capped (prlimit RLIMIT_AS) so that no new thread stack fits: the next client is
+/// dropped, the server lives, and once the cap is lifted it serves again.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_thread_that_cannot_be_made_costs_one_client_not_the_server() {
+    use rustix::process::Resource;
+    use test_support::procfs;
+    let mut server = server(&["--concurrent", "--encoding", "utf-8"]);
+    let mut first = tcp_connect(server.addr);
+    assert_eq!(ask(&mut first, "echo warm"), b"warm\n");
+    let size = procfs::status_bytes(server.id(), "VmSize");
+    // A thread needs a 2 MiB stack (8 MiB by default on glibc): 256 KiB more is not enough.
+    let old = procfs::set_soft_limit(server.id(), Resource::As, Some(size + (256 << 10)));
+    let mut dropped = tcp_connect(server.addr);
+    server.expect_stderr("could not start a thread");
+    let _ = dropped.write_all(b"echo never");
+    assert!(read_to_close(&mut dropped).is_empty());
+    assert!(server.is_running(), "{}", server.transcript());
+    procfs::set_soft_limit(server.id(), Resource::As, old);
+    let mut later = tcp_connect(server.addr);
+    assert_eq!(ask(&mut later, "echo again"), b"again\n");
+}
+
+/// Attack 3: the kill at the timeout used to start `sh -c "kill -KILL -PGID"`. With no file
+/// descriptor left for the new process's pipes (or no process slot), that failed, and the
+/// command's `sleep`s outlived their timeout. The kill is now one kill(2) call.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_timeout_kills_even_when_the_server_cannot_start_a_process() {
+    use rustix::process::Resource;
+    use test_support::procfs;
+    let sleeps = ["sleep", "37.75"];
+    let server = server(&["--timeout", "1", "--encoding", "utf-8"]);
+    let mut conn = tcp_connect(server.addr);
+    conn.write_all(b"sleep 37.75 & sleep 37.75; echo never")
+        .unwrap();
+    procfs::wait_for_processes(&sleeps, 2, DEADLINE);
+    // Not one descriptor more: starting any process (it needs pipes) now fails.
+    let open = procfs::open_fds(server.id()) as u64;
+    procfs::set_soft_limit(server.id(), Resource::Nofile, Some(open));
+    let mut buffer = [0u8; 1024];
+    let n = conn.read(&mut buffer).unwrap();
+    assert!(
+        buffer[..n].starts_with(b"[stopped: the command was still running after 1s"),
+        "{:?}",
+        String::from_utf8_lossy(&buffer[..n])
+    );
+    procfs::expect_gone(&sleeps, DEADLINE);
+}
+
+/// Attack 4: a background process that leaves the command's process group (`setsid`) and
+/// keeps the output pipe open. The reply has what was printed, and the server keeps no
+/// thread or descriptor for it after the reply.
+#[test]
+#[cfg(target_os = "linux")]
+fn output_before_an_escape_arrives_and_the_escapee_holds_nothing_of_the_server() {
+    use test_support::procfs;
+    let escapee = ["sleep", "41.25"];
+    let server = server(&["--timeout", "1", "--encoding", "utf-8"]);
+    let mut conn = tcp_connect(server.addr);
+    assert_eq!(ask(&mut conn, "echo warm"), b"warm\n");
+    let (fds, threads) = (procfs::open_fds(server.id()), procfs::threads(server.id()));
+    let reply = String::from_utf8(ask(&mut conn, "echo started; setsid sleep 41.25 &")).unwrap();
+    assert!(
+        reply.starts_with("started\n[stopped: the command was still running after 1s"),
+        "{reply}"
+    );
+    assert_eq!(procfs::open_fds(server.id()), fds);
+    assert_eq!(procfs::threads(server.id()), threads);
+    // It left the group on purpose, so it is still there (see lesson 4): clean up.
+    assert_eq!(procfs::processes_running(&escapee).len(), 1);
+    procfs::kill_all(&escapee);
+}
+
+/// Attack 4's cousin: `sleep 100 > /dev/null &` gives its output back at once, so the
+/// command "ends" while the sleep runs on, unwatched by any --timeout. It is killed with
+/// the command's group as soon as the output ends.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_background_job_does_not_outlive_its_command() {
+    use test_support::procfs;
+    let job = ["sleep", "42.25"];
+    let server = server(&["--encoding", "utf-8"]);
+    let mut conn = tcp_connect(server.addr);
+    assert_eq!(
+        ask(&mut conn, "sleep 42.25 > /dev/null 2>&1 & echo started"),
+        b"started\n"
+    );
+    procfs::expect_gone(&job, DEADLINE);
+}
+
+/// Attack 5: the server stops (Ctrl-C, `kill`, `kill -9`, its log closed) while a command
+/// runs. The command and its children stop too.
+#[cfg(target_os = "linux")]
+fn commands_stop_with_the_server(stop: impl FnOnce(&mut Server), words: [&str; 2]) {
+    use test_support::procfs;
+    let mut server = server(&["--concurrent", "--timeout", "60", "--encoding", "utf-8"]);
+    let mut conn = tcp_connect(server.addr);
+    let command = format!("{0} {1} & {0} {1}", words[0], words[1]);
+    conn.write_all(command.as_bytes()).unwrap();
+    procfs::wait_for_processes(&words, 2, DEADLINE);
+    stop(&mut server);
+    assert!(
+        server.exit_within(DEADLINE).is_some(),
+        "the server did not stop"
+    );
+    procfs::expect_gone(&words, DEADLINE);
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn ctrl_c_stops_the_commands_too() {
+    use rustix::process::Signal;
+    commands_stop_with_the_server(
+        |s| test_support::procfs::signal(s.id(), Signal::INT),
+        ["sleep", "43.25"],
+    );
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn sigterm_stops_the_commands_too() {
+    use rustix::process::Signal;
+    commands_stop_with_the_server(
+        |s| test_support::procfs::signal(s.id(), Signal::TERM),
+        ["sleep", "43.5"],
+    );
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn sigkill_stops_the_commands_too() {
+    use rustix::process::Signal;
+    commands_stop_with_the_server(
+        |s| test_support::procfs::signal(s.id(), Signal::KILL),
+        ["sleep", "43.75"],
+    );
+}
+
+/// The server's log (stdout) is closed: its next line fails, it stops with an error line,
+/// and its commands stop with it.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_closed_log_stops_the_commands_too() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use test_support::procfs;
+    let words = ["sleep", "44.25"];
+    let mut child = Command::new(SERVER)
+        .args(["--addr", "127.0.0.1:0", "--concurrent", "--timeout", "60"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = test_support::parse_listening_line(line.trim()).unwrap();
+    let mut server = test_support::Running::adopt(child);
+    let mut conn = tcp_connect(addr);
+    conn.write_all(b"sleep 44.25 & sleep 44.25").unwrap();
+    procfs::wait_for_processes(&words, 2, DEADLINE);
+    drop(stdout);
+    // The next line the server logs ("new client ...") fails: it stops.
+    let _next = TcpStream::connect(addr);
+    assert!(
+        server.exit_within(DEADLINE).is_some(),
+        "the server did not stop"
+    );
+    procfs::expect_gone(&words, DEADLINE);
+}
+
+/// Attack 6: out of file descriptors, the accept loop used to spin at 100 % CPU writing
+/// "Too many open files" 15 MB a second. Now it pauses between tries and says so once in
+/// a while.
+#[test]
+#[cfg(target_os = "linux")]
+fn out_of_descriptors_the_accept_loop_waits_quietly() {
+    use rustix::process::Resource;
+    use test_support::procfs;
+    let server = server(&[
+        "--concurrent",
+        "--max-clients",
+        "100",
+        "--encoding",
+        "utf-8",
+    ]);
+    let open = procfs::open_fds(server.id()) as u64;
+    procfs::set_soft_limit(server.id(), Resource::Nofile, Some(open + 2));
+    // Two are accepted, the rest wait in the backlog with accept() failing for them.
+    let clients: Vec<TcpStream> = (0..6).map(|_| tcp_connect(server.addr)).collect();
+    server.expect_stderr("accept failed");
+    let before = procfs::cpu_time(server.id());
+    // A measurement window, not a synchronisation: how much CPU does two seconds cost?
+    std::thread::sleep(Duration::from_secs(2));
+    let used = procfs::cpu_time(server.id()) - before;
+    assert!(used < Duration::from_millis(200), "{used:?} of CPU in 2 s");
+    let complaints = server
+        .seen(test_support::Stream::Stderr)
+        .iter()
+        .filter(|l| l.contains("accept failed"))
+        .count();
+    assert!(complaints <= 2, "{}", server.transcript());
+    drop(clients);
+}
+
+/// Attack 7: binary output. Each byte that is not UTF-8 became `&#65533;` (8 bytes) in
+/// GBK, so 1 MiB of binary output was an 8 MiB reply. Now it is `?`, and no reply is longer
+/// than --max-output + 1 KiB whatever the encoding.
+#[test]
+#[cfg(unix)]
+fn binary_output_keeps_the_reply_within_max_output() {
+    let limit = remote_cmd_runner::DEFAULT_MAX_OUTPUT + remote_cmd_runner::REPLY_NOTES;
+    let command = b"head -c 1048576 /dev/zero | tr '\\0' '\\377'";
+    let gbk = server(&["--framed"]);
+    let mut conn = tcp_connect(gbk.addr);
+    let reply = ask_framed(&mut conn, command);
+    assert_eq!(reply.len(), 1 << 20);
+    assert!(reply.iter().all(|&b| b == b'?'));
+    // In UTF-8 each bad byte is U+FFFD, 3 bytes: the reply is cut, with a note.
+    let utf8 = server(&["--framed", "--encoding", "utf-8"]);
+    let mut conn = tcp_connect(utf8.addr);
+    let reply = ask_framed(&mut conn, command);
+    assert!(reply.len() <= limit, "{} bytes", reply.len());
+    let text = String::from_utf8_lossy(&reply);
+    assert!(
+        text.ends_with(
+            "[reply cut: it was 3145728 bytes once encoded as utf-8; a reply is at most --max-output + 1024 bytes]"
+        ),
+        "{}",
+        &text[text.len() - 150..]
+    );
+}
+
+/// Attack 8: a client that never reads its reply. Each write's own 30 s timeout restarted
+/// on every partial write, so it held the one-at-a-time server for 94 s. Now the whole reply
+/// has one deadline (--io-timeout), and the next client is served right after.
+#[test]
+#[cfg(unix)]
+fn a_client_that_never_reads_is_cut_off_and_the_next_is_served() {
+    let server = server(&["--io-timeout", "1", "--max-output", "33554432"]);
+    let slow = tcp_connect(server.addr);
+    // 32 MiB: far more than the socket buffers of both sides hold.
+    (&slow).write_all(b"head -c 33554432 /dev/zero").unwrap();
+    let mut next = tcp_connect(server.addr);
+    let start = Instant::now();
+    next.write_all(b"echo next").unwrap();
+    let mut buffer = [0u8; 64];
+    let n = next.read(&mut buffer).unwrap();
+    assert_eq!(&buffer[..n], b"next\n");
+    server.expect_stderr("client too slow: taking the reply took longer than 1s");
+    assert!(start.elapsed() < DEADLINE);
+    drop(slow);
+}
+
+/// Attack 8, the other direction: a `--framed` client that sends a message a byte at a
+/// time, each just within the old per-read patience, kept its connection for as long as it
+/// liked. Now the rest of a message has one deadline.
+#[test]
+fn a_client_that_trickles_a_message_is_cut_off_at_one_deadline() {
+    let server = server(&["--framed", "--io-timeout", "1"]);
+    let mut conn = tcp_connect(server.addr);
+    let start = Instant::now();
+    let mut frame = Vec::new();
+    framed::write_frame(&mut frame, b"echo trickle").unwrap();
+    let mut cut_off = false;
+    for byte in frame {
+        if conn.write_all(&[byte]).is_err() {
+            cut_off = true;
+            break;
+        }
+        // The attack's own pace: one byte every 0.3 s (the deadline is 1 s in all).
+        std::thread::sleep(Duration::from_millis(300));
+        if start.elapsed() > Duration::from_secs(3) {
+            break;
+        }
+    }
+    // Cut off whether the deadline came in the length or in the payload.
+    server.expect_line(test_support::Stream::Stderr, |line| {
+        line.contains("client too slow: sending the rest of a message took longer than 1s")
+            || line.contains("came in time")
+    });
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    // And the connection is closed: end of file, or a reset for the bytes still coming.
+    let mut rest = Vec::new();
+    match conn.read_to_end(&mut rest) {
+        Ok(_) => {}
+        Err(err) => assert!(cut_off || err.kind() == ErrorKind::ConnectionReset, "{err}"),
+    }
+}

@@ -1,0 +1,56 @@
+//! The UDP remote-command server under attack, as lesson 5's "Attacks this server survives"
+//! tells it: the real binary, real datagrams over loopback, bounded in time.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Instant;
+
+use test_support::{DEADLINE, recv, start_server, udp_socket};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_udp-remote-cmd-server");
+
+/// Attack 9: a queue of slow commands. The tutorial's server runs one command at a time,
+/// so twelve `sleep`s (a few hundred bytes) made everyone after them wait twelve timeouts.
+/// Now at most --max-queue requests wait their turn; the rest are answered "busy" at once,
+/// and nothing of theirs runs.
+#[test]
+fn a_queue_of_slow_commands_delays_others_by_at_most_max_queue_timeouts() {
+    let server = start_server(
+        SERVER,
+        &["--timeout", "1", "--max-queue", "2", "--encoding", "utf-8"],
+    );
+    let attacker = udp_socket();
+    let victim = udp_socket();
+    let start = Instant::now();
+    for _ in 0..12 {
+        attacker.send_to(b"sleep 45.25", server.addr).unwrap();
+    }
+    victim.send_to(b"echo victim", server.addr).unwrap();
+
+    // The victim, behind twelve sleeps, hears back within about one --timeout: "busy".
+    let (reply, _) = recv(&victim);
+    let reply = String::from_utf8(reply).unwrap();
+    assert_eq!(
+        reply,
+        "error: the server is busy: 2 commands are already waiting (--max-queue); \
+         nothing was run, try again later"
+    );
+    // The attacker: the first and the two that waited ran (and were stopped), nine were
+    // turned away; all twelve answered within (max-queue + 1) timeouts and change.
+    let mut stopped = 0;
+    let mut busy = 0;
+    for _ in 0..12 {
+        let (reply, _) = recv(&attacker);
+        let reply = String::from_utf8(reply).unwrap();
+        if reply.starts_with("[stopped:") {
+            stopped += 1;
+        } else if reply.starts_with("error: the server is busy") {
+            busy += 1;
+        } else {
+            panic!("unexpected reply {reply:?}");
+        }
+    }
+    assert_eq!((stopped, busy), (3, 9));
+    assert!(start.elapsed() < DEADLINE, "{:?}", start.elapsed());
+    #[cfg(target_os = "linux")]
+    test_support::procfs::expect_gone(&["sleep", "45.25"], DEADLINE);
+}
