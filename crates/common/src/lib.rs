@@ -19,6 +19,9 @@ pub use datagram::tcp_send_counters;
 mod log;
 pub use log::Log;
 
+mod accept;
+pub use accept::Acceptor;
+
 /// The tutorial's `buffer_size=1024`: how much one `recv`/`recvfrom` takes at most.
 pub const BUFFER_SIZE: usize = 1024;
 
