@@ -261,7 +261,8 @@ pub enum Transport {
     Udp,
 }
 
-/// May a command server listen on `addr`?
+/// May a command server listen on `addr`? [`common::check_exposure`], with the reason a
+/// command server is dangerous to expose:
 ///
 /// - loopback: yes, quietly (`Ok(None)`);
 /// - anything else with `--allow-remote`: yes, with a warning to print (`Ok(Some(..))`);
@@ -272,9 +273,6 @@ pub fn check_exposure(
     allow_remote: bool,
     transport: Transport,
 ) -> Result<Option<String>, String> {
-    if common::is_loopback(&addr) {
-        return Ok(None);
-    }
     let mut why =
         String::from("anyone who can reach this port could run any command as you on this machine");
     if transport == Transport::Udp {
@@ -282,21 +280,7 @@ pub fn check_exposure(
             ", and since UDP has no handshake, a forged sender address would aim the replies at a victim",
         );
     }
-    if allow_remote {
-        Ok(Some(format!(
-            "WARNING: listening on {addr}, not loopback (--allow-remote): {why}"
-        )))
-    } else {
-        // Suggest the loopback address of the same family: [::] becomes [::1], not 127.0.0.1.
-        let loopback = match addr {
-            SocketAddr::V4(_) => format!("127.0.0.1:{}", addr.port()),
-            SocketAddr::V6(_) => format!("[::1]:{}", addr.port()),
-        };
-        Err(format!(
-            "refusing to listen on {addr} without --allow-remote: {why}. \
-             Use a loopback address like {loopback}, or pass --allow-remote if you really mean it"
-        ))
-    }
+    common::check_exposure(addr, allow_remote, &why)
 }
 
 /// How commands print text on this system.

@@ -183,6 +183,10 @@ fn only_loopback_is_allowed_without_allow_remote() {
     assert!(refusal.contains("forged sender address"), "{refusal}");
     let warning = check_exposure(open, true, Transport::Tcp).unwrap().unwrap();
     assert!(warning.starts_with("WARNING"), "{warning}");
+    // The suggestion is the loopback of the same family: [::] gets [::1], not 127.0.0.1.
+    let any_v6: SocketAddr = "[::]:8083".parse().unwrap();
+    let refusal = check_exposure(any_v6, false, Transport::Tcp).unwrap_err();
+    assert!(refusal.contains("like [::1]:8083"), "{refusal}");
 }
 
 #[test]
