@@ -61,6 +61,11 @@ struct Args {
     #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "10")]
     reply_timeout: Duration,
 
+    /// Finished handshakes the kernel queues for accept() (the tutorial's listen(5))
+    #[arg(long, value_name = "N", default_value_t = common::BACKLOG,
+          value_parser = clap::value_parser!(i32).range(1..=65535))]
+    backlog: i32,
+
     /// Clients served at once (one thread each); the next one is told "busy" and closed
     #[arg(long, value_name = "N", default_value_t = 1000,
           value_parser = clap::value_parser!(u32).range(1..))]
@@ -82,6 +87,8 @@ fn main() -> Result<(), common::Error> {
 
     // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log).
     let server = common::bind_tcp(args.addr)?;
+    // listen() again if --backlog asks for a longer queue: see the lesson's "backlog".
+    upper::set_backlog(&server, args.backlog)?;
     common::announce_tcp(&server)?;
     let mut accept_errors = AcceptErrors::new();
     let max = args.max_clients as usize;

@@ -138,6 +138,15 @@ pub fn report(peer: SocketAddr, result: io::Result<u64>) {
     }
 }
 
+/// Gives a listening socket a longer queue of finished handshakes than `common::bind_tcp`'s 5
+/// (the tutorial's `listen(5)`), by calling `listen` again, which Linux and macOS allow on a
+/// listening socket to change its backlog. Linux caps it at `net.core.somaxconn` (4096 by
+/// default), macOS at `kern.ipc.somaxconn` (128). Windows documents a second `listen` as
+/// succeeding without changing anything, so there the queue stays at 5.
+pub fn set_backlog(listener: &std::net::TcpListener, backlog: i32) -> io::Result<()> {
+    socket2::SockRef::from(listener).listen(backlog)
+}
+
 /// Tells a client in one line why it is not served (`busy: ...`), then closes.
 ///
 /// The client has sent nothing yet in the common case, so the line reaches it before the
