@@ -6,6 +6,7 @@ use super::*;
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::time::Instant;
+use test_support::shell;
 
 fn quick() -> Limits {
     Limits {
@@ -15,45 +16,50 @@ fn quick() -> Limits {
 }
 
 #[test]
-#[cfg(unix)]
 fn reply_is_stderr_if_any_else_stdout_else_success() {
-    assert_eq!(respond(b"echo hello", quick()), "hello\n");
-    assert_eq!(respond(b"true", quick()), SUCCESS);
-    assert_eq!(respond(b"echo out; echo err >&2", quick()), "err\n");
-    let reply = respond(b"ls /no/such/dir", quick());
-    assert!(reply.contains("No such file"), "{reply}");
+    assert_eq!(
+        respond(shell::echo("hello").as_bytes(), quick()),
+        text("hello")
+    );
+    assert_eq!(respond(shell::NOTHING.as_bytes(), quick()), SUCCESS);
+    let both = shell::then(&shell::echo("out"), &shell::echo_to_stderr("err"));
+    assert_eq!(respond(both.as_bytes(), quick()), text("err"));
+}
+
+/// What `shell::echo(line)` prints, as text.
+fn text(line: &str) -> String {
+    String::from_utf8(shell::printed(line)).unwrap()
 }
 
 #[test]
-#[cfg(unix)]
-fn cat_sees_end_of_input_at_once() {
+fn a_command_reading_stdin_sees_end_of_input_at_once() {
     let start = Instant::now();
-    assert_eq!(respond(b"cat", quick()), SUCCESS);
+    assert_eq!(respond(shell::READ_STDIN.as_bytes(), quick()), SUCCESS);
     assert!(start.elapsed() < Duration::from_secs(5));
 }
 
 #[test]
-#[cfg(unix)]
 fn a_full_stdout_pipe_does_not_deadlock_the_stderr_reader() {
     // 1.1 MB to stdout (far more than the 64 KiB a pipe holds), then one line to stderr.
-    let outcome = run(
-        "head -c 1100000 /dev/zero | tr '\\0' a; echo the-end >&2",
-        quick(),
-    )
-    .unwrap();
+    let big = shell::TempFile::filled("runner-1.1MB", b'a', 1_100_000);
+    let command = shell::then(
+        &shell::print_file(big.path()),
+        &shell::echo_to_stderr("the-end"),
+    );
+    let outcome = run(&command, quick()).unwrap();
     assert!(!outcome.timed_out);
     assert_eq!(outcome.stdout.total, 1_100_000);
-    assert_eq!(outcome.reply(), "the-end\n");
+    assert_eq!(outcome.reply(), text("the-end"));
 }
 
 #[test]
-#[cfg(unix)]
 fn output_past_max_output_is_counted_but_not_kept() {
     let limits = Limits {
         max_output: 1000,
         ..quick()
     };
-    let outcome = run("head -c 5000 /dev/zero | tr '\\0' x", limits).unwrap();
+    let file = shell::TempFile::filled("runner-5000", b'x', 5000);
+    let outcome = run(&shell::print_file(file.path()), limits).unwrap();
     assert_eq!(outcome.stdout.kept.len(), 1000);
     assert_eq!(outcome.stdout.total, 5000);
     let reply = outcome.reply();
@@ -64,20 +70,6 @@ fn output_past_max_output_is_counted_but_not_kept() {
         ),
         "{reply}"
     );
-}
-
-/// Processes whose command line is exactly these words (Linux's /proc).
-#[cfg(target_os = "linux")]
-fn processes_running(words: &[&str]) -> usize {
-    let wanted: Vec<u8> = words
-        .iter()
-        .flat_map(|w| [w.as_bytes(), b"\0"].concat())
-        .collect();
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|entry| std::fs::read(entry.ok()?.path().join("cmdline")).ok())
-        .filter(|cmdline| *cmdline == wanted)
-        .count()
 }
 
 #[test]
@@ -101,22 +93,19 @@ fn the_timeout_kills_the_command_and_its_children() {
         "[stopped: the command was still running after 300ms, so it and its children were killed (--timeout)]"
     );
     // SIGKILL is delivered at once; the processes vanish as soon as they are reaped.
-    let end = Instant::now() + Duration::from_secs(10);
-    while processes_running(&["sleep", "37.25"]) > 0 {
-        assert!(Instant::now() < end, "a sleep 37.25 survived the kill");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    test_support::procfs::expect_gone(&["sleep", "37.25"], test_support::DEADLINE);
 }
 
 #[test]
-#[cfg(unix)]
 fn output_printed_before_the_timeout_is_kept() {
     let limits = Limits {
-        timeout: Duration::from_millis(300),
+        timeout: Duration::from_millis(1500),
         ..quick()
     };
-    let reply = respond(b"echo partial; sleep 30", limits);
-    assert!(reply.starts_with("partial\n[stopped:"), "{reply}");
+    let command = shell::then(&shell::echo("partial"), &shell::sleep(30));
+    let reply = respond(command.as_bytes(), limits);
+    let expected = format!("{}[stopped:", text("partial"));
+    assert!(reply.starts_with(&expected), "{reply}");
 }
 
 #[test]

@@ -40,6 +40,8 @@ pub use wine_gaps::{Gap, under_wine, wine_gap};
 #[cfg(target_os = "linux")]
 pub mod procfs;
 
+pub mod shell;
+
 /// How long a test waits for something that should happen at once (a line, a reply, an
 /// exit) before it fails. Generous, because a loaded CI machine can be slow; a test that
 /// passes never waits this long.

@@ -9,6 +9,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use remote_cmd_runner::framed;
+use test_support::shell::{self, printed};
 use test_support::{DEADLINE, Server, start_server, tcp_connect};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-remote-cmd-server");
@@ -92,7 +93,7 @@ fn a_megabyte_line_is_one_refusal_not_a_thousand_commands() {
     );
     server.expect_stdout("(cut: refused)");
     let mut next = tcp_connect(server.addr);
-    assert_eq!(ask(&mut next, "echo next"), b"next\n");
+    assert_eq!(ask(&mut next, &shell::echo("next")), printed("next"));
     let commands = server
         .seen(test_support::Stream::Stdout)
         .iter()
@@ -108,25 +109,25 @@ fn the_client_past_max_clients_is_turned_away_and_the_rest_are_served() {
     let server = server(&["--concurrent", "--max-clients", "2", "--encoding", "utf-8"]);
     let mut first = tcp_connect(server.addr);
     let mut second = tcp_connect(server.addr);
-    assert_eq!(ask(&mut first, "echo 1"), b"1\n");
-    assert_eq!(ask(&mut second, "echo 2"), b"2\n");
+    assert_eq!(ask(&mut first, &shell::echo("1")), printed("1"));
+    assert_eq!(ask(&mut second, &shell::echo("2")), printed("2"));
     let mut third = tcp_connect(server.addr);
     let refusal = String::from_utf8(read_to_close(&mut third)).unwrap();
     assert_eq!(
         refusal,
         "error: the server is busy: 2 clients are being served (--max-clients); try again later"
     );
-    assert_eq!(ask(&mut first, "echo still"), b"still\n");
+    assert_eq!(ask(&mut first, &shell::echo("still")), printed("still"));
     drop(first);
     server.expect_stdout("left");
     // The place is freed right after the "left" line: try until it is (bounded).
     let end = Instant::now() + DEADLINE;
     loop {
         let mut fourth = tcp_connect(server.addr);
-        fourth.write_all(b"echo 4").unwrap();
+        fourth.write_all(shell::echo("4").as_bytes()).unwrap();
         let mut reply = Vec::new();
         let _ = fourth.read_to_end(&mut reply);
-        if reply.starts_with(b"4\n") {
+        if reply.starts_with(&printed("4")) {
             break;
         }
         assert!(Instant::now() < end, "no place came free");

@@ -8,6 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use remote_cmd_runner::framed;
+use test_support::shell::{self, printed};
 use test_support::{DEADLINE, QUIET, Running, Server, start_server, tcp_connect};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-remote-cmd-server");
@@ -16,7 +17,8 @@ fn gbk(text: &str) -> Vec<u8> {
     remote_cmd_runner::WireEncoding::Gbk.encode(text)
 }
 
-/// The tutorial's client step: send the command, take one recv(1024).
+/// The tutorial's client step: send the command, take one recv(1024). (Commands come from
+/// `test_support::shell`, so each test reads the same on Linux, macOS and Windows.)
 fn ask(conn: &mut TcpStream, command: &str) -> Vec<u8> {
     conn.write_all(command.as_bytes()).unwrap();
     let mut buffer = [0u8; 1024];
@@ -40,7 +42,7 @@ fn server(args: &[&str]) -> Server {
 fn echo_output_is_the_reply() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
-    assert_eq!(ask(&mut conn, "echo hello"), b"hello\n");
+    assert_eq!(ask(&mut conn, &shell::echo("hello")), printed("hello"));
     server.expect_stdout("command from");
 }
 
@@ -48,29 +50,34 @@ fn echo_output_is_the_reply() {
 fn a_silent_command_is_answered_with_zhixing_chenggong_in_gbk() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
-    assert_eq!(ask(&mut conn, "true"), b"\xd6\xb4\xd0\xd0\xb3\xc9\xb9\xa6");
-    assert_eq!(ask(&mut conn, "true"), gbk("执行成功"));
+    assert_eq!(
+        ask(&mut conn, shell::NOTHING),
+        b"\xd6\xb4\xd0\xd0\xb3\xc9\xb9\xa6"
+    );
+    assert_eq!(ask(&mut conn, shell::NOTHING), gbk("执行成功"));
 }
 
 #[test]
 fn a_failing_command_is_answered_with_its_stderr() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
-    let reply = String::from_utf8(ask(&mut conn, "echo out; ls /no/such/dir")).unwrap();
-    assert!(reply.contains("No such file or directory"), "{reply}");
-    assert!(!reply.contains("out"), "stderr wins over stdout: {reply}");
+    let command = shell::then(&shell::echo("out"), &shell::echo_to_stderr("err"));
+    // stderr wins over stdout.
+    assert_eq!(ask(&mut conn, &command), printed("err"));
 }
 
 #[test]
 fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
-    // The shell prints UTF-8 (e4 bd a0 e5 a5 bd); the wire carries GBK (c4 e3 ba c3).
-    assert_eq!(ask(&mut conn, "echo 你好"), b"\xc4\xe3\xba\xc3\n");
+    // The shell prints UTF-8 (e4 bd a0 e5 a5 bd) on Linux and macOS, the console's code page
+    // on Windows (GBK on a Chinese one); the wire carries GBK (c4 e3 ba c3) either way.
+    let expected = [&b"\xc4\xe3\xba\xc3"[..], shell::EOL.as_bytes()].concat();
+    assert_eq!(ask(&mut conn, &shell::echo("你好")), expected);
 
     let utf8 = start_server(SERVER, &["--encoding", "utf-8"]);
     let mut conn = tcp_connect(utf8.addr);
-    assert_eq!(ask(&mut conn, "echo 你好"), "你好\n".as_bytes());
+    assert_eq!(ask(&mut conn, &shell::echo("你好")), printed("你好"));
 }
 
 #[test]
@@ -78,7 +85,7 @@ fn cat_returns_at_once_because_stdin_is_closed() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
     let start = Instant::now();
-    assert_eq!(ask(&mut conn, "cat"), gbk("执行成功"));
+    assert_eq!(ask(&mut conn, shell::READ_STDIN), gbk("执行成功"));
     assert!(
         start.elapsed() < Duration::from_secs(5),
         "{:?}",
@@ -90,12 +97,13 @@ fn cat_returns_at_once_because_stdin_is_closed() {
 fn over_a_megabyte_of_stdout_then_a_line_on_stderr_does_not_deadlock() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
+    let big = shell::TempFile::filled("1.1MB", b'a', 1_100_000);
     let start = Instant::now();
-    let reply = ask(
-        &mut conn,
-        "head -c 1100000 /dev/zero | tr '\\0' a; echo the-end >&2",
+    let command = shell::then(
+        &shell::print_file(big.path()),
+        &shell::echo_to_stderr("the-end"),
     );
-    assert_eq!(reply, b"the-end\n");
+    assert_eq!(ask(&mut conn, &command), printed("the-end"));
     assert!(
         start.elapsed() < Duration::from_secs(5),
         "{:?}",
@@ -108,7 +116,7 @@ fn sleep_beyond_the_timeout_is_stopped_and_reported() {
     let server = server(&["--timeout", "0.5"]);
     let mut conn = tcp_connect(server.addr);
     let start = Instant::now();
-    let reply = String::from_utf8(ask(&mut conn, "sleep 30")).unwrap();
+    let reply = String::from_utf8(ask(&mut conn, &shell::sleep(30))).unwrap();
     assert!(
         start.elapsed() < Duration::from_secs(5),
         "{:?}",
@@ -119,7 +127,7 @@ fn sleep_beyond_the_timeout_is_stopped_and_reported() {
         "[stopped: the command was still running after 500ms, so it and its children were killed (--timeout)]"
     );
     // And the connection goes on.
-    assert_eq!(ask(&mut conn, "echo next"), b"next\n");
+    assert_eq!(ask(&mut conn, &shell::echo("next")), printed("next"));
 }
 
 /// The peak resident memory of a process so far (Linux's VmHWM), in bytes.
@@ -165,7 +173,7 @@ fn a_command_that_is_not_utf8_gets_an_error_reply_and_the_server_goes_on() {
         &buffer[..n],
         b"error: the command is not valid UTF-8 (b'echo \\xff\\xfe'); send it encoded as UTF-8"
     );
-    assert_eq!(ask(&mut conn, "echo fine"), b"fine\n");
+    assert_eq!(ask(&mut conn, &shell::echo("fine")), printed("fine"));
 }
 
 /// Closes `conn` with a reset (RST) instead of the polite FIN: SO_LINGER with a zero timeout.
@@ -180,36 +188,44 @@ fn reset(conn: TcpStream) {
 fn a_client_that_resets_mid_command_does_not_stop_the_server() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
-    conn.write_all(b"sleep 0.3; echo too late").unwrap();
+    let command = shell::then(&shell::sleep(1), &shell::echo("too late"));
+    conn.write_all(command.as_bytes()).unwrap();
     // The server has the command and is running it: now vanish.
-    server.expect_stdout("b'sleep 0.3; echo too late'");
+    server.expect_stdout("command from");
     reset(conn);
     // Its reply hits the reset connection: logged, and the next client is served.
-    server.expect_stderr("(connection dropped, still serving)");
+    if !test_support::wine_gap(test_support::Gap::LingerZeroResetNotSeen) {
+        server.expect_stderr("(connection dropped, still serving)");
+    }
     let mut next = tcp_connect(server.addr);
-    assert_eq!(ask(&mut next, "echo still here"), b"still here\n");
+    assert_eq!(
+        ask(&mut next, &shell::echo("still here")),
+        printed("still here")
+    );
 }
 
 #[test]
 fn a_client_that_resets_while_idle_does_not_stop_the_server() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
-    assert_eq!(ask(&mut conn, "echo hi"), b"hi\n");
+    assert_eq!(ask(&mut conn, &shell::echo("hi")), printed("hi"));
     reset(conn);
-    server.expect_stderr("Connection reset by peer");
+    if !test_support::wine_gap(test_support::Gap::LingerZeroResetNotSeen) {
+        server.expect_stderr("(connection dropped, still serving)");
+    }
     let mut next = tcp_connect(server.addr);
-    assert_eq!(ask(&mut next, "echo next"), b"next\n");
+    assert_eq!(ask(&mut next, &shell::echo("next")), printed("next"));
 }
 
 #[test]
 fn a_second_client_waits_until_the_first_leaves_by_default() {
     let mut server = server(&[]);
     let mut first = tcp_connect(server.addr);
-    assert_eq!(ask(&mut first, "echo first"), b"first\n");
+    assert_eq!(ask(&mut first, &shell::echo("first")), printed("first"));
 
     // The handshake succeeds (the backlog holds it), and the command is sent...
     let mut second = tcp_connect(server.addr);
-    second.write_all(b"echo second").unwrap();
+    second.write_all(shell::echo("second").as_bytes()).unwrap();
     // ...but nobody reads it while the server talks to the first client.
     second.set_read_timeout(Some(QUIET)).unwrap();
     let mut buffer = [0u8; 1024];
@@ -223,7 +239,7 @@ fn a_second_client_waits_until_the_first_leaves_by_default() {
     drop(first);
     second.set_read_timeout(Some(DEADLINE)).unwrap();
     let n = second.read(&mut buffer).unwrap();
-    assert_eq!(&buffer[..n], b"second\n");
+    assert_eq!(buffer[..n], printed("second"));
     server.expect_stdout(" left");
     assert!(server.is_running());
 }
@@ -232,26 +248,22 @@ fn a_second_client_waits_until_the_first_leaves_by_default() {
 fn with_concurrent_a_second_client_is_served_at_once() {
     let server = server(&["--concurrent"]);
     let mut first = tcp_connect(server.addr);
-    assert_eq!(ask(&mut first, "echo first"), b"first\n");
+    assert_eq!(ask(&mut first, &shell::echo("first")), printed("first"));
     let mut second = tcp_connect(server.addr);
-    assert_eq!(ask(&mut second, "echo second"), b"second\n");
-    assert_eq!(ask(&mut first, "echo first again"), b"first again\n");
-}
-
-fn seq_output(n: u32) -> Vec<u8> {
-    (1..=n)
-        .map(|i| format!("{i}\n"))
-        .collect::<String>()
-        .into_bytes()
+    assert_eq!(ask(&mut second, &shell::echo("second")), printed("second"));
+    assert_eq!(
+        ask(&mut first, &shell::echo("first again")),
+        printed("first again")
+    );
 }
 
 #[test]
 fn a_long_reply_sticks_to_the_next_one_in_raw_mode() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
-    let all = seq_output(1000); // 3893 bytes: more than one recv(1024) takes
-    let first = ask(&mut conn, "seq 1 1000");
-    let second = ask(&mut conn, "echo marker");
+    let all = shell::counted(1000); // 3893 bytes (4893 on Windows): more than one recv(1024)
+    let first = ask(&mut conn, &shell::count_to(1000));
+    let second = ask(&mut conn, &shell::echo("marker"));
     // The second "reply" is the rest of the first one, not "marker".
     assert!(first.len() <= 1024);
     assert!(!second.is_empty());
@@ -263,10 +275,17 @@ fn a_long_reply_sticks_to_the_next_one_in_raw_mode() {
 fn framed_mode_delivers_whole_replies_and_nothing_sticks() {
     let server = server(&["--framed"]);
     let mut conn = tcp_connect(server.addr);
-    assert_eq!(ask_framed(&mut conn, b"seq 1 1000"), seq_output(1000));
-    assert_eq!(ask_framed(&mut conn, b"echo marker"), b"marker\n");
+    assert_eq!(
+        ask_framed(&mut conn, shell::count_to(1000).as_bytes()),
+        shell::counted(1000)
+    );
+    assert_eq!(
+        ask_framed(&mut conn, shell::echo("marker").as_bytes()),
+        printed("marker")
+    );
     // A reply of 200 KB, whole.
-    let big = ask_framed(&mut conn, b"head -c 200000 /dev/zero | tr '\\0' z");
+    let file = shell::TempFile::filled("200KB", b'z', 200_000);
+    let big = ask_framed(&mut conn, shell::print_file(file.path()).as_bytes());
     assert_eq!(big, vec![b'z'; 200_000]);
 }
 
@@ -289,7 +308,10 @@ fn a_raw_client_gets_a_clear_error_from_a_framed_server() {
         "{reply}"
     );
     let mut next = tcp_connect(server.addr);
-    assert_eq!(ask_framed(&mut next, b"echo ok"), b"ok\n");
+    assert_eq!(
+        ask_framed(&mut next, shell::echo("ok").as_bytes()),
+        printed("ok")
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use test_support::{DEADLINE, recv, start_server, udp_socket};
+use test_support::{DEADLINE, recv, shell, start_server, udp_socket};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_udp-remote-cmd-server");
 
@@ -21,8 +21,9 @@ fn a_queue_of_slow_commands_delays_others_by_at_most_max_queue_timeouts() {
     let attacker = udp_socket();
     let victim = udp_socket();
     let start = Instant::now();
+    let sleep = shell::sleep(46);
     for _ in 0..12 {
-        attacker.send_to(b"sleep 45.25", server.addr).unwrap();
+        attacker.send_to(sleep.as_bytes(), server.addr).unwrap();
     }
     victim.send_to(b"echo victim", server.addr).unwrap();
 
@@ -52,5 +53,5 @@ fn a_queue_of_slow_commands_delays_others_by_at_most_max_queue_timeouts() {
     assert_eq!((stopped, busy), (3, 9));
     assert!(start.elapsed() < DEADLINE, "{:?}", start.elapsed());
     #[cfg(target_os = "linux")]
-    test_support::procfs::expect_gone(&["sleep", "45.25"], DEADLINE);
+    test_support::procfs::expect_gone(&["sleep", "46"], DEADLINE);
 }

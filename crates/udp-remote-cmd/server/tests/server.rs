@@ -6,6 +6,7 @@ use std::net::UdpSocket;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use test_support::shell::{self, printed};
 use test_support::{
     Running, Server, Stream, assert_no_datagram, recv, round_trip, start_server, udp_socket,
 };
@@ -27,8 +28,10 @@ fn ask(server: &Server, client: &UdpSocket, command: &str) -> Vec<u8> {
 #[test]
 fn echo_output_is_the_reply_from_the_servers_address() {
     let (server, client) = server(&[]);
-    client.send_to(b"echo hello", server.addr).unwrap();
-    assert_eq!(recv(&client), (b"hello\n".to_vec(), server.addr));
+    client
+        .send_to(shell::echo("hello").as_bytes(), server.addr)
+        .unwrap();
+    assert_eq!(recv(&client), (printed("hello"), server.addr));
     server.expect_stdout("b'echo hello'");
 }
 
@@ -36,33 +39,34 @@ fn echo_output_is_the_reply_from_the_servers_address() {
 fn a_silent_command_is_answered_with_zhixing_chenggong_in_gbk() {
     let (server, client) = server(&[]);
     assert_eq!(
-        ask(&server, &client, "true"),
+        ask(&server, &client, shell::NOTHING),
         b"\xd6\xb4\xd0\xd0\xb3\xc9\xb9\xa6"
     );
-    assert_eq!(ask(&server, &client, "cd /"), gbk("执行成功"));
+    assert_eq!(ask(&server, &client, shell::NOTHING), gbk("执行成功"));
 }
 
 #[test]
 fn a_failing_command_is_answered_with_its_stderr() {
     let (server, client) = server(&[]);
-    let reply = String::from_utf8(ask(&server, &client, "echo out; ls /no/such/dir")).unwrap();
-    assert!(reply.contains("No such file or directory"), "{reply}");
-    assert!(!reply.contains("out"), "{reply}");
+    let command = shell::then(&shell::echo("out"), &shell::echo_to_stderr("err"));
+    // stderr wins over stdout.
+    assert_eq!(ask(&server, &client, &command), printed("err"));
 }
 
 #[test]
 fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
     let (server, client) = server(&[]);
-    assert_eq!(ask(&server, &client, "echo 你好"), b"\xc4\xe3\xba\xc3\n");
+    let expected = [&b"\xc4\xe3\xba\xc3"[..], shell::EOL.as_bytes()].concat();
+    assert_eq!(ask(&server, &client, &shell::echo("你好")), expected);
     let (utf8, client) = self::server(&["--encoding", "utf-8"]);
-    assert_eq!(ask(&utf8, &client, "echo 你好"), "你好\n".as_bytes());
+    assert_eq!(ask(&utf8, &client, &shell::echo("你好")), printed("你好"));
 }
 
 #[test]
 fn cat_returns_at_once_because_stdin_is_closed() {
     let (server, client) = server(&[]);
     let start = Instant::now();
-    assert_eq!(ask(&server, &client, "cat"), gbk("执行成功"));
+    assert_eq!(ask(&server, &client, shell::READ_STDIN), gbk("执行成功"));
     assert!(
         start.elapsed() < Duration::from_secs(5),
         "{:?}",
@@ -73,26 +77,26 @@ fn cat_returns_at_once_because_stdin_is_closed() {
 #[test]
 fn over_a_megabyte_of_stdout_then_a_line_on_stderr_does_not_deadlock() {
     let (server, client) = server(&[]);
-    let reply = ask(
-        &server,
-        &client,
-        "head -c 1100000 /dev/zero | tr '\\0' a; echo the-end >&2",
+    let big = shell::TempFile::filled("1.1MB", b'a', 1_100_000);
+    let command = shell::then(
+        &shell::print_file(big.path()),
+        &shell::echo_to_stderr("the-end"),
     );
-    assert_eq!(reply, b"the-end\n");
+    assert_eq!(ask(&server, &client, &command), printed("the-end"));
 }
 
 #[test]
 fn sleep_beyond_the_timeout_is_stopped_and_reported() {
     let (server, client) = server(&["--timeout", "0.5"]);
     let start = Instant::now();
-    let reply = String::from_utf8(ask(&server, &client, "sleep 30")).unwrap();
+    let reply = String::from_utf8(ask(&server, &client, &shell::sleep(30))).unwrap();
     assert!(
         start.elapsed() < Duration::from_secs(5),
         "{:?}",
         start.elapsed()
     );
     assert!(reply.starts_with("[stopped: "), "{reply}");
-    assert_eq!(ask(&server, &client, "echo next"), b"next\n");
+    assert_eq!(ask(&server, &client, &shell::echo("next")), printed("next"));
 }
 
 #[test]
@@ -103,13 +107,14 @@ fn a_command_that_is_not_utf8_gets_an_error_reply_and_the_server_goes_on() {
         reply,
         b"error: the command is not valid UTF-8 (b'echo \\xff\\xfe'); send it encoded as UTF-8"
     );
-    assert_eq!(ask(&server, &client, "echo fine"), b"fine\n");
+    assert_eq!(ask(&server, &client, &shell::echo("fine")), printed("fine"));
 }
 
 #[test]
 fn a_600_kb_output_becomes_one_datagram_of_at_most_65507_bytes() {
     let (server, client) = server(&[]);
-    let reply = ask(&server, &client, "yes 0123456789 | head -c 600000");
+    let file = shell::TempFile::filled("600KB", b'7', 600_000);
+    let reply = ask(&server, &client, &shell::print_file(file.path()));
     assert!(reply.len() <= 65_507, "{}", reply.len());
     let note = b"\n[cut to fit one datagram: the reply was 600000 bytes; one UDP datagram carries at most 65507]";
     assert!(
@@ -117,17 +122,18 @@ fn a_600_kb_output_becomes_one_datagram_of_at_most_65507_bytes() {
         "{:?}",
         String::from_utf8_lossy(&reply[reply.len() - 120..])
     );
-    assert!(reply.starts_with(b"0123456789\n0123456789\n"));
+    assert!(reply.starts_with(b"7777777777"));
     // Nothing more was sent: the next datagram is the next command's reply, clean.
     assert_no_datagram(&client);
-    assert_eq!(ask(&server, &client, "echo next"), b"next\n");
+    assert_eq!(ask(&server, &client, &shell::echo("next")), printed("next"));
 }
 
 #[test]
 fn a_48_kb_reply_read_with_1024_bytes_is_cut_and_the_next_reply_is_clean() {
     let (server, client) = server(&[]);
+    let file = shell::TempFile::filled("48KB", b'x', 48_000);
     client
-        .send_to(b"head -c 48000 /dev/zero | tr '\\0' x", server.addr)
+        .send_to(shell::print_file(file.path()).as_bytes(), server.addr)
         .unwrap();
     let mut buffer = [0u8; 1024];
     let got = common::recv_datagram(&client, &mut buffer).unwrap();
@@ -137,9 +143,11 @@ fn a_48_kb_reply_read_with_1024_bytes_is_cut_and_the_next_reply_is_clean() {
     assert_eq!(got.full_len, Some(48_000));
     assert_eq!(buffer, [b'x'; 1024]);
     // Unlike TCP, the other 46 976 bytes do not turn up as the next reply: they are gone.
-    client.send_to(b"echo next", server.addr).unwrap();
+    client
+        .send_to(shell::echo("next").as_bytes(), server.addr)
+        .unwrap();
     let got = common::recv_datagram(&client, &mut buffer).unwrap();
-    assert_eq!(&buffer[..got.len], b"next\n");
+    assert_eq!(buffer[..got.len], printed("next"));
 }
 
 #[test]
@@ -171,7 +179,10 @@ fn junk_datagrams_never_stop_the_server() {
     );
     assert!(reply.ends_with("nothing was run"), "{reply}");
     // Still serving, and nothing went to stderr.
-    assert_eq!(ask(&server, &client, "echo alive"), b"alive\n");
+    assert_eq!(
+        ask(&server, &client, &shell::echo("alive")),
+        printed("alive")
+    );
     assert!(server.is_running());
     assert!(
         server.seen(Stream::Stderr).is_empty(),
