@@ -14,7 +14,8 @@
 //! cargo run -p empty-datagram-demo -- --step     # waits for Enter before each step
 //! ```
 //!
-//! Watch the packets from a second terminal (Linux; the port is in the demo's output):
+//! Watch the packets from a second terminal (the port is in the demo's output; the loopback
+//! interface is `lo` on Linux, `lo0` on macOS):
 //!
 //! ```text
 //! sudo tcpdump -i lo -X udp
@@ -47,7 +48,7 @@ const WAIT: Duration = Duration::from_millis(500);
 #[command(
     version,
     about,
-    after_help = "Lesson: lessons/06-empty-datagram.md\nWatch the wire (Linux): sudo tcpdump -i lo -X udp"
+    after_help = "Lesson: lessons/06-empty-datagram.md\nWatch the wire: sudo tcpdump -i lo -X udp (macOS: -i lo0)"
 )]
 struct Args {
     /// Wait for Enter before each step (for class); at end of input it just goes on
@@ -96,11 +97,15 @@ fn main() -> Result<(), common::Error> {
     let sender_addr = sender.local_addr()?;
     say(&mut out, "sender", format!("udp://{sender_addr}"))?;
     // sendto with zero bytes is allowed: the OS still builds a datagram, just an empty one.
-    let sent = sender.send_to(b"", receiver_addr)?;
+    let datagram: &[u8] = b"";
+    let sent = sender.send_to(datagram, receiver_addr)?;
     say(
         &mut out,
         "sendto",
-        format!("b'' to {receiver_addr} returned {sent}"),
+        format!(
+            "{} to {receiver_addr} returned {sent}",
+            common::show_bytes(datagram)
+        ),
     )?;
     match receiver.recv_from(&mut buffer) {
         Ok((n, from)) => say(
@@ -133,8 +138,13 @@ fn main() -> Result<(), common::Error> {
     )?;
     // send(b'') is allowed too, but a TCP stream has no messages, only bytes in order:
     // zero bytes are nothing to send, so the OS sends no packet at all.
-    let written = client.write(b"")?;
-    say(&mut out, "send", format!("b'' returned {written}"))?;
+    let data: &[u8] = b"";
+    let written = client.write(data)?;
+    say(
+        &mut out,
+        "send",
+        format!("{} returned {written}", common::show_bytes(data)),
+    )?;
     let waited = Instant::now();
     match server.read(&mut buffer) {
         Err(err) if common::is_timeout(&err) => say(

@@ -33,6 +33,7 @@
 //! The walkthrough is `lessons/07-loss.md`.
 
 use std::io::{self, Write};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
@@ -46,6 +47,10 @@ mod truncation;
 /// How long a read waits before the demo decides nothing more is coming. Every read has a
 /// timeout, so no experiment can hang.
 pub const QUIET: Duration = Duration::from_millis(300);
+
+/// Each experiment's name and the sentence it ended with, for the summary after all five
+/// (the whole run is longer than a 24-line terminal).
+static SUMMARY: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 
 /// Lesson 7: UDP's losses and boundaries, measured on loopback.
 #[derive(Parser)]
@@ -88,6 +93,7 @@ fn main() -> Result<(), common::Error> {
             late_receiver::run(&mut out)?;
             boundaries::run(&mut out)?;
             flood::run(&mut out, &flood::Options::default())?;
+            summary(&mut out)?;
         }
     }
     Ok(())
@@ -107,6 +113,10 @@ pub fn not_arrived(err: std::io::Error) -> common::Error {
 
 /// The title line of an experiment: its subcommand's name and what it shows.
 pub fn heading(out: &mut impl Write, name: &str, title: &str) -> io::Result<()> {
+    let mut summary = SUMMARY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    summary.push((name.to_owned(), String::new()));
     writeln!(out)?;
     writeln!(out, "== {name}: {title}")
 }
@@ -118,6 +128,29 @@ pub fn say(out: &mut impl Write, key: &str, value: impl AsRef<str>) -> io::Resul
 
 /// The sentence that closes each experiment.
 pub fn meaning(out: &mut impl Write, sentence: &str) -> io::Result<()> {
+    let mut summary = SUMMARY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(last) = summary.last_mut() {
+        last.1 = sentence.to_owned();
+    }
     say(out, "meaning", sentence)?;
+    out.flush()
+}
+
+/// After all five: each experiment's `meaning` again, one line each, so that a terminal too
+/// short for the whole run still shows what every experiment found.
+fn summary(out: &mut impl Write) -> io::Result<()> {
+    let summary = SUMMARY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    writeln!(out)?;
+    writeln!(
+        out,
+        "== summary: what each experiment showed (details above)"
+    )?;
+    for (name, sentence) in summary.iter() {
+        writeln!(out, "  {:<15}{sentence}", format!("{name}:"))?;
+    }
     out.flush()
 }

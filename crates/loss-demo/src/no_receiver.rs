@@ -7,7 +7,9 @@
 //! ever hears of that depends on the socket and the OS:
 //!
 //! - Linux and macOS: a *connected* UDP socket gets the error on its next call
-//!   (ECONNREFUSED, "connection refused"); an unconnected one is never told.
+//!   (ECONNREFUSED, "connection refused"); an unconnected one is not told. (Linux does match
+//!   the ICMP error to an unconnected socket too, but passes it on only to a socket that asked
+//!   for it with the IP_RECVERR option, ip(7); by default it keeps quiet.)
 //! - Windows: both get it on the next receive, as WSAECONNRESET ("connection reset"), even
 //!   the unconnected one, unless the program turns that off (SIO_UDP_CONNRESET).
 
@@ -62,8 +64,9 @@ pub fn run(out: &mut impl Write) -> Result<(), common::Error> {
         format!("recvfrom: {}{verdict}", describe(&heard)),
     )?;
 
-    // 2. A connected socket: connect() on UDP sends nothing, it only fixes the peer, so the
-    //    OS can match the ICMP "port unreachable" to this socket and report it.
+    // 2. A connected socket: connect() on UDP sends nothing, it only fixes the peer. Linux
+    //    and macOS report an ICMP "port unreachable" to a connected socket (Linux to an
+    //    unconnected one only if it set IP_RECVERR); Windows reports it to both.
     let connected = UdpSocket::bind(loopback)?;
     connected.set_read_timeout(Some(QUIET))?;
     connected.connect(nobody)?;
@@ -111,7 +114,7 @@ pub fn run(out: &mut impl Write) -> Result<(), common::Error> {
     }
     meaning(
         out,
-        "With no socket on the port, sends still succeed and the datagrams are dropped; only a connected socket hears why.",
+        "With no socket on the port, sends still succeed and the datagrams are dropped; only a connected socket hears why (on Windows, every socket).",
     )?;
     Ok(())
 }
