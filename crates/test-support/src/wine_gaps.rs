@@ -25,8 +25,8 @@ pub enum Gap {
     /// connected or not (WSARecvFrom, "WSAECONNRESET ... a previous send operation resulted in
     /// an ICMP Port Unreachable message"; SIO_UDP_CONNRESET turns it off).
     PortUnreachableNotReported,
-    /// An abortive close (SO_LINGER on with a zero timeout, then closesocket) sends a reset:
-    /// Windows' peer then fails its receive with WSAECONNRESET.
+    /// A TCP peer resets the connection (say, an abortive close: SO_LINGER on with a zero
+    /// timeout, then closesocket): Windows fails the next receive with WSAECONNRESET.
     LingerZeroResetNotSeen,
     /// Binding an address that is not one of the machine's: Windows' bind fails with
     /// WSAEADDRNOTAVAIL ("not a valid local IP address on this computer").
@@ -45,8 +45,8 @@ impl Gap {
                  socket, connected or not: the next receive just waits until its timeout"
             }
             Gap::LingerZeroResetNotSeen => {
-                "under Wine an abortive close (SO_LINGER on, timeout 0) reaches the peer's \
-                 receive as an orderly end of stream (0 bytes), not WSAECONNRESET"
+                "Wine sends the reset, but its receive reports a reset from the peer as an \
+                 orderly end of stream (0 bytes), not WSAECONNRESET"
             }
             Gap::ForeignAddressBindAccepted => {
                 "Wine's bind accepts an address the machine does not have instead of failing \
