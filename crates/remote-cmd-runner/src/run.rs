@@ -66,7 +66,7 @@ pub struct Outcome {
 
 /// The platform shell, as Python's `Popen(cmd, shell=True)` picks it.
 fn shell(line: &str) -> Command {
-    // Unix: `sh -c LINE`. Windows: `cmd /C LINE` (cmd parses the rest of the line itself).
+    // Unix: `sh -c LINE`. Windows: `cmd /S /C "LINE"` (cmd parses the line itself).
     #[cfg(unix)]
     {
         let mut command = Command::new("sh");
@@ -79,8 +79,12 @@ fn shell(line: &str) -> Command {
     }
     #[cfg(windows)]
     {
+        // Handed to cmd as it is, not quoted the way Rust quotes an argument for a C program
+        // (`\"`), which cmd does not understand: `/S /C "LINE"`, as Python's shell=True does
+        // but with /S, so that cmd always strips exactly the outer pair of quotes.
+        use std::os::windows::process::CommandExt;
         let mut command = Command::new("cmd");
-        command.arg("/C").arg(line);
+        command.raw_arg(format!("/S /C \"{line}\""));
         command
     }
 }

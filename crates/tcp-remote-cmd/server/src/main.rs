@@ -291,7 +291,9 @@ fn receive_raw(conn: &TcpStream, peer: SocketAddr, settings: Settings) -> io::Re
         common::show_bytes(&buffer[..n.min(60)])
     )?;
     let message = format!(
-        "error: this command did not arrive in one piece: the server reads at most {} bytes          at a time and TCP keeps no message boundaries, so running what came could run part          of a command. Nothing was run. Use --framed on both sides for long commands.",
+        "error: this command did not arrive in one piece: the server reads at most {} bytes \
+         at a time and TCP keeps no message boundaries, so running what came could run part \
+         of a command. Nothing was run. Use --framed on both sides for long commands.",
         common::BUFFER_SIZE
     );
     hang_up(conn, &settings.encoding.encode(&message), false, settings);
