@@ -33,6 +33,11 @@
 //! 7. **Where UDP loses data** (`lessons/07-loss.md`): package `loss-demo`: truncation, a port
 //!    with no socket, a receiver that reads late, message boundaries, and a flood that
 //!    overflows the receive buffer.
+//! 8. **Serving many clients** (`lessons/08-many-clients.md`): packages
+//!    `many-clients-iterative`, `many-clients-threads`, `many-clients-pool`,
+//!    `many-clients-async`, the bench `many-clients-bench` and the library
+//!    `many-clients-upper`, TCP 127.0.0.1:8085. The tutorial's one-client-at-a-time TCP echo,
+//!    then a thread per client, a thread pool and an event loop, measured side by side.
 //!
 //! The tutorial's fifteen closing notes on TCP against UDP are each proved or disproved by
 //! a test in `tests/claims.rs`.

@@ -56,6 +56,30 @@ const SERVERS: &[(&str, &str, Proto, &str)] = &[
         Proto::Udp,
         "127.0.0.1:8084",
     ),
+    (
+        "many-clients-iterative",
+        "08-many-clients.md",
+        Proto::Tcp,
+        "127.0.0.1:8085",
+    ),
+    (
+        "many-clients-threads",
+        "08-many-clients.md",
+        Proto::Tcp,
+        "127.0.0.1:8085",
+    ),
+    (
+        "many-clients-pool",
+        "08-many-clients.md",
+        Proto::Tcp,
+        "127.0.0.1:8085",
+    ),
+    (
+        "many-clients-async",
+        "08-many-clients.md",
+        Proto::Tcp,
+        "127.0.0.1:8085",
+    ),
 ];
 
 /// Every client: package, lesson file, the server it talks to by default.
@@ -79,6 +103,8 @@ const CLIENTS: &[(&str, &str, &str)] = &[
 const OTHERS: &[(&str, &str)] = &[
     ("empty-datagram-demo", "06-empty-datagram.md"),
     ("loss-demo", "07-loss.md"),
+    // Its --server is optional (without it, it starts each design itself): no default.
+    ("many-clients-bench", "08-many-clients.md"),
 ];
 
 fn help(package: &str) -> String {
