@@ -10,12 +10,14 @@
 //!
 //! How the tests stay deterministic: every read has a timeout; waiting for something that must
 //! NOT happen uses [`QUIET`] (a read timeout that is expected to expire); every other wait uses
-//! [`DEADLINE`]. Nothing sleeps, but for one wait on macOS and Windows, which have no way to
-//! see that another thread is blocked (`recvfrom_blocks_until_a_datagram_arrives`). All
+//! [`DEADLINE`]. A state that no socket call can wait for (a thread asleep in `recvfrom`, a
+//! SYN sent again, bytes acknowledged) is polled from what the kernel reports, within
+//! [`DEADLINE`]. Only on macOS and Windows, which cannot show that another thread is blocked,
+//! does one test wait a fixed [`QUIET`] (`recvfrom_blocks_until_a_datagram_arrives`). All
 //! traffic stays on 127.0.0.1 and every port is 0 (the OS picks a free one), except the
 //! address where nobody listens, which `test_support::unused_udp_addr` takes from below the
-//! range the OS picks from, so that no test running in parallel can be given it. Where Linux, macOS and Windows differ, each one's behaviour is asserted
-//! under `cfg`.
+//! range the OS picks from, so that no test running in parallel can be given it. Where Linux,
+//! macOS and Windows differ, each one's behaviour is asserted under `cfg`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -460,6 +462,72 @@ fn tcp_server_with_one_accept_loop_answers_the_second_client_only_after_the_firs
     assert_eq!(read_once(&second), b"SECOND");
     drop(second);
     server.join().unwrap().unwrap();
+}
+
+/// Claim 6 (tutorial), TCP half, continued: what the backlog of 5 really holds (the tutorial's
+/// `listen(back_log)`, which it describes as the pool of "hanging half-connections").
+///
+/// Verdict: the tutorial's picture is the old one.
+///
+/// Why: since Linux 2.2 the backlog counts *completed* connections waiting for `accept`
+/// (listen(2)); half-open ones, SYN received and SYN-ACK sent, have their own limit,
+/// `net.ipv4.tcp_max_syn_backlog`. Linux lets the queue hold one more than the backlog: with
+/// `listen(5)`, six clients finish their handshake and their `connect` succeeds, though
+/// nobody accepts. The seventh client's SYN is dropped, not refused: no RST comes back, its
+/// `connect` just does not finish, and its kernel sends the SYN again (after 1 s; the next
+/// gaps depend on `net.ipv4.tcp_syn_linear_timeouts`, 1 s each here, and then double). As
+/// soon as the server accepts one connection, the next retry gets in. (FreeBSD and macOS
+/// size the queue differently; Winsock's `listen` page says a full queue refuses the client
+/// with WSAECONNREFUSED. So this test runs on Linux only.)
+#[cfg(target_os = "linux")]
+#[test]
+fn tcp_listen_5_holds_6_finished_handshakes_and_the_7th_syn_is_dropped_then_retried() {
+    let listener = common::bind_tcp("127.0.0.1:0".parse().unwrap()).unwrap();
+    assert_eq!(common::BACKLOG, 5);
+    let addr = listener.local_addr().unwrap();
+
+    // Six connects succeed with nobody calling accept.
+    let waiting: Vec<TcpStream> = (0..6).map(|_| tcp_connect(addr)).collect();
+
+    // The seventh: no answer, and no refusal either, within QUIET.
+    let err = TcpStream::connect_timeout(&addr, QUIET).unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::TimedOut, "{err}");
+
+    // Another seventh, patient this time. Its kernel keeps count of the segments it sent:
+    // wait until it has sent its SYN a second time, which shows the first one was dropped
+    // without an answer and that the client retries by itself.
+    let patient = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+    let watch: TcpStream = patient.try_clone().unwrap().into();
+    let connecting = thread::spawn(move || {
+        patient
+            .connect_timeout(&addr.into(), DEADLINE)
+            .map(|()| TcpStream::from(patient))
+    });
+    let until = Instant::now() + DEADLINE;
+    let started = Instant::now();
+    while common::tcp_send_counters(&watch).unwrap().segments_out < 2 {
+        assert!(
+            Instant::now() < until,
+            "the 7th client never sent its SYN again"
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+    let resent = started.elapsed();
+    // Make room: the next retry gets in.
+    let (first, _) = listener.accept().unwrap();
+    let seventh = connecting.join().unwrap().unwrap();
+    println!(
+        "the 7th client sent its SYN again after {resent:?}; it got in {:?} after the first accept",
+        started.elapsed() - resent
+    );
+    // All six that waited, and the seventh, are accepted in the order they connected.
+    let mut accepted = vec![first.peer_addr().unwrap()];
+    for _ in 0..6 {
+        accepted.push(listener.accept().unwrap().1);
+    }
+    let mut expected: Vec<SocketAddr> = waiting.iter().map(|s| s.local_addr().unwrap()).collect();
+    expected.push(seventh.local_addr().unwrap());
+    assert_eq!(accepted, expected);
 }
 
 /// The tutorial's UDP server shape: receive a datagram, answer it, receive the next one. It
