@@ -128,7 +128,7 @@ mod platform {
         // the kill can never hit an unrelated group that reused the number.
         let group = i32::try_from(child.id()).ok().and_then(Pid::from_raw);
         // If the server dies before this command ends, the reaper kills the group.
-        let _watched = crate::reaper::watch(child.id());
+        let watched = crate::reaper::watch(child.id());
 
         // [stdout, stderr]: a pipe is None once it has reached its end.
         let mut pipes: [Option<Box<dyn Pipe>>; 2] = [
@@ -173,6 +173,9 @@ mod platform {
             let _ = kill_process_group(group, Signal::KILL);
         }
         let _ = child.kill();
+        // The group is dead: the reaper may forget it, and must do so before we reap the
+        // shell, since from then on its number may be given to someone else.
+        drop(watched);
         // Reap the shell (it is dead now), so it does not linger as a zombie.
         let _ = child.wait();
         let [stdout, stderr] = captured;
