@@ -274,3 +274,43 @@ fn udp_echo_server_answers_interleaved_clients_each_with_its_own_reply() {
     assert_eq!(test_support::recv(&bob).0, b"BOB 2");
     test_support::assert_no_datagram(&alice);
 }
+
+/// When every file descriptor the server may have is in use, `accept` fails with "too many
+/// open files" (EMFILE) at once, again and again, because the waiting connection stays in the
+/// backlog. The servers back off (1 ms, doubling to 1 s) and report it once, then once a second
+/// with a count, instead of spinning and printing a line per try; and they serve again as soon
+/// as descriptors are free. The limit is set with the shell's `ulimit -n`, so Unix only; on
+/// Windows sockets are limited by memory, not by a per-process count.
+#[cfg(unix)]
+#[test]
+fn accept_failing_for_too_many_open_files_is_reported_once_a_second_and_survived() {
+    for &(package, ..) in DESIGNS {
+        if package == "many-clients-iterative" {
+            continue; // It holds one connection at a time: it never runs out.
+        }
+        let program = cargo_bin(package);
+        let program = program.to_str().unwrap();
+        // A backlog of 64, so all our connections finish their handshakes in the kernel.
+        let mut server = start_server(
+            "sh",
+            &[
+                "-c",
+                "ulimit -n 32 && exec \"$0\" \"$@\"",
+                program,
+                "--backlog",
+                "64",
+            ],
+        );
+        let clients: Vec<TcpStream> = (0..50).map(|_| tcp_connect(server.addr)).collect();
+        let first = server.expect_stderr("accept failed");
+        assert!(first.contains("Too many open files"), "{package}: {first}");
+        // A second later the next report comes, with how many failures it did not print.
+        let next = server.expect_stderr("accept failed");
+        assert!(
+            next.contains("more failures since the last report"),
+            "{package}: {next}"
+        );
+        drop(clients);
+        assert_still_serving(&mut server, package);
+    }
+}
