@@ -9,13 +9,14 @@
 //! What the OS really sets differs from what a program asks for:
 //!
 //! - Linux doubles the value (the extra half is for its own bookkeeping) and first caps the
-//!   request at `net.core.rmem_max` (a sysctl; often 212992, i.e. 208 KiB) unless the program
-//!   has CAP_NET_ADMIN. It also charges each datagram more than its payload, so the buffer
-//!   holds fewer datagrams than "SO_RCVBUF / size".
+//!   request at `net.core.rmem_max` (a sysctl; often 212992, i.e. 208 KiB), whoever asks (a
+//!   program with CAP_NET_ADMIN can pass the cap only with SO_RCVBUFFORCE, socket(7)). It also
+//!   charges each datagram more than its payload, so the buffer holds fewer datagrams than
+//!   "SO_RCVBUF / size".
 //! - macOS refuses values above `kern.ipc.maxsockbuf` with an error (ENOBUFS) instead of
 //!   capping them, and may also fail a *send* with ENOBUFS when it sends too fast; those
 //!   sends are counted apart.
-//! - Windows sets what you ask.
+//! - Windows documents no such cap or doubling.
 
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
