@@ -12,9 +12,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, UdpSocke
 use std::time::Duration;
 
 mod datagram;
-pub use datagram::{Datagram, TcpSendCounters, recv_datagram};
 #[cfg(any(target_os = "linux", target_vendor = "apple"))]
 pub use datagram::tcp_send_counters;
+pub use datagram::{Datagram, TcpSendCounters, recv_datagram};
 
 mod log;
 pub use log::Log;
@@ -149,7 +149,9 @@ fn resolve_name(text: &str) -> Result<(SocketAddr, Vec<SocketAddr>), String> {
         return Err(format!("'{text}' has no port; {example}"));
     };
     let Ok(port) = port.parse::<u16>() else {
-        return Err(format!("'{text}' does not end in a port (0 to 65535); {example}"));
+        return Err(format!(
+            "'{text}' does not end in a port (0 to 65535); {example}"
+        ));
     };
     if host.is_empty() || host.contains(':') {
         return Err(format!("'{text}' is not HOST:PORT; {example}"));
@@ -159,7 +161,9 @@ fn resolve_name(text: &str) -> Result<(SocketAddr, Vec<SocketAddr>), String> {
         .map_err(|err| format!("'{text}': cannot look up the name '{host}' ({err}); {example}"))?
         .collect();
     let Some(&chosen) = found.iter().find(|a| a.is_ipv4()).or(found.first()) else {
-        return Err(format!("'{text}': the name '{host}' has no address; {example}"));
+        return Err(format!(
+            "'{text}': the name '{host}' has no address; {example}"
+        ));
     };
     let mut others: Vec<SocketAddr> = Vec::new();
     for addr in found {
@@ -517,7 +521,13 @@ mod tests {
         if !others.is_empty() {
             assert!(local.is_ipv4(), "{local} chosen, though {others:?} exist");
         }
-        for bad in ["localhost", "localhost:", "localhost:70000", ":8080", "a:b:8080"] {
+        for bad in [
+            "localhost",
+            "localhost:",
+            "localhost:70000",
+            ":8080",
+            "a:b:8080",
+        ] {
             let err = parse_server_addr(bad).unwrap_err();
             assert!(err.contains("localhost:8080"), "{bad}: {err}");
         }
@@ -527,16 +537,27 @@ mod tests {
     fn check_exposure_allows_loopback_and_suggests_loopback_of_the_same_family() {
         let why = "strangers could ask";
         assert_eq!(check_exposure(defaults::NTP_TIME, false, why), Ok(None));
-        assert_eq!(check_exposure("[::1]:1".parse().unwrap(), false, why), Ok(None));
+        assert_eq!(
+            check_exposure("[::1]:1".parse().unwrap(), false, why),
+            Ok(None)
+        );
         let err = check_exposure("0.0.0.0:8082".parse().unwrap(), false, why).unwrap_err();
-        assert!(err.starts_with("refusing to listen on 0.0.0.0:8082 without --allow-remote: strangers could ask."), "{err}");
+        assert!(
+            err.starts_with(
+                "refusing to listen on 0.0.0.0:8082 without --allow-remote: strangers could ask."
+            ),
+            "{err}"
+        );
         assert!(err.contains("like 127.0.0.1:8082,"), "{err}");
         let err = check_exposure("[::]:8082".parse().unwrap(), false, why).unwrap_err();
         assert!(err.contains("like [::1]:8082,"), "{err}");
         let warning = check_exposure("[::]:8082".parse().unwrap(), true, why)
             .unwrap()
             .unwrap();
-        assert!(warning.starts_with("WARNING: listening on [::]:8082"), "{warning}");
+        assert!(
+            warning.starts_with("WARNING: listening on [::]:8082"),
+            "{warning}"
+        );
     }
 
     #[test]
