@@ -196,9 +196,13 @@ fn no_design_stops_when_a_client_resets_the_connection() {
         drop(client);
         // The server's read fails with "connection reset" (Windows words it "forcibly
         // closed"); the server says so and drops only that connection.
-        server.expect_line(Stream::Stderr, |line| {
-            line.contains("connection dropped, still serving")
-        });
+        // (Wine reports the reset sometimes as such and sometimes as the end of the stream:
+        // there only the next client's answer below is checked.)
+        if !test_support::wine_gap(test_support::Gap::LingerZeroResetNotSeen) {
+            server.expect_line(Stream::Stderr, |line| {
+                line.contains("connection dropped, still serving")
+            });
+        }
         assert_still_serving(&mut server, package);
     }
 }
