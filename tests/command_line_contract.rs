@@ -250,6 +250,24 @@ fn every_client_refuses_a_malformed_server_with_status_2_and_an_example() {
     }
 }
 
+#[test]
+fn every_client_takes_a_host_name_and_says_which_address_it_became() {
+    for &(package, ..) in CLIENTS {
+        // Port 9 (discard): nothing of ours listens there; a TCP client then fails to
+        // connect, a UDP one waits for input. Either way it has said what the name became.
+        let output = Command::new(cargo_bin(package))
+            .args(["--server", "localhost:9"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("localhost:9 is 127.0.0.1:9"),
+            "{package}: {stderr}"
+        );
+    }
+}
+
 /// How the OS words a write to a pipe that nobody reads any more: EPIPE on Linux and macOS;
 /// on Windows ERROR_NO_DATA ("The pipe is being closed", 232) or ERROR_BROKEN_PIPE (109),
 /// worded in the system's language, so only the number is matched.

@@ -48,8 +48,8 @@ use remote_cmd_runner::framed;
     after_help = "Lesson: lessons/04-tcp-remote-cmd.md\nStart the server first: cargo run -p tcp-remote-cmd-server"
 )]
 struct Args {
-    /// The server: IP and port, like 127.0.0.1:8083 or [::1]:8083
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
+    /// The server: IP and port, like 127.0.0.1:8083 or [::1]:8083, or a name, like localhost:8083
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
           default_value_t = common::defaults::TCP_REMOTE_CMD)]
     server: SocketAddr,
 

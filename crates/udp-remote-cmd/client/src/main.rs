@@ -46,8 +46,8 @@ use remote_cmd_runner::WireEncoding;
     after_help = "Lesson: lessons/05-udp-remote-cmd.md\nStart the server first: cargo run -p udp-remote-cmd-server"
 )]
 struct Args {
-    /// The server: IP and port, like 127.0.0.1:8084 or [::1]:8084
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
+    /// The server: IP and port, like 127.0.0.1:8084 or [::1]:8084, or a name, like localhost:8084
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
           default_value_t = common::defaults::UDP_REMOTE_CMD)]
     server: SocketAddr,
 
