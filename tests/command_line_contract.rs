@@ -308,10 +308,13 @@ fn every_server_whose_stdout_is_closed_stops_with_an_error_line_not_a_panic() {
         };
         let mut running = test_support::Running::adopt(child);
         let status = running.expect_exit();
+        // The process has exited, but the thread that collects its stderr may not have read
+        // the last line yet: wait for that line, not for a snapshot.
+        let error = running.expect_line(Stream::Stderr, |line| line.starts_with("Error: "));
         let stderr = running.seen(Stream::Stderr).join("\n");
         assert_eq!(status.code(), Some(1), "{package}: {stderr}");
         assert!(
-            stderr.starts_with("Error: ") && BROKEN_PIPE.iter().any(|e| stderr.contains(e)),
+            BROKEN_PIPE.iter().any(|e| error.contains(e)),
             "{package}: {stderr}"
         );
         assert!(!stderr.contains("panicked"), "{package}: {stderr}");
