@@ -34,6 +34,9 @@ pub enum Gap {
     /// A receive buffer set with SO_RCVBUF: Windows keeps about that many bytes of datagrams
     /// and reports the size it keeps.
     ReceiveBufferLargerThanReported,
+    /// A bind to port 0: Windows picks the port from its dynamic range, 49152-65535 (the
+    /// default since Vista; `netsh int ipv4 show dynamicport udp`).
+    EphemeralPortsFromLinuxRange,
 }
 
 impl Gap {
@@ -55,6 +58,10 @@ impl Gap {
             Gap::ReceiveBufferLargerThanReported => {
                 "Wine reports the SO_RCVBUF size the program set, but the Linux socket beneath \
                  reserves twice that (socket(7)), so more datagrams are kept than reported"
+            }
+            Gap::EphemeralPortsFromLinuxRange => {
+                "Wine's port-0 bind gets its port from Linux's net.ipv4.ip_local_port_range \
+                 (32768-60999 by default), not from Windows' 49152-65535"
             }
         }
     }
