@@ -62,16 +62,16 @@ pub fn serve(mut conn: TcpStream, patience: Duration) -> io::Result<u64> {
 pub fn write_reply(conn: &mut TcpStream, reply: &[u8], patience: Duration) -> io::Result<()> {
     let deadline = Instant::now() + patience;
     let mut rest = reply;
-    let mut first = true;
+    let mut writes = 0;
     while !rest.is_empty() {
-        if !first {
+        if writes > 0 {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(too_slow(patience));
             }
             conn.set_write_timeout(Some(left))?;
         }
-        first = false;
+        writes += 1;
         match conn.write(rest) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
             Ok(n) => rest = &rest[n..],
@@ -81,8 +81,8 @@ pub fn write_reply(conn: &mut TcpStream, reply: &[u8], patience: Duration) -> io
             Err(err) => return Err(err),
         }
     }
-    if !first && rest.is_empty() {
-        // Put the whole-connection timeout back for the next reply.
+    if writes > 1 {
+        // The timeout was shortened: put the whole-reply one back for the next reply.
         conn.set_write_timeout(Some(patience))?;
     }
     Ok(())
