@@ -25,7 +25,7 @@
 //!
 //! ```text
 //! design      clients   idle  requests/s    p50 µs    p99 µs   1st p99 ms  failed  peak MiB  KiB/idle  threads  CPU µs/req
-//! async           100      0      118673       597      1891          4.7       0       3.5       n/a        3         5.8
+//! async           100      0      131675       571      1709          3.3       0       3.4       n/a        3         5.8
 //! ```
 //!
 //! The walkthrough is `lessons/08-many-clients.md`.
