@@ -23,7 +23,7 @@ enum Turns {
     Together,
     /// Each connects, talks and leaves; the server serves them one after another. The
     /// backlog holds 5 waiting clients, so 5 try at a time. (A burst of 100 connects overflows
-    /// it: Linux drops SYNs, retried after 1 s, 3 s, 7 s..., or answers them with SYN cookies
+    /// it: Linux drops SYNs, retried a second later and later, or answers them with SYN cookies
     /// and then resets a client whose second segment fails the cookie check. That is the
     /// lesson's point about the backlog, not this test's.)
     InTurn,
