@@ -2,57 +2,65 @@
 //!
 //! When a process has used all its file descriptors (`EMFILE`, "Too many open files"), a
 //! waiting connection stays in the backlog and every `accept()` fails again at once: a loop
-//! that logs and retries burns a whole core and floods its log. [`Acceptor`] waits between
-//! failed tries instead (10 ms, doubling up to 1 s, back to nothing after a success) and
-//! says so at most once every 10 seconds, with how many tries failed since it last spoke.
+//! that logs and retries burns a whole core and floods its log. [`AcceptErrors`] says how
+//! long to wait instead, and when to say so. It only counts and advises, so the same code
+//! serves a blocking server (`std::thread::sleep`) and an async one (`tokio::time::sleep`).
 
 use std::io::{self, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-/// The shortest and longest wait after a failed `accept()`.
-const FIRST_WAIT: Duration = Duration::from_millis(10);
-const LONGEST_WAIT: Duration = Duration::from_secs(1);
-/// How often at most a run of failures is reported.
-const REPORT_EVERY: Duration = Duration::from_secs(10);
-
-/// Wraps a listener; [`Acceptor::accept`] returns only a connection.
-pub struct Acceptor<'a> {
-    listener: &'a TcpListener,
-    wait: Duration,
-    failures: u64,
+/// What the accept loop does when `accept` fails: back off, and report once in a while.
+///
+/// The usual failure is "too many open files" (EMFILE): every descriptor the process may have
+/// is in use. The waiting client stays in the backlog, so the next `accept` fails at once
+/// again; retrying in a tight loop would burn a core and flood the log. Instead each failure
+/// in a row waits twice as long (1 ms up to 1 s), and only the first failure and then one a
+/// second are printed, with how many were not.
+#[derive(Debug)]
+pub struct AcceptErrors {
+    in_a_row: u32,
+    unreported: u64,
     last_report: Option<Instant>,
 }
 
-impl<'a> Acceptor<'a> {
-    pub fn new(listener: &'a TcpListener) -> Self {
-        Acceptor {
-            listener,
-            wait: Duration::ZERO,
-            failures: 0,
+impl Default for AcceptErrors {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AcceptErrors {
+    /// Shortest and longest wait after a failed accept.
+    pub const FIRST_WAIT: Duration = Duration::from_millis(1);
+    pub const LONGEST_WAIT: Duration = Duration::from_secs(1);
+    /// At most one report per this long.
+    pub const REPORT_EVERY: Duration = Duration::from_secs(1);
+
+    pub fn new() -> Self {
+        AcceptErrors {
+            in_a_row: 0,
+            unreported: 0,
             last_report: None,
         }
     }
 
-    /// Waits for the next connection, riding out failures as described above.
-    pub fn accept(&mut self) -> (TcpStream, SocketAddr) {
-        loop {
-            match self.listener.accept() {
-                Ok(accepted) => {
-                    self.wait = Duration::ZERO;
-                    return accepted;
-                }
-                Err(err) => self.failed(&err),
-            }
-        }
+    /// An accept worked: the next failure starts over at the shortest wait.
+    pub fn succeeded(&mut self) {
+        self.in_a_row = 0;
     }
 
-    fn failed(&mut self, err: &io::Error) {
-        self.failures += 1;
+    /// An accept failed: reports it if it is time, and returns how long to wait before the
+    /// next try.
+    pub fn failed(&mut self, err: &io::Error) -> Duration {
+        let now = Instant::now();
         let due = self
             .last_report
-            .is_none_or(|last| last.elapsed() >= REPORT_EVERY);
+            .is_none_or(|last| now.duration_since(last) >= Self::REPORT_EVERY);
         if due {
+            let more = match self.unreported {
+                0 => String::new(),
+                n => format!("; {n} more failures since the last report"),
+            };
             let hint = if is_out_of_descriptors(err) {
                 " (out of file descriptors: too many connections or commands at once?)"
             } else {
@@ -61,14 +69,16 @@ impl<'a> Acceptor<'a> {
             // stderr may be gone too; there is nobody else to tell.
             let _ = writeln!(
                 io::stderr(),
-                "accept failed {} time(s): {err}{hint}; still serving, retrying with a pause",
-                self.failures
+                "accept failed: {err}{hint}{more} (backing off, still serving)"
             );
-            self.failures = 0;
-            self.last_report = Some(Instant::now());
+            self.last_report = Some(now);
+            self.unreported = 0;
+        } else {
+            self.unreported += 1;
         }
-        self.wait = (self.wait * 2).clamp(FIRST_WAIT, LONGEST_WAIT);
-        std::thread::sleep(self.wait);
+        let wait = Self::FIRST_WAIT * 2u32.saturating_pow(self.in_a_row.min(20));
+        self.in_a_row = self.in_a_row.saturating_add(1);
+        wait.min(Self::LONGEST_WAIT)
     }
 }
 
@@ -87,5 +97,41 @@ fn is_out_of_descriptors(err: &io::Error) -> bool {
     {
         let _ = err;
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn accept_errors_back_off_doubling_up_to_one_second() {
+        let mut errors = AcceptErrors::new();
+        let err = io::Error::other("too many open files");
+        let waits: Vec<Duration> = (0..14).map(|_| errors.failed(&err)).collect();
+        assert_eq!(waits[0], Duration::from_millis(1));
+        assert_eq!(waits[1], Duration::from_millis(2));
+        assert_eq!(waits[9], Duration::from_millis(512));
+        assert_eq!(waits[13], Duration::from_secs(1));
+        errors.succeeded();
+        assert_eq!(errors.failed(&err), Duration::from_millis(1));
+    }
+
+    #[test]
+    fn accept_errors_are_reported_once_then_counted_until_a_second_has_passed() {
+        let mut errors = AcceptErrors::new();
+        let err = io::Error::other("too many open files");
+        errors.failed(&err);
+        for _ in 0..5 {
+            errors.failed(&err);
+        }
+        assert_eq!(errors.unreported, 5, "reported once, the rest counted");
+        errors.last_report = Some(Instant::now() - AcceptErrors::REPORT_EVERY);
+        errors.failed(&err);
+        assert_eq!(
+            errors.unreported, 0,
+            "a second later, the count is reported"
+        );
     }
 }

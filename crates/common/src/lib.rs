@@ -20,7 +20,7 @@ mod log;
 pub use log::Log;
 
 mod accept;
-pub use accept::Acceptor;
+pub use accept::AcceptErrors;
 
 /// The tutorial's `buffer_size=1024`: how much one `recv`/`recvfrom` takes at most.
 pub const BUFFER_SIZE: usize = 1024;

@@ -100,10 +100,8 @@ pub struct TempFile(std::path::PathBuf);
 
 impl TempFile {
     pub fn filled(name: &str, byte: u8, len: usize) -> TempFile {
-        let path = std::env::temp_dir().join(format!(
-            "socket-lessons-{}-{name}",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("socket-lessons-{}-{name}", std::process::id()));
         std::fs::write(&path, vec![byte; len]).unwrap();
         TempFile(path)
     }

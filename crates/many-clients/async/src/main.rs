@@ -36,7 +36,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
-use many_clients_upper::{self as upper, AcceptErrors};
+use common::AcceptErrors;
+use many_clients_upper as upper;
 
 /// Lesson 8: the TCP upper-casing echo on an event loop (tokio), one task per client.
 #[derive(Parser)]

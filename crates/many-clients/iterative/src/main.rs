@@ -35,7 +35,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
-use many_clients_upper::{self as upper, AcceptErrors};
+use common::AcceptErrors;
+use many_clients_upper as upper;
 
 /// Lesson 8: the tutorial's TCP upper-casing echo, one client at a time.
 #[derive(Parser)]

@@ -40,7 +40,8 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use many_clients_upper::{self as upper, AcceptErrors};
+use common::AcceptErrors;
+use many_clients_upper as upper;
 
 /// Connections accepted but not yet taken by a worker; the next one is refused.
 const QUEUE: usize = 1024;

@@ -41,7 +41,8 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use many_clients_upper::{self as upper, AcceptErrors};
+use common::AcceptErrors;
+use many_clients_upper as upper;
 
 /// Lesson 8: the TCP upper-casing echo with a thread per client, at most --max-clients at once.
 #[derive(Parser)]

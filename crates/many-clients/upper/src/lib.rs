@@ -7,8 +7,8 @@
 //! - A client that stops reading cannot hold a server forever: each reply must be taken
 //!   within one deadline (`--reply-timeout`), for the whole reply, not for each system call,
 //!   so a client that reads a byte now and then is cut off as well.
-//! - [`AcceptErrors`]: when `accept` fails (most often "too many open files"), wait a little
-//!   longer each time instead of spinning, and say so once in a while instead of every try.
+//! - When `accept` fails (most often "too many open files"), the servers wait a little longer
+//!   each time instead of spinning, and say so once in a while: [`common::AcceptErrors`].
 //! - [`refuse`]: tell a client in one line that the server is full, then close.
 //!
 //! The walkthrough is `lessons/08-many-clients.md`.
@@ -158,70 +158,6 @@ pub fn refuse(mut conn: TcpStream, peer: SocketAddr, reason: &str) {
     eprintln!("{peer} refused: {reason}");
 }
 
-/// What the accept loop does when `accept` fails: back off, and report once in a while.
-///
-/// The usual failure is "too many open files" (EMFILE): every descriptor the process may have
-/// is in use. The waiting client stays in the backlog, so the next `accept` fails at once
-/// again; retrying in a tight loop would burn a core and flood the log. Instead each failure
-/// in a row waits twice as long (1 ms up to 1 s), and only the first failure and then one a
-/// second are printed, with how many were not.
-#[derive(Debug)]
-pub struct AcceptErrors {
-    in_a_row: u32,
-    unreported: u64,
-    last_report: Option<Instant>,
-}
-
-impl Default for AcceptErrors {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl AcceptErrors {
-    /// Shortest and longest wait after a failed accept.
-    pub const FIRST_WAIT: Duration = Duration::from_millis(1);
-    pub const LONGEST_WAIT: Duration = Duration::from_secs(1);
-    /// At most one report per this long.
-    pub const REPORT_EVERY: Duration = Duration::from_secs(1);
-
-    pub fn new() -> Self {
-        AcceptErrors {
-            in_a_row: 0,
-            unreported: 0,
-            last_report: None,
-        }
-    }
-
-    /// An accept worked: the next failure starts over at the shortest wait.
-    pub fn succeeded(&mut self) {
-        self.in_a_row = 0;
-    }
-
-    /// An accept failed: reports it if it is time, and returns how long to wait before the
-    /// next try.
-    pub fn failed(&mut self, err: &io::Error) -> Duration {
-        let now = Instant::now();
-        let due = self
-            .last_report
-            .is_none_or(|last| now.duration_since(last) >= Self::REPORT_EVERY);
-        if due {
-            let more = match self.unreported {
-                0 => String::new(),
-                n => format!("; {n} more failures since the last report"),
-            };
-            eprintln!("accept failed: {err}{more} (backing off, still serving)");
-            self.last_report = Some(now);
-            self.unreported = 0;
-        } else {
-            self.unreported += 1;
-        }
-        let wait = Self::FIRST_WAIT * 2u32.saturating_pow(self.in_a_row.min(20));
-        self.in_a_row = self.in_a_row.saturating_add(1);
-        wait.min(Self::LONGEST_WAIT)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,36 +168,6 @@ mod tests {
         let mut data = b"hello, World! caf\xc3\xa9 \xff".to_vec();
         upper(&mut data);
         assert_eq!(data, b"HELLO, WORLD! CAF\xc3\xa9 \xff");
-    }
-
-    #[test]
-    fn accept_errors_back_off_doubling_up_to_one_second() {
-        let mut errors = AcceptErrors::new();
-        let err = io::Error::other("too many open files");
-        let waits: Vec<Duration> = (0..14).map(|_| errors.failed(&err)).collect();
-        assert_eq!(waits[0], Duration::from_millis(1));
-        assert_eq!(waits[1], Duration::from_millis(2));
-        assert_eq!(waits[9], Duration::from_millis(512));
-        assert_eq!(waits[13], Duration::from_secs(1));
-        errors.succeeded();
-        assert_eq!(errors.failed(&err), Duration::from_millis(1));
-    }
-
-    #[test]
-    fn accept_errors_are_reported_once_then_counted_until_a_second_has_passed() {
-        let mut errors = AcceptErrors::new();
-        let err = io::Error::other("too many open files");
-        errors.failed(&err);
-        for _ in 0..5 {
-            errors.failed(&err);
-        }
-        assert_eq!(errors.unreported, 5, "reported once, the rest counted");
-        errors.last_report = Some(Instant::now() - AcceptErrors::REPORT_EVERY);
-        errors.failed(&err);
-        assert_eq!(
-            errors.unreported, 0,
-            "a second later, the count is reported"
-        );
     }
 
     #[test]

@@ -136,14 +136,21 @@ fn main() -> Result<(), common::Error> {
     };
     // With --concurrent: how many conversations run right now.
     let serving = Arc::new(AtomicUsize::new(0));
-    // accept(), but a failure (out of file descriptors, say) pauses instead of spinning.
-    let mut acceptor = common::Acceptor::new(&server);
+    // When accept() fails (out of file descriptors, say), wait before the next try.
+    let mut accept_errors = common::AcceptErrors::new();
 
     // The outer loop of the tutorial: one turn per client ("建立链接大循环").
     loop {
         // accept() takes the next finished handshake from the backlog (listen(5): on Linux
-        // up to 6 wait there; see lesson 4).
-        let (conn, peer) = acceptor.accept();
+        // up to 6 wait there; see lesson 4). A failure must not make the loop spin.
+        let (conn, peer) = match server.accept() {
+            Ok(accepted) => accepted,
+            Err(err) => {
+                std::thread::sleep(accept_errors.failed(&err));
+                continue;
+            }
+        };
+        accept_errors.succeeded();
         // print(): a server whose log is gone (stdout closed) stops with an error, not a panic.
         writeln!(io::stdout(), "new client {peer}")?;
         if !args.concurrent {

@@ -333,12 +333,13 @@ fn out_of_descriptors_the_accept_loop_waits_quietly() {
     std::thread::sleep(Duration::from_secs(2));
     let used = procfs::cpu_time(server.id()) - before;
     assert!(used < Duration::from_millis(200), "{used:?} of CPU in 2 s");
+    // Once a second at most (with a count), not once per try.
     let complaints = server
         .seen(test_support::Stream::Stderr)
         .iter()
         .filter(|l| l.contains("accept failed"))
         .count();
-    assert!(complaints <= 2, "{}", server.transcript());
+    assert!(complaints <= 4, "{}", server.transcript());
     drop(clients);
 }
 
