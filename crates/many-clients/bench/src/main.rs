@@ -246,8 +246,8 @@ fn spawn(design: &str, args: &Args) -> Result<(Spawned, SocketAddr), common::Err
         .and_then(|addr| addr.parse().ok())
         .ok_or_else(|| format!("{name} did not say where it listens: {line:?}"))?;
     // The log (a line per client) and the complaints go nowhere, but must be read.
-    std::thread::spawn(move || drain(stdout));
-    std::thread::spawn(move || drain(stderr));
+    std::thread::Builder::new().spawn(move || drain(stdout))?;
+    std::thread::Builder::new().spawn(move || drain(stderr))?;
     Ok((child, addr))
 }
 
