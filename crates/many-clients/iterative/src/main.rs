@@ -1,7 +1,8 @@
 //! # Lesson 8, design 1: one client at a time (the tutorial's server)
 //!
-//! Ports the TCP server of the tutorial's first part: accept a client, then loop: receive a
-//! chunk, send it back upper-cased, until the client closes; then accept the next. Two nested
+//! Ports the TCP server the tutorial's note 2 talks about (the upper-casing echo of the first
+//! article of its series, the TCP twin of lesson 1's UDP echo): accept a client, then loop:
+//! receive a chunk, send it back upper-cased, until the client closes; then accept the next. Two nested
 //! loops, so while the inner one talks to a client, the outer one cannot accept anyone else:
 //! the tutorial's note 2, "it can serve only one person at a time".
 //!
