@@ -2,9 +2,9 @@
 //!
 //! Ports the TCP server the tutorial's note 2 talks about (the upper-casing echo of the first
 //! article of its series, the TCP twin of lesson 1's UDP echo): accept a client, then loop:
-//! receive a chunk, send it back upper-cased, until the client closes; then accept the next. Two nested
-//! loops, so while the inner one talks to a client, the outer one cannot accept anyone else:
-//! the tutorial's note 2, "it can serve only one person at a time".
+//! receive a chunk, send it back upper-cased, until the client closes; then accept the next.
+//! Two nested loops, so while the inner one talks to a client, the outer one cannot accept
+//! anyone else: the tutorial's note 2, "it can serve only one person at a time".
 //!
 //! What differs from the other three designs: nothing runs beside the conversation. The next
 //! client's handshake is completed by the kernel into the backlog (5), and waits there.
