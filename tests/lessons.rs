@@ -10,6 +10,10 @@
 //! 4. Every `cargo run -p NAME` / `cargo test -p NAME` names a package of the workspace.
 //! 5. Every lesson file is listed in README.md, in lessons/README.md and in the crate docs of
 //!    the root package (src/lib.rs), so the course index and the table stay complete.
+//! 6. The Chinese edition (README.zh-CN.md, lessons/zh/) keeps step with the English one:
+//!    the same files, the same headings in the same order, the same code blocks byte for
+//!    byte, the same links to the same tests and files, and prose that is mostly Chinese.
+//!    Checks 1 to 4 run over both editions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
@@ -19,12 +23,26 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// README.md and lessons/*.md, sorted.
+/// README.md and lessons/*.md, sorted, then the same in Chinese (README.zh-CN.md and
+/// lessons/zh/*.md), those that exist.
 fn markdown_files() -> Vec<PathBuf> {
     let mut files = vec![root().join("README.md")];
     files.extend(lesson_files());
     files.push(root().join("lessons/README.md"));
+    let chinese: Vec<PathBuf> = files.iter().map(|english| chinese_twin(english)).collect();
+    files.extend(chinese.into_iter().filter(|path| path.exists()));
     files
+}
+
+/// Where the Chinese edition of an English page lives: README.md → README.zh-CN.md,
+/// lessons/X.md → lessons/zh/X.md.
+fn chinese_twin(english: &Path) -> PathBuf {
+    let name = english.file_name().unwrap();
+    if english.parent() == Some(root().as_path()) {
+        root().join("README.zh-CN.md")
+    } else {
+        root().join("lessons/zh").join(name)
+    }
 }
 
 /// lessons/NN-*.md, sorted.
@@ -286,4 +304,187 @@ fn parse_finds_blocks_links_and_prose() {
     assert_eq!(blocks[0].lines, ["fn f() {}"]);
     assert_eq!(prose, "a [x](y.md)\nb\n");
     assert_eq!(links(&prose), [("x".to_owned(), "y.md".to_owned())]);
+}
+
+/// The pages of the course in both editions: (English, Chinese).
+fn editions() -> Vec<(PathBuf, PathBuf)> {
+    let mut english = vec![root().join("README.md"), root().join("lessons/README.md")];
+    english.extend(lesson_files());
+    english
+        .into_iter()
+        .map(|page| {
+            let twin = chinese_twin(&page);
+            (page, twin)
+        })
+        .collect()
+}
+
+/// `#`, `##`, ... of every heading, in order (outside code blocks).
+fn heading_levels(prose: &str) -> Vec<usize> {
+    prose
+        .lines()
+        .filter(|line| line.starts_with('#'))
+        .map(|line| line.chars().take_while(|&c| c == '#').count())
+        .collect()
+}
+
+/// The local targets a page links to (resolved from its folder, anchors dropped), with the
+/// test name for a test link, sorted: a translation may reorder a sentence's links. A page of
+/// either edition counts as its English page, so that the Chinese README linking to
+/// lessons/zh/01-udp-echo.md matches the English one linking to lessons/01-udp-echo.md.
+fn local_links(page: &Path, prose: &str) -> Vec<String> {
+    let root = root().canonicalize().unwrap();
+    let mut found: Vec<String> = links(prose)
+        .into_iter()
+        .filter(|(_, target)| !target.contains("://") && !target.starts_with('#'))
+        .map(|(text, target)| {
+            let file = target.split('#').next().unwrap();
+            let resolved = page.parent().unwrap().join(file);
+            // ../crates/x and ../../crates/x are the same file: compare canonical paths.
+            let resolved = resolved.canonicalize().unwrap_or(resolved);
+            let shown = resolved
+                .strip_prefix(&root)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| resolved.display().to_string())
+                .replace("lessons/zh/", "lessons/")
+                .replace("README.zh-CN.md", "README.md");
+            let name = text.trim_matches('`');
+            if text.starts_with('`') && text.ends_with('`') && file.ends_with(".rs") {
+                format!("{shown} -> {name}")
+            } else {
+                shown
+            }
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The first place two lists differ, for a message a translator can act on.
+fn first_difference<T: std::fmt::Debug + PartialEq>(english: &[T], chinese: &[T]) -> String {
+    let at = english
+        .iter()
+        .zip(chinese)
+        .position(|(a, b)| a != b)
+        .unwrap_or(english.len().min(chinese.len()));
+    format!(
+        "item {} of {} (English) / {} (Chinese): English has {:?}, Chinese has {:?}",
+        at + 1,
+        english.len(),
+        chinese.len(),
+        english.get(at),
+        chinese.get(at)
+    )
+}
+
+/// Chinese characters against ASCII words in the prose, outside code: each CJK character
+/// counts as one, each run of ASCII letters (TCP, recvfrom) as one.
+fn chinese_share(prose: &str) -> f64 {
+    // Inline code and link targets are not prose.
+    let mut text = String::new();
+    let mut in_code = false;
+    for c in prose.chars() {
+        if c == '`' {
+            in_code = !in_code;
+        } else if !in_code {
+            text.push(c);
+        }
+    }
+    let cjk = text
+        .chars()
+        .filter(|c| matches!(*c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF))
+        .count();
+    let words = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .count();
+    cjk as f64 / (cjk + words).max(1) as f64
+}
+
+#[test]
+fn the_chinese_edition_keeps_step_with_the_english_one() {
+    // Every page is checked and every problem listed, so that one failure names them all.
+    let mut problems = Vec::new();
+    for (english, chinese) in editions() {
+        let name = chinese.strip_prefix(root()).unwrap().display().to_string();
+        let english_name = english.strip_prefix(root()).unwrap().display().to_string();
+        if !chinese.exists() {
+            problems.push(format!(
+                "{name} is missing: every page of the course has a Chinese twin ({english_name})"
+            ));
+            continue;
+        }
+        let (en_blocks, en_prose) = parse(&read(&english));
+        let (zh_blocks, zh_prose) = parse(&read(&chinese));
+
+        let (en_headings, zh_headings) = (heading_levels(&en_prose), heading_levels(&zh_prose));
+        if en_headings != zh_headings {
+            problems.push(format!(
+                "{name}: its headings are not those of {english_name}: {}",
+                first_difference(&en_headings, &zh_headings)
+            ));
+        }
+
+        let block = |b: &Block| format!("```{}\n{}", b.info, b.lines.join("\n"));
+        let en_code: Vec<String> = en_blocks.iter().map(block).collect();
+        let zh_code: Vec<String> = zh_blocks.iter().map(block).collect();
+        if en_code != zh_code {
+            problems.push(format!(
+                "{name}: its code blocks are not byte for byte those of {english_name}: {}",
+                first_difference(&en_code, &zh_code)
+            ));
+        }
+
+        let en_links = local_links(&english, &en_prose);
+        let zh_links = local_links(&chinese, &zh_prose);
+        if en_links != zh_links {
+            problems.push(format!(
+                "{name}: it links to other tests or files than {english_name}: {}",
+                first_difference(&en_links, &zh_links)
+            ));
+        }
+
+        let share = chinese_share(&zh_prose);
+        if share <= 0.5 {
+            problems.push(format!(
+                "{name}: its prose is only {:.0}% Chinese (characters against English words)",
+                share * 100.0
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the Chinese edition has fallen behind:\n- {}",
+        problems.join("\n- ")
+    );
+}
+
+#[test]
+fn the_readmes_link_to_each_other_at_the_top() {
+    let english = read(&root().join("README.md"));
+    let chinese = read(&root().join("README.zh-CN.md"));
+    let top = |text: &str| text.lines().take(8).collect::<Vec<_>>().join("\n");
+    assert!(
+        top(&english).contains("(README.zh-CN.md)"),
+        "README.md: no link to README.zh-CN.md near its top"
+    );
+    assert!(
+        top(&chinese).contains("(README.md)"),
+        "README.zh-CN.md: no link to README.md near its top"
+    );
+}
+
+#[test]
+fn the_parity_check_names_the_first_difference() {
+    assert_eq!(
+        first_difference(&[1, 2, 3], &[1, 5, 3]),
+        "item 2 of 3 (English) / 3 (Chinese): English has Some(2), Chinese has Some(5)"
+    );
+    assert_eq!(
+        first_difference(&[1, 2], &[1]),
+        "item 2 of 2 (English) / 1 (Chinese): English has Some(2), Chinese has None"
+    );
+    assert!(chinese_share("这是一个关于 `recvfrom` 的句子，讲的是 UDP。") > 0.5);
+    assert!(chinese_share("This is English about UDP 套接字.") < 0.5);
+    assert_eq!(heading_levels("# a\ntext\n## b\n### c\n"), [1, 2, 3]);
 }
