@@ -115,7 +115,7 @@ fn a_connected_udp_socket_learns_of_connection_refused_an_unconnected_one_never_
     }
     // Windows reports it to both, as WSAECONNRESET (10054).
     #[cfg(windows)]
-    {
+    if !test_support::wine_gap(test_support::Gap::PortUnreachableNotReported) {
         assert!(unconnected.contains("10054"), "{unconnected}");
         assert!(connected.contains("10054"), "{connected}");
     }
@@ -165,10 +165,12 @@ fn a_udp_flood_loses_what_does_not_fit_in_the_receive_buffer() {
     assert!(small.received < small.sent, "nothing was lost: {small:?}");
     assert_eq!(small.lost, small.sent - small.received);
     // What was kept fits in the buffer (the kernel may let one datagram over the line).
-    assert!(
-        small.received * 1400 <= small.set + 1400,
-        "more kept than the buffer holds: {small:?}"
-    );
+    if !test_support::wine_gap(test_support::Gap::ReceiveBufferLargerThanReported) {
+        assert!(
+            small.received * 1400 <= small.set + 1400,
+            "more kept than the buffer holds: {small:?}"
+        );
+    }
 }
 
 #[test]
