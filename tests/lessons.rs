@@ -342,10 +342,14 @@ fn local_links(page: &Path, prose: &str) -> Vec<String> {
             let resolved = page.parent().unwrap().join(file);
             // ../crates/x and ../../crates/x are the same file: compare canonical paths.
             let resolved = resolved.canonicalize().unwrap_or(resolved);
+            // Shown with `/` on every system, as the pages write it (Windows joins with `\`).
             let shown = resolved
                 .strip_prefix(&root)
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|_| resolved.display().to_string())
+                .unwrap_or(&resolved)
+                .components()
+                .map(|part| part.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
                 .replace("lessons/zh/", "lessons/")
                 .replace("README.zh-CN.md", "README.md");
             let name = text.trim_matches('`');
