@@ -177,7 +177,7 @@ fn one_run(options: &Options, rcvbuf: Option<u32>) -> Result<Run, common::Error>
     receiver.set_read_timeout(Some(QUIET))?;
 
     // The sender blasts everything before the receiver reads anything. (Its send buffer is
-    // raised so that `--size` up to 65,507 works on macOS too: see `common::allow_large_datagrams`.)
+    // raised so that `--size` up to 65,507 works on macOS too: common::allow_large_datagrams.)
     let sender = UdpSocket::bind(loopback)?;
     common::allow_large_datagrams(&sender)?;
     sender.connect(receiver.local_addr()?)?;
