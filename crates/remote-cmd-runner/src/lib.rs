@@ -18,7 +18,7 @@
 //! - [`framed`]: the `--framed` codec, a 4-byte length before every message.
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub mod deadline;
 pub mod framed;
@@ -110,7 +110,10 @@ impl WireEncoding {
 ///
 /// Commands that cannot be run get a reply that says why, never a crash: bytes that are not
 /// UTF-8, NUL bytes (no command line can hold one), a shell that cannot be started.
-pub fn respond(command: &[u8], limits: Limits) -> String {
+///
+/// The command must be done by `deadline` (`--timeout` from when it arrived); the server
+/// then encodes the reply against the same deadline.
+pub fn respond(command: &[u8], limits: Limits, deadline: Instant) -> String {
     let line = match std::str::from_utf8(command) {
         Ok(line) => line,
         Err(_) => {
@@ -127,7 +130,7 @@ pub fn respond(command: &[u8], limits: Limits) -> String {
             common::show_bytes(command)
         );
     }
-    match run(line, limits) {
+    match run(line, limits, deadline) {
         Ok(outcome) => outcome.reply(),
         Err(err) => format!("error: could not start the shell: {err}"),
     }
@@ -177,14 +180,20 @@ impl Outcome {
 /// bytes, whatever the encoding does to the text.
 pub const REPLY_NOTES: usize = 1024;
 
-/// The TCP servers' reply: `text` encoded, within `limits.max_output + REPLY_NOTES` bytes.
+/// The TCP servers' reply: `text` encoded, within `limits.max_output + REPLY_NOTES` bytes,
+/// and done by `deadline` (the one the command ran under: `--timeout` covers both).
 ///
 /// Text usually shrinks or keeps its size in GBK (a Chinese character is 3 bytes in UTF-8,
 /// 2 in GBK), but a character GBK lacks becomes a reference such as `&#1575;` (7 bytes for a
 /// 2-byte letter): without this cut, a reply could grow to 3.5 times `--max-output`.
-pub fn encode_reply(text: &str, encoding: WireEncoding, limits: Limits) -> Vec<u8> {
+pub fn encode_reply(
+    text: &str,
+    encoding: WireEncoding,
+    limits: Limits,
+    deadline: Instant,
+) -> Vec<u8> {
     let max = limits.max_output.saturating_add(REPLY_NOTES);
-    encode_within(text, encoding, max, |total| {
+    encode_within(text, encoding, max, deadline, |total| {
         format!(
             "\n[reply cut: it was {total} bytes once encoded as {encoding}; a reply is at most \
              --max-output + {REPLY_NOTES} bytes]"
@@ -193,65 +202,97 @@ pub fn encode_reply(text: &str, encoding: WireEncoding, limits: Limits) -> Vec<u
 }
 
 /// Encodes `text` and, if that is longer than `max` bytes, cuts it at a character boundary
-/// and ends it with a note saying so; the result is never longer than `max`.
+/// and ends it with a note saying so; the result is never longer than `max`, and encoding
+/// stops at `deadline` (with a note) however long the text.
 ///
 /// The UDP server uses it to fit a reply into one datagram: sending the rest in more
 /// datagrams would make them the answers to the next commands.
-pub fn encode_to_fit(text: &str, encoding: WireEncoding, max: usize) -> Vec<u8> {
-    encode_within(text, encoding, max, |total| {
+pub fn encode_to_fit(text: &str, encoding: WireEncoding, max: usize, deadline: Instant) -> Vec<u8> {
+    encode_within(text, encoding, max, deadline, |total| {
         format!(
             "\n[cut to fit one datagram: the reply was {total} bytes; one UDP datagram carries at most {max}]"
         )
     })
 }
 
-/// Encodes `text` in at most `max` bytes: whole if it fits, else cut at a character
-/// boundary and ended by `note(total encoded length)`. Memory stays at `max`, however long
-/// the encoded text would have been.
+/// The note that ends a reply whose encoding ran out of time.
+const OUT_OF_TIME: &str =
+    "\n[reply cut: encoding it took the rest of the command's time (--timeout)]";
+
+/// Encodes `text` in at most `max` bytes, in one pass: whole if it fits, else cut at a
+/// character boundary and ended by `note(total encoded length)`, or by [`OUT_OF_TIME`] if
+/// `deadline` comes first. Memory stays near `max`, however long the encoded text would be.
+///
+/// Encoding is not free: a rare Chinese character takes GBK's encoder a search through its
+/// tables (microseconds each in a debug build), so a megabyte of them costs seconds of CPU.
+/// That time is the command's: it counts against the same deadline.
 fn encode_within(
     text: &str,
     encoding: WireEncoding,
     max: usize,
+    deadline: Instant,
     note: impl Fn(u64) -> String,
 ) -> Vec<u8> {
     let text = encoding.prepare(text);
-    let total = encoded_len(encoding.encoding(), &text);
+    let mut encoder = encoding.encoding().new_encoder();
+    // Room kept free for a note, so that a cut never has to go back over what was encoded.
+    let room = encode_with(encoding.encoding(), &note(u64::MAX))
+        .len()
+        .max(OUT_OF_TIME.len())
+        .min(max);
+    let limit = max - room;
+    // What is sent: everything, while it stays within `limit`.
+    let mut kept = Vec::new();
+    // Once `kept` is full, the rest is only counted, but what still fits under `max` is held
+    // here: if the text ends within it, the whole reply fits after all and needs no note.
+    let mut full = false;
+    let mut tail = Vec::new();
+    let mut total = 0u64;
+    let mut scratch = vec![0u8; 64 * 1024];
+    let mut rest: &str = &text;
+    loop {
+        let room_left = limit - kept.len();
+        let window = if full {
+            scratch.len()
+        } else {
+            room_left.min(scratch.len())
+        };
+        // The encoder stops at the last whole character that fits in the window, so a
+        // two-byte GBK character is never cut in half.
+        let (result, read, written, _) =
+            encoder.encode_from_utf8(rest, &mut scratch[..window], true);
+        rest = &rest[read..];
+        total += written as u64;
+        if full {
+            let take = written.min((max - kept.len()).saturating_sub(tail.len()));
+            tail.extend_from_slice(&scratch[..take]);
+        } else {
+            kept.extend_from_slice(&scratch[..written]);
+            // The next character did not fit in what was left below `limit`.
+            full = result == encoding_rs::CoderResult::OutputFull && window == room_left;
+        }
+        if result == encoding_rs::CoderResult::InputEmpty {
+            break;
+        }
+        // Checked after each piece (at most 64 KiB), so some of the reply always goes out,
+        // even for a command that used all of its time.
+        if Instant::now() >= deadline {
+            kept.extend_from_slice(&OUT_OF_TIME.as_bytes()[..OUT_OF_TIME.len().min(room)]);
+            return kept;
+        }
+    }
     if total <= max as u64 {
-        return encode_with(encoding.encoding(), &text);
+        kept.extend_from_slice(&tail);
+        return kept;
     }
     let note = encode_with(encoding.encoding(), &note(total));
-    let budget = max.saturating_sub(note.len());
-    // encoding_rs's encoder fills the buffer and stops at the last whole character that fits,
-    // so a two-byte GBK character is never cut in half.
-    let mut out = vec![0u8; budget];
-    let (_, _, written, _) = encoding
-        .encoding()
-        .new_encoder()
-        .encode_from_utf8(&text, &mut out, true);
-    out.truncate(written);
-    out.extend_from_slice(&note[..note.len().min(max - out.len())]);
-    out
+    kept.extend_from_slice(&note[..note.len().min(room)]);
+    kept
 }
 
 /// Encodes, with references for characters the encoding lacks (the WHATWG rule).
 fn encode_with(encoding: &'static encoding_rs::Encoding, text: &str) -> Vec<u8> {
     encoding.encode(text).0.into_owned()
-}
-
-/// How many bytes `text` takes in `encoding`, counted in 64 KiB pieces, never held whole.
-fn encoded_len(encoding: &'static encoding_rs::Encoding, text: &str) -> u64 {
-    let mut encoder = encoding.new_encoder();
-    let mut scratch = vec![0u8; 64 * 1024];
-    let mut rest = text;
-    let mut total = 0u64;
-    loop {
-        let (result, read, written, _) = encoder.encode_from_utf8(rest, &mut scratch, true);
-        total += written as u64;
-        rest = &rest[read..];
-        if result == encoding_rs::CoderResult::InputEmpty {
-            return total;
-        }
-    }
 }
 
 /// Which transport a server speaks, for [`check_exposure`]'s message.

@@ -89,12 +89,12 @@ fn shell(line: &str) -> Command {
     }
 }
 
-/// Runs `line` in the platform shell under `limits` and collects what it wrote.
+/// Runs `line` in the platform shell under `limits` and collects what it wrote; at
+/// `deadline` (normally `limits.timeout` from now) it is killed.
 ///
 /// Fails only when the shell cannot be started at all (no such program, or the system is
 /// out of processes or memory).
-pub fn run(line: &str, limits: Limits) -> io::Result<Outcome> {
-    let deadline = Instant::now() + limits.timeout;
+pub fn run(line: &str, limits: Limits, deadline: Instant) -> io::Result<Outcome> {
     let mut command = shell(line);
     // stdin is closed (null): a command that reads it, like `cat`, sees end of input at once.
     // The tutorial gives it a pipe that it never writes or closes, so `cat` waits forever.

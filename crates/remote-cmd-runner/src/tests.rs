@@ -15,6 +15,21 @@ fn quick() -> Limits {
     }
 }
 
+/// `super::respond` with the deadline the servers give it: `limits.timeout` from now.
+fn respond(command: &[u8], limits: Limits) -> String {
+    super::respond(command, limits, Instant::now() + limits.timeout)
+}
+
+/// `super::run`, likewise.
+fn run(line: &str, limits: Limits) -> std::io::Result<Outcome> {
+    super::run(line, limits, Instant::now() + limits.timeout)
+}
+
+/// An encoding deadline far enough away not to matter.
+fn later() -> Instant {
+    Instant::now() + Duration::from_secs(60)
+}
+
 #[test]
 fn reply_is_stderr_if_any_else_stdout_else_success() {
     assert_eq!(
@@ -144,19 +159,66 @@ fn gbk_encodes_chinese_and_turns_missing_characters_into_references() {
 
 #[test]
 fn encode_to_fit_keeps_short_replies_and_cuts_long_ones_at_a_character() {
-    assert_eq!(encode_to_fit("hi", WireEncoding::Gbk, 10), b"hi");
+    assert_eq!(encode_to_fit("hi", WireEncoding::Gbk, 10, later()), b"hi");
     let text = "你".repeat(100); // 200 bytes in GBK
     for max in [101, 150, 151] {
-        let cut = encode_to_fit(&text, WireEncoding::Gbk, max);
+        let cut = encode_to_fit(&text, WireEncoding::Gbk, max, later());
         assert!(cut.len() <= max, "{} > {max}", cut.len());
     }
-    let cut = encode_to_fit(&text, WireEncoding::Gbk, 150);
+    let cut = encode_to_fit(&text, WireEncoding::Gbk, 150, later());
     let note = b"\n[cut to fit one datagram: the reply was 200 bytes; one UDP datagram carries at most 150]";
     assert!(cut.ends_with(note));
     let body = &cut[..cut.len() - note.len()];
     // Whole two-byte characters only: the body decodes without a replacement character.
     assert_eq!(body.len() % 2, 0);
     assert!(!WireEncoding::Gbk.decode(body).contains('\u{fffd}'));
+}
+
+/// A reply that fits only in the room kept for a note is still sent whole, without one;
+/// one byte more and it is cut, with the note, and never longer than `max`.
+#[test]
+fn a_reply_is_whole_up_to_max_and_cut_with_a_note_past_it() {
+    for max in [1, 10, 150, 199, 200, 201, 5000] {
+        for text in ["你".repeat(100), "x".repeat(200), "😀".repeat(50)] {
+            let whole = WireEncoding::Gbk.encode(&text);
+            let sent = encode_to_fit(&text, WireEncoding::Gbk, max, later());
+            assert!(sent.len() <= max, "{} > {max}", sent.len());
+            if whole.len() <= max {
+                assert_eq!(sent, whole, "max {max}");
+            } else {
+                assert_ne!(sent, whole, "max {max}");
+            }
+        }
+    }
+}
+
+/// Encoding counts against the command's deadline: past it, the reply is cut with a note
+/// after the first piece (so something always arrives) instead of running on.
+#[test]
+fn encoding_stops_at_the_deadline_with_a_note() {
+    // 2 MiB of GBK text: several 64 KiB pieces.
+    let text = "你".repeat(1 << 20);
+    let limits = Limits {
+        max_output: MAX_MAX_OUTPUT,
+        ..quick()
+    };
+    let sent = encode_reply(&text, WireEncoding::Gbk, limits, Instant::now());
+    let note = b"\n[reply cut: encoding it took the rest of the command's time (--timeout)]";
+    assert!(
+        sent.ends_with(note),
+        "{:?}",
+        common::show_bytes(&sent[sent.len() - 80..])
+    );
+    let body = &sent[..sent.len() - note.len()];
+    assert!(
+        !body.is_empty() && body.len() <= 64 * 1024,
+        "{}",
+        body.len()
+    );
+    assert!(!WireEncoding::Gbk.decode(body).contains('\u{fffd}'));
+    // With time to spare, the same text arrives whole.
+    let sent = encode_reply(&text, WireEncoding::Gbk, limits, later());
+    assert_eq!(sent.len(), 2 << 20);
 }
 
 #[test]

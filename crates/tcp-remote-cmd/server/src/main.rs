@@ -39,7 +39,7 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use remote_cmd_runner::deadline::Before;
@@ -241,10 +241,13 @@ fn converse(conn: &TcpStream, peer: SocketAddr, settings: Settings) -> io::Resul
         )?;
 
         // Popen(cmd, shell=True, ...) and the choice of reply: stderr, else stdout, else 执行成功.
-        let reply = remote_cmd_runner::respond(&command, settings.limits);
+        // --timeout is one budget for running the command and encoding its reply.
+        let deadline = Instant::now() + settings.limits.timeout;
+        let reply = remote_cmd_runner::respond(&command, settings.limits, deadline);
         // Shells print UTF-8 (cmd: the console's code page); the tutorial's clients expect
         // GBK: transcode, and keep the reply within --max-output and a few notes.
-        let reply = remote_cmd_runner::encode_reply(&reply, settings.encoding, settings.limits);
+        let reply =
+            remote_cmd_runner::encode_reply(&reply, settings.encoding, settings.limits, deadline);
 
         // send(cmd_res): all of it, and within one deadline: a client that stops reading
         // cannot hold the server.

@@ -12,7 +12,9 @@
 //!
 //! Like the tutorial's, it runs one command at a time, so every request waits for the ones
 //! before it. To bound that wait, at most `--max-queue` requests wait their turn; the others
-//! are answered "busy" at once, and nothing of theirs is run.
+//! are answered "busy" at once, and nothing of theirs is run. A second thread reads the
+//! socket all the time, so requests are answered "busy" rather than left to fill the
+//! socket's buffer while a command runs.
 //!
 //! Run it:
 //!
@@ -35,10 +37,12 @@
 //!
 //! The walkthrough is `lessons/05-udp-remote-cmd.md`.
 
-use std::collections::VecDeque;
 use std::io::Write;
 use std::net::{SocketAddr, UdpSocket};
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use remote_cmd_runner::{Limits, Transport, WireEncoding};
@@ -104,22 +108,26 @@ fn main() -> Result<(), common::Error> {
         max_output: args.max_output,
     };
 
-    // The requests that arrived while a command ran, in order, at most --max-queue.
-    let mut waiting: VecDeque<Request> = VecDeque::new();
-    loop {
-        // recvfrom(1024): one datagram, one command, and who to answer (or the oldest one
-        // that arrived while the last command ran).
-        let request = match waiting.pop_front() {
-            Some(request) => request,
-            None => match receive(&server) {
-                Ok(Some(request)) => request,
-                Ok(None) => continue,
-                Err(err) => {
-                    eprintln!("receive failed: {err} (still serving)");
-                    continue;
-                }
-            },
-        };
+    // While a command runs, nobody reads the socket, and the OS keeps what arrives in the
+    // socket's receive buffer until it is full; past that it drops datagrams without a word
+    // to anyone. So a second thread does nothing but read: it hands each request to this one,
+    // as long as no more than --max-queue are waiting behind the one that runs, and answers
+    // "busy" at once otherwise. `taken` counts the requests handed over and not yet answered.
+    let (line, requests) = mpsc::channel::<Request>();
+    let taken = Arc::new(AtomicUsize::new(0));
+    let reader = Reader {
+        socket: server.try_clone()?,
+        line,
+        taken: Arc::clone(&taken),
+        max_queue: args.max_queue,
+        encoding: args.encoding,
+    };
+    thread::Builder::new()
+        .name("reader".into())
+        .spawn(move || reader.run())?;
+
+    // The tutorial's loop, one command at a time, in the order the requests came.
+    for request in requests {
         // print(): a server whose log is gone (stdout closed) stops with an error, not a panic.
         writeln!(
             std::io::stdout(),
@@ -127,7 +135,8 @@ fn main() -> Result<(), common::Error> {
             request.from,
             common::show_bytes(&request.command)
         )?;
-
+        // --timeout is one budget for running the command and encoding its reply.
+        let deadline = Instant::now() + limits.timeout;
         let reply = match &request.cut {
             // A command cut at 1024 bytes is another command: `rm -rf /tmp/x/y` cut short
             // could be `rm -rf /`. Refuse it rather than run what is left.
@@ -137,18 +146,13 @@ fn main() -> Result<(), common::Error> {
                 common::BUFFER_SIZE
             ),
             // Popen(cmd, shell=True, ...) and the choice: stderr, else stdout, else 执行成功.
-            None => remote_cmd_runner::respond(&request.command, limits),
+            None => remote_cmd_runner::respond(&request.command, limits, deadline),
         };
-        send_reply(&server, &reply, args.encoding, request.from);
-
-        // While the command ran, others may have sent theirs: the socket's buffer holds them.
-        // Keep up to --max-queue in line and answer the rest "busy" now, instead of making
-        // each wait for every command before it (ten `sleep 100`s would otherwise hold the
-        // server for ten --timeouts).
-        if let Err(err) = take_waiting(&server, &mut waiting, args.max_queue, args.encoding) {
-            eprintln!("receive failed: {err} (still serving)");
-        }
+        send_reply(&server, &reply, args.encoding, request.from, deadline);
+        taken.fetch_sub(1, Ordering::SeqCst);
     }
+    // The reader only stops if its line is gone, and that is this loop: not reached.
+    Ok(())
 }
 
 /// One command as it arrived.
@@ -157,6 +161,54 @@ struct Request {
     command: Vec<u8>,
     /// Why the datagram was cut to the buffer, if it was.
     cut: Option<String>,
+}
+
+/// The reader thread: recvfrom(1024) for ever, each request handed to the command loop, or
+/// a "busy" reply when --max-queue are already waiting. It never waits for a command, so the
+/// socket's buffer does not fill while one runs.
+struct Reader {
+    socket: UdpSocket,
+    line: mpsc::Sender<Request>,
+    taken: Arc<AtomicUsize>,
+    max_queue: u16,
+    encoding: WireEncoding,
+}
+
+impl Reader {
+    fn run(self) {
+        loop {
+            let request = match receive(&self.socket) {
+                Ok(Some(request)) => request,
+                Ok(None) => continue,
+                Err(err) => {
+                    eprintln!("receive failed: {err} (still serving)");
+                    continue;
+                }
+            };
+            // One running and --max-queue waiting: this one is turned away. (Only this
+            // thread adds to `taken`, so nothing can slip in between the check and the add.)
+            if self.taken.load(Ordering::SeqCst) > usize::from(self.max_queue) {
+                self.turn_away(&request);
+                continue;
+            }
+            self.taken.fetch_add(1, Ordering::SeqCst);
+            if self.line.send(request).is_err() {
+                // The command loop is gone: the server is stopping.
+                return;
+            }
+        }
+    }
+
+    fn turn_away(&self, request: &Request) {
+        let busy = format!(
+            "error: the server is busy: {} commands are already waiting (--max-queue); \
+             nothing was run, try again later",
+            self.max_queue
+        );
+        eprintln!("{}: turned away: {busy}", request.from);
+        let deadline = Instant::now() + Duration::from_secs(1);
+        send_reply(&self.socket, &busy, self.encoding, request.from, deadline);
+    }
 }
 
 /// Receives one datagram; `Ok(None)` for one that is not a request (Windows only: the
@@ -174,40 +226,18 @@ fn receive(server: &UdpSocket) -> std::io::Result<Option<Request>> {
     }
 }
 
-/// Takes every datagram already waiting, without waiting for more: the first ones join
-/// `waiting` up to `max` requests, the rest get a "busy" reply and are not run.
-fn take_waiting(
-    server: &UdpSocket,
-    waiting: &mut VecDeque<Request>,
-    max: u16,
-    encoding: WireEncoding,
-) -> std::io::Result<()> {
-    server.set_nonblocking(true)?;
-    let result = loop {
-        match receive(server) {
-            Ok(Some(request)) if waiting.len() < usize::from(max) => waiting.push_back(request),
-            Ok(Some(request)) => {
-                let busy = format!(
-                    "error: the server is busy: {max} commands are already waiting (--max-queue); \
-                     nothing was run, try again later"
-                );
-                eprintln!("{}: turned away: {busy}", request.from);
-                send_reply(server, &busy, encoding, request.from);
-            }
-            Ok(None) => {}
-            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => break Ok(()),
-            Err(err) => break Err(err),
-        }
-    };
-    server.set_nonblocking(false)?;
-    result
-}
-
 /// sendto(cmd_res, addr): one datagram, back to where the command came from.
-fn send_reply(server: &UdpSocket, reply: &str, encoding: WireEncoding, to: SocketAddr) {
+fn send_reply(
+    server: &UdpSocket,
+    reply: &str,
+    encoding: WireEncoding,
+    to: SocketAddr,
+    deadline: Instant,
+) {
     // One datagram can carry at most 65507 bytes: cut the reply to fit (with a note),
     // because a second datagram would be read as the answer to the client's next command.
-    let reply = remote_cmd_runner::encode_to_fit(reply, encoding, common::MAX_UDP_PAYLOAD_V4);
+    let reply =
+        remote_cmd_runner::encode_to_fit(reply, encoding, common::MAX_UDP_PAYLOAD_V4, deadline);
     // Nothing checks that the sender really is there (see --allow-remote); a failure is
     // logged, never fatal.
     if let Err(err) = server.send_to(&reply, to) {
