@@ -9,7 +9,8 @@
 //! Unlike the tutorial's, neither a command nor a client can hang, flood or crash this
 //! server: stdin is closed, both output pipes are read at once, `--timeout` kills a command
 //! and everything it started, `--max-output` caps what is kept, a command longer than one
-//! read is refused rather than run in pieces, each message has one deadline
+//! read is refused rather than run in pieces (but without `--framed`, a short command that
+//! arrives in two pieces runs as two: lesson 4 shows it), each message has one deadline
 //! (`--io-timeout`), `--concurrent` serves at most `--max-clients` at once, and when the
 //! server stops its commands stop with it.
 //!
@@ -120,6 +121,18 @@ fn main() -> Result<(), common::Error> {
             eprintln!("Error: {refusal}");
             std::process::exit(2);
         }
+    }
+
+    // Without --framed, each read is run as one command, and nothing can tell a whole command
+    // from a piece of one: on a real network TCP splits what a client wrote wherever it likes
+    // (a slow link, a proxy, a client that writes twice), and `rm -rf /tmp/x/old` could run
+    // as `rm -rf /tmp/x`. So a server others can reach must speak --framed.
+    if args.allow_remote && !args.framed {
+        eprintln!(
+            "Error: --allow-remote needs --framed: without a length in front of each command, \
+             a command TCP splits in two runs as two commands (see lesson 4, sticky packets)"
+        );
+        std::process::exit(2);
     }
 
     // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log).
@@ -275,11 +288,13 @@ fn receive_framed(conn: &TcpStream, settings: Settings) -> io::Result<Received> 
 /// The tutorial's `recv(1024)`: whatever bytes have arrived, at most 1024, with no idea where
 /// one message ends (TCP has none). Zero bytes means the client closed its side.
 ///
-/// Run only what is surely a whole command: a read that filled the buffer, or that more
-/// bytes followed at once, may be a piece of a longer command (or two commands stuck
-/// together: sticky packets in the request direction). Running a piece could turn
-/// `rm -rf /tmp/x/old` into `rm -rf /tmp/x`, so such a command is refused, and since nobody
-/// can tell where the next one starts, the server hangs up. `--framed` is the cure.
+/// What one read holds is run as one command. Two cases are surely not a whole command, and
+/// are refused (then the server hangs up, since nobody can tell where the next one starts):
+/// a read that filled the buffer, and one that more bytes followed at once (two commands
+/// stuck together, or a long one still arriving). Every other split goes unseen: a command
+/// whose second half comes a moment later runs as two commands, and `rm -rf /tmp/x/old`
+/// can run as `rm -rf /tmp/x`. Only a client that writes each command at once, on
+/// loopback, is safe here; `--framed` is the cure, and `--allow-remote` requires it.
 fn receive_raw(conn: &TcpStream, peer: SocketAddr, settings: Settings) -> io::Result<Received> {
     let mut buffer = [0u8; common::BUFFER_SIZE];
     conn.set_read_timeout(None)?;

@@ -86,6 +86,84 @@ fn a_command_longer_than_one_read_is_refused_and_no_piece_of_it_runs() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A directory for one test, with `victim/old/keep` in it, removed on drop.
+#[cfg(unix)]
+struct Victim(std::path::PathBuf);
+
+#[cfg(unix)]
+impl Victim {
+    fn new(name: &str) -> Victim {
+        let dir =
+            std::env::temp_dir().join(format!("socket-lessons-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("victim/old")).unwrap();
+        std::fs::write(dir.join("victim/old/keep"), b"stale").unwrap();
+        std::fs::write(dir.join("victim/precious"), b"precious").unwrap();
+        Victim(dir)
+    }
+    fn path(&self) -> std::path::PathBuf {
+        self.0.join("victim")
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Victim {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Round two, attack 1, as lesson 4 shows it: without --framed, the server runs whatever
+/// one read returns. `rm -rf DIR/victim` and, a moment later on the same connection, `/old`
+/// are two commands to it, and the first deletes the whole directory. Nothing in the bytes
+/// says a piece is missing; the client here writes the second half only after the first
+/// half's reply, which is what a slow link or a client that writes twice looks like.
+#[test]
+#[cfg(unix)]
+fn without_framing_a_command_split_in_two_runs_as_two_commands() {
+    let victim = Victim::new("split-raw");
+    let server = server(&["--encoding", "utf-8"]);
+    let mut conn = tcp_connect(server.addr);
+    let first = format!("rm -rf {}", victim.path().display());
+    assert_eq!(ask(&mut conn, &first), "执行成功".as_bytes());
+    let second = ask(&mut conn, "/old");
+    assert!(
+        String::from_utf8_lossy(&second).contains("/old"),
+        "{second:?}"
+    );
+    assert!(!victim.path().exists(), "the first piece ran on its own");
+}
+
+/// The same split against --framed (what --allow-remote requires): the server waits for the
+/// whole frame, however it is cut, and runs only `rm -rf DIR/victim/old`.
+#[test]
+#[cfg(unix)]
+fn with_framing_a_command_split_in_two_runs_only_when_whole() {
+    let victim = Victim::new("split-framed");
+    let server = server(&["--framed", "--encoding", "utf-8"]);
+    let mut conn = tcp_connect(server.addr);
+    let command = format!("rm -rf {}/old", victim.path().display());
+    let mut frame = Vec::new();
+    framed::write_frame(&mut frame, command.as_bytes()).unwrap();
+    let cut = frame.len() - "/old".len();
+    conn.write_all(&frame[..cut]).unwrap();
+    // Nothing is answered (so nothing ran) while the frame is incomplete.
+    conn.set_read_timeout(Some(test_support::QUIET)).unwrap();
+    let err = conn.read(&mut [0u8; 64]).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+        "{err}"
+    );
+    assert!(victim.path().join("precious").exists());
+    conn.set_read_timeout(Some(DEADLINE)).unwrap();
+    conn.write_all(&frame[cut..]).unwrap();
+    let reply = framed::read_frame(&mut conn, framed::MAX_REPLY)
+        .unwrap()
+        .unwrap();
+    assert_eq!(reply, "执行成功".as_bytes());
+    assert!(!victim.path().join("old").exists());
+    assert!(victim.path().join("precious").exists(), "a piece ran");
+}
+
 /// A megabyte on one line (the tutorial's server ran it as 1025 commands) is one refusal.
 #[test]
 fn a_megabyte_line_is_one_refusal_not_a_thousand_commands() {
@@ -374,6 +452,27 @@ fn binary_output_keeps_the_reply_within_max_output() {
         "{}",
         &text[text.len() - 150..]
     );
+}
+
+/// Round two, attack 4: a 40-byte command that prints 4 MiB of a rare Chinese character
+/// (U+5D0D, 嵍). GBK's encoder searched its tables for each one: 12 s of a debug server's CPU
+/// per megabyte, time no limit covered, while the one-at-a-time server served nobody else.
+/// Now encoding is fast (a table, and the crate optimised in debug builds) and counts
+/// against the command's own --timeout: the reply comes within it, whole or cut with a note.
+#[test]
+#[cfg(unix)]
+fn encoding_a_reply_of_rare_characters_stays_within_the_commands_timeout() {
+    let server = server(&["--framed", "--timeout", "1", "--max-output", "4194304"]);
+    let mut conn = tcp_connect(server.addr);
+    // Well past the 1 s --timeout plus a reply's transfer; far short of the 48 s it took.
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let reply = ask_framed(&mut conn, "yes 嵍 | head -c 4194304".as_bytes());
+    // 嵍 and a newline are 4 bytes in UTF-8 and 3 in GBK, whole or cut at the deadline.
+    let whole = reply.len() == 3 * (1 << 20);
+    let cut = reply
+        .ends_with(b"\n[reply cut: encoding it took the rest of the command's time (--timeout)]");
+    assert!(whole || cut, "{} bytes", reply.len());
+    assert!(reply.starts_with(b"\x8d\xb6\n"), "{:?}", &reply[..8]);
 }
 
 /// Attack 8: a client that never reads its reply. Each write's own 30 s timeout restarted

@@ -355,12 +355,25 @@ fn allow_remote_lets_a_non_loopback_address_past_the_check_with_a_warning() {
     // fails, after the check let it through with its warning.
     let mut server = Running::spawn({
         let mut command = Command::new(SERVER);
-        command.args(["--addr", "192.0.2.1:0", "--allow-remote"]);
+        command.args(["--addr", "192.0.2.1:0", "--allow-remote", "--framed"]);
         command
     });
     assert_eq!(server.expect_exit().code(), Some(1));
     server.expect_stderr("WARNING: listening on 192.0.2.1:0, not loopback (--allow-remote)");
     server.expect_stderr("is not an address of this machine");
+}
+
+/// On a real network TCP splits writes wherever it likes, and without a length in front
+/// nothing can tell a piece of a command from a whole one: a reachable server must frame.
+#[test]
+fn allow_remote_without_framed_is_refused() {
+    let mut server = Running::spawn({
+        let mut command = Command::new(SERVER);
+        command.args(["--addr", "127.0.0.1:0", "--allow-remote"]);
+        command
+    });
+    assert_eq!(server.expect_exit().code(), Some(2));
+    server.expect_stderr("Error: --allow-remote needs --framed");
 }
 
 #[test]
