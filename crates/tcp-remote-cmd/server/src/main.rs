@@ -95,7 +95,13 @@ struct Args {
     #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "5")]
     io_timeout: Duration,
 
-    /// Allow a non-loopback --addr: then anyone who can reach the port can run commands as you
+    /// Seconds a client may stay silent between commands before the server hangs up, so that
+    /// an idle client (or one whose machine vanished) cannot hold the server for ever
+    #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "60")]
+    idle_timeout: Duration,
+
+    /// Allow a non-loopback --addr: then anyone who can reach the port can run commands as
+    /// you (needs --framed)
     #[arg(long)]
     allow_remote: bool,
 }
@@ -107,6 +113,7 @@ struct Settings {
     encoding: WireEncoding,
     limits: Limits,
     io_timeout: Duration,
+    idle_timeout: Duration,
 }
 
 fn main() -> Result<(), common::Error> {
@@ -146,6 +153,7 @@ fn main() -> Result<(), common::Error> {
             max_output: args.max_output,
         },
         io_timeout: args.io_timeout,
+        idle_timeout: args.idle_timeout,
     };
     // With --concurrent: how many conversations run right now.
     let serving = Arc::new(AtomicUsize::new(0));
@@ -239,6 +247,23 @@ enum Received {
 /// The inner loop of the tutorial: receive a command, run it, send the reply.
 fn converse(conn: &TcpStream, peer: SocketAddr, settings: Settings) -> io::Result<()> {
     loop {
+        // Between commands a client may think, but not for ever: after --idle-timeout of
+        // silence the server says why and hangs up. This also ends a conversation whose
+        // client vanished (unplugged, crashed with its machine): no FIN or reset ever comes
+        // from it, so without a limit the server would wait for ever.
+        if !next_message_within(conn, settings.idle_timeout)? {
+            let why = format!(
+                "error: no command for {:?} (--idle-timeout): closing the connection",
+                settings.idle_timeout
+            );
+            hang_up(
+                conn,
+                &settings.encoding.encode(&why),
+                settings.framed,
+                settings,
+            );
+            return Err(io::Error::new(io::ErrorKind::TimedOut, why));
+        }
         let command = if settings.framed {
             receive_framed(conn, settings)?
         } else {
@@ -265,6 +290,20 @@ fn converse(conn: &TcpStream, peer: SocketAddr, settings: Settings) -> io::Resul
         // send(cmd_res): all of it, and within one deadline: a client that stops reading
         // cannot hold the server.
         send(conn, &reply, settings, "taking the reply")?;
+    }
+}
+
+/// Waits up to `idle` for the first byte of the next message (or the client's close):
+/// `false` if none came in time. The byte stays in the socket for the reader.
+fn next_message_within(conn: &TcpStream, idle: Duration) -> io::Result<bool> {
+    conn.set_read_timeout(Some(idle))?;
+    loop {
+        match conn.peek(&mut [0u8; 1]) {
+            Ok(_) => return Ok(true),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) if common::is_timeout(&err) => return Ok(false),
+            Err(err) => return Err(err),
+        }
     }
 }
 

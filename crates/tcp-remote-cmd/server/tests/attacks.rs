@@ -534,3 +534,56 @@ fn a_client_that_trickles_a_message_is_cut_off_at_one_deadline() {
         Err(err) => assert_eq!(err.kind(), ErrorKind::ConnectionReset, "{err}"),
     }
 }
+
+/// Round two, attack 5: one idle connection (`nc 127.0.0.1 8083 &`) held the one-at-a-time
+/// server for ever, and eight held `--concurrent` (every other client told "busy"). Now a
+/// client silent for --idle-timeout between commands is told why and disconnected, and the
+/// client waiting behind it is served.
+#[test]
+fn an_idle_client_is_disconnected_and_the_next_client_is_served() {
+    let server = server(&["--idle-timeout", "0.5", "--encoding", "utf-8"]);
+    let mut idle = tcp_connect(server.addr);
+    // The server is talking to `idle` (it was accepted first): `next` waits in the backlog.
+    server.expect_stdout("new client");
+    let mut next = tcp_connect(server.addr);
+    next.write_all(shell::echo("next").as_bytes()).unwrap();
+    let mut reply = [0u8; 64];
+    let n = next.read(&mut reply).unwrap();
+    assert_eq!(&reply[..n], printed("next").as_slice());
+    let goodbye = String::from_utf8(read_to_close(&mut idle)).unwrap();
+    assert_eq!(
+        goodbye,
+        "error: no command for 500ms (--idle-timeout): closing the connection"
+    );
+}
+
+/// The same with --concurrent: idle clients hold --max-clients places only until their idle
+/// limit, and then a client that was turned away gets in.
+#[test]
+fn idle_clients_free_their_places_under_concurrent() {
+    let server = server(&[
+        "--concurrent",
+        "--max-clients",
+        "1",
+        "--idle-timeout",
+        "0.5",
+        "--encoding",
+        "utf-8",
+    ]);
+    let mut idle = tcp_connect(server.addr);
+    server.expect_stdout("new client");
+    let goodbye = String::from_utf8(read_to_close(&mut idle)).unwrap();
+    assert!(goodbye.contains("--idle-timeout"), "{goodbye}");
+    server.expect_stderr("--idle-timeout");
+    // The place is given back just after that line is logged: a client that came in between
+    // is still told "busy", so ask again (a handful of times at most).
+    for _ in 0..50 {
+        let mut next = tcp_connect(server.addr);
+        let reply = ask(&mut next, &shell::echo("in"));
+        if !reply.starts_with(b"error: the server is busy") {
+            assert_eq!(reply, printed("in"));
+            return;
+        }
+    }
+    panic!("the idle client's place was never given back");
+}
