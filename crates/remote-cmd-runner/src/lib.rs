@@ -132,7 +132,8 @@ pub fn respond(command: &[u8], limits: Limits, deadline: Instant) -> String {
     }
     match run(line, limits, deadline) {
         Ok(outcome) => outcome.reply(),
-        Err(err) => format!("error: could not start the shell: {err}"),
+        // No shell could be started, or nothing to stop it with: nothing was run.
+        Err(err) => format!("error: nothing was run: {err}"),
     }
 }
 

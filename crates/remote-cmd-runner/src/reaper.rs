@@ -3,21 +3,31 @@
 //!
 //! - Unix: each command runs in its own process group, so Ctrl-C in the server's terminal
 //!   (which signals only the terminal's foreground group) does not reach it, and a dead
-//!   server cannot kill anything. So the first command starts one small companion, a `sh`
-//!   that ignores Ctrl-C and `kill` and reads a pipe from the server: `+ 1234` when group
-//!   1234 starts, `- 1234` when it is over. When the server ends, however it ends, the
-//!   kernel closes the pipe; the companion reads end of file, kills every group still
-//!   listed, and exits. (Linux's PR_SET_PDEATHSIG would reach only the shell, not what the
-//!   shell started, and needs `unsafe` code between fork and exec.)
+//!   server cannot kill anything. So a small companion, a `sh` that ignores Ctrl-C and
+//!   `kill` and reads a pipe from the server, is told `+ 1234` when group 1234 starts and
+//!   `- 1234` when it is over. When the server ends, however it ends, the kernel closes the
+//!   pipe; the companion reads end of file, kills every group still listed, and exits.
+//!   (Linux's PR_SET_PDEATHSIG would reach only the shell, not what the shell started.)
+//!   A command can kill the companion too (it runs as the same user): it is started again
+//!   before the next command, and while a command runs, at every look at its pipes; a
+//!   command that cannot be protected (no process or descriptor to start a companion) is
+//!   refused, never run unprotected.
+//! - Linux: a command can also leave its group (`setsid`, GNU `timeout`, `os.setpgid`). The
+//!   server is a "child subreaper" (`PR_SET_CHILD_SUBREAPER`, as tini and systemd use), so a
+//!   process whose parent died becomes the server's child instead of init's: while a command
+//!   runs, the server lists the groups of all its descendants with the companion, and when
+//!   the command is over it kills every orphan that came to it. macOS has no subreaper: a
+//!   process there that leaves its group and whose parent exits escapes (lesson 4 says so).
 //! - Windows: the server puts itself in a job object marked "kill on job close"; every
 //!   process it starts is in that job too, and when the server ends, Windows closes its
 //!   handle to the job and ends them all.
 
 #[cfg(unix)]
 mod unix {
-    use std::io::Write;
-    use std::process::{ChildStdin, Command, Stdio};
-    use std::sync::{Mutex, OnceLock};
+    use std::collections::BTreeMap;
+    use std::io::{self, Write};
+    use std::process::{Child, ChildStdin, Command, Stdio};
+    use std::sync::{Mutex, MutexGuard, OnceLock};
 
     /// The companion's script. `live` holds the groups as " 12 34 "; at end of input, each
     /// one gets SIGKILL (the shell's built-in `kill`: no process to start).
@@ -32,57 +42,303 @@ done
 for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
 "#;
 
-    /// The pipe to the companion, started with the first command; `None` if it could not
-    /// be started (said once on stderr; commands still die at their deadline).
-    fn companion() -> &'static Mutex<Option<ChildStdin>> {
-        static COMPANION: OnceLock<Mutex<Option<ChildStdin>>> = OnceLock::new();
-        COMPANION.get_or_init(|| {
-            let started = Command::new("sh")
+    /// The companion and what it has been told.
+    struct Guard {
+        companion: Option<(Child, ChildStdin)>,
+        /// Every group listed now, with how many commands listed it: a new companion is
+        /// told them all.
+        live: BTreeMap<u32, usize>,
+    }
+
+    fn guard() -> MutexGuard<'static, Guard> {
+        static GUARD: OnceLock<Mutex<Guard>> = OnceLock::new();
+        let guard = GUARD.get_or_init(|| {
+            Mutex::new(Guard {
+                companion: None,
+                live: BTreeMap::new(),
+            })
+        });
+        // A panic elsewhere while holding it leaves the data as good as it was.
+        guard
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    impl Guard {
+        /// Makes sure a companion runs and knows every live group; starts one if none does
+        /// (the first command, or a command killed the last one).
+        fn ensure(&mut self) -> io::Result<()> {
+            if let Some((child, _)) = &mut self.companion
+                && matches!(child.try_wait(), Ok(None))
+            {
+                return Ok(());
+            }
+            // Gone (or never started): reap the old one if there was one, start another.
+            if let Some((mut child, _)) = self.companion.take() {
+                let _ = child.wait();
+            }
+            let mut child = Command::new("sh")
                 .arg("-c")
                 .arg(SCRIPT)
                 .stdin(Stdio::piped())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
-                .spawn();
-            match started {
-                Ok(mut child) => Mutex::new(child.stdin.take()),
-                Err(err) => {
-                    eprintln!(
-                        "warning: could not start the process that stops commands when this server stops: {err}"
-                    );
-                    Mutex::new(None)
+                .spawn()?;
+            let Some(mut stdin) = child.stdin.take() else {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(io::Error::other("no pipe to the companion"));
+            };
+            let listed: String = self.live.keys().map(|id| format!("+ {id}\n")).collect();
+            if let Err(err) = stdin.write_all(listed.as_bytes()) {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(err);
+            }
+            self.companion = Some((child, stdin));
+            Ok(())
+        }
+
+        /// Tells the companion one line; a companion that is gone is started again.
+        fn tell(&mut self, line: &str) {
+            let told = match &mut self.companion {
+                Some((_, stdin)) => stdin.write_all(line.as_bytes()).is_ok(),
+                None => false,
+            };
+            if !told && self.ensure().is_err() {
+                // Nothing to be done now; the next command is refused until one can start.
+            }
+        }
+
+        fn list(&mut self, group: u32) {
+            let count = self.live.entry(group).or_insert(0);
+            *count += 1;
+            if *count == 1 {
+                self.tell(&format!("+ {group}\n"));
+            }
+        }
+
+        fn unlist(&mut self, group: u32) {
+            if let Some(count) = self.live.get_mut(&group) {
+                *count -= 1;
+                if *count == 0 {
+                    self.live.remove(&group);
+                    self.tell(&format!("- {group}\n"));
                 }
             }
-        })
-    }
+        }
 
-    fn tell(line: &str) {
-        if let Ok(mut pipe) = companion().lock()
-            && let Some(stdin) = pipe.as_mut()
-            && stdin.write_all(line.as_bytes()).is_err()
-        {
-            eprintln!("warning: the process that stops commands when this server stops is gone");
-            *pipe = None;
+        fn companion_pid(&self) -> Option<u32> {
+            self.companion.as_ref().map(|(child, _)| child.id())
         }
     }
 
-    /// A command's process group, listed with the companion until this is dropped.
-    pub struct Watched(u32);
+    /// Called before each command: is the protection in place? It is started (again) if it
+    /// is not; if it cannot be, the error says why and the command must not run.
+    pub fn protect() -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        linux::become_subreaper();
+        guard().ensure().map_err(|err| {
+            io::Error::new(
+                err.kind(),
+                format!(
+                    "could not start the process that stops commands when this server stops \
+                     ({err})"
+                ),
+            )
+        })
+    }
 
-    /// Lists process group `group` for killing should the server end before it does.
-    pub fn watch(group: u32) -> Watched {
-        tell(&format!("+ {group}\n"));
-        Watched(group)
+    /// A command's process group, and the other groups its processes moved to, listed with
+    /// the companion until this is dropped.
+    pub struct Watched {
+        shell: u32,
+        groups: Vec<u32>,
+    }
+
+    /// Starts `command` (whose shell leads a process group of its own) and lists its group
+    /// for killing should the server end before the command does.
+    pub fn spawn(command: &mut Command) -> io::Result<(Child, Watched)> {
+        // Linux: the shell is known to be a command's, not an orphan, from the moment it
+        // exists: a sweep by another thread (--concurrent) cannot take it for one.
+        #[cfg(target_os = "linux")]
+        let mut shells = linux::shells();
+        let child = command.spawn()?;
+        let shell = child.id();
+        #[cfg(target_os = "linux")]
+        {
+            shells.push(shell);
+            drop(shells);
+        }
+        guard().list(shell);
+        let watched = Watched {
+            shell,
+            groups: vec![shell],
+        };
+        Ok((child, watched))
+    }
+
+    impl Watched {
+        /// A look while the command runs: the companion is started again if a command
+        /// killed it, and (Linux) every group the command's processes moved to is listed.
+        pub fn follow(&mut self) {
+            let mut guard = guard();
+            let _ = guard.ensure();
+            #[cfg(target_os = "linux")]
+            for group in linux::groups_of_descendants(self.shell, guard.companion_pid()) {
+                if !self.groups.contains(&group) {
+                    self.groups.push(group);
+                    guard.list(group);
+                }
+            }
+        }
+
+        /// The command is over: kills every group it was seen in (the companion would, were
+        /// the server to die now), then forgets them.
+        pub fn kill_groups(&mut self) {
+            for &group in &self.groups {
+                if let Some(group) = i32::try_from(group)
+                    .ok()
+                    .and_then(rustix::process::Pid::from_raw)
+                {
+                    let _ =
+                        rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+                }
+            }
+            let mut guard = guard();
+            for group in self.groups.drain(..) {
+                guard.unlist(group);
+            }
+        }
+
+        /// After the shell is reaped (Linux): kills and reaps every orphan that came to the
+        /// server, so nothing that left the command's group outlives the reply.
+        pub fn sweep(&self) {
+            #[cfg(target_os = "linux")]
+            {
+                let companion = guard().companion_pid();
+                linux::shells().retain(|&shell| shell != self.shell);
+                linux::sweep_orphans(companion);
+            }
+        }
     }
 
     impl Drop for Watched {
         fn drop(&mut self) {
-            tell(&format!("- {}\n", self.0));
+            self.kill_groups();
+            #[cfg(target_os = "linux")]
+            linux::shells().retain(|&shell| shell != self.shell);
+        }
+    }
+
+    /// Linux: the subreaper, and what `/proc` says about who descends from whom.
+    #[cfg(target_os = "linux")]
+    mod linux {
+        use rustix::process::{Pid, Signal, WaitOptions, getpid, kill_process, waitpid};
+        use std::collections::{BTreeMap, BTreeSet};
+        use std::sync::{Mutex, MutexGuard, Once};
+        use std::time::{Duration, Instant};
+
+        /// The shells of the commands running now: children of the server that are not
+        /// orphans, and must not be swept. Held while a shell starts and while a sweep
+        /// looks, so neither sees the other half done.
+        pub fn shells() -> MutexGuard<'static, Vec<u32>> {
+            static SHELLS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+            SHELLS.lock().unwrap_or_else(|p| p.into_inner())
+        }
+
+        /// From now on, a descendant whose parent dies becomes the server's child, not init's.
+        pub fn become_subreaper() {
+            static ONCE: Once = Once::new();
+            ONCE.call_once(|| {
+                if let Err(err) = rustix::process::set_child_subreaper(Some(getpid())) {
+                    eprintln!("warning: could not become a child subreaper: {err}");
+                }
+            });
+        }
+
+        /// Every process's parent and group, from /proc/PID/stat.
+        fn processes() -> BTreeMap<u32, (u32, u32)> {
+            let Ok(dir) = std::fs::read_dir("/proc") else {
+                return BTreeMap::new();
+            };
+            dir.filter_map(|entry| {
+                let entry = entry.ok()?;
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+                // "PID (COMMAND) STATE PPID PGRP ...": the command may hold spaces and ')'.
+                let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+                let ppid = fields.nth(1)?.parse().ok()?;
+                let pgrp = fields.next()?.parse().ok()?;
+                Some((pid, (ppid, pgrp)))
+            })
+            .collect()
+        }
+
+        /// The server's own children that are neither a running command's shell nor the
+        /// companion: orphans, adopted because the server is a subreaper.
+        fn orphans(
+            all: &BTreeMap<u32, (u32, u32)>,
+            shells: &[u32],
+            companion: Option<u32>,
+        ) -> Vec<u32> {
+            let me = getpid().as_raw_nonzero().get() as u32;
+            all.iter()
+                .filter(|(pid, (ppid, _))| {
+                    *ppid == me && !shells.contains(pid) && Some(**pid) != companion
+                })
+                .map(|(pid, _)| *pid)
+                .collect()
+        }
+
+        /// The groups of every process below `shell`, and of every orphan the server holds.
+        pub fn groups_of_descendants(shell: u32, companion: Option<u32>) -> BTreeSet<u32> {
+            let all = processes();
+            let mut below = vec![shell];
+            below.extend(orphans(&all, &shells(), companion));
+            let mut groups = BTreeSet::new();
+            while let Some(parent) = below.pop() {
+                for (pid, (ppid, pgrp)) in &all {
+                    if *ppid == parent {
+                        below.push(*pid);
+                        groups.insert(*pgrp);
+                    }
+                }
+                if let Some((_, pgrp)) = all.get(&parent) {
+                    groups.insert(*pgrp);
+                }
+            }
+            groups
+        }
+
+        /// Kills and reaps the server's orphans until there are none: each one killed gives
+        /// its own children to the server, so a few rounds reach the whole tree. Bounded (a
+        /// process stuck in the kernel cannot hold the server for more than a second).
+        pub fn sweep_orphans(companion: Option<u32>) {
+            let end = Instant::now() + Duration::from_secs(1);
+            loop {
+                let shells = shells();
+                let orphans = orphans(&processes(), &shells, companion);
+                if orphans.is_empty() || Instant::now() > end {
+                    return;
+                }
+                for &orphan in &orphans {
+                    let Some(pid) = i32::try_from(orphan).ok().and_then(Pid::from_raw) else {
+                        continue;
+                    };
+                    let _ = kill_process(pid, Signal::KILL);
+                    // It is our child: reap it, or it stays a zombie. A SIGKILLed process
+                    // is gone at once, unless the kernel holds it; then the next round.
+                    let _ = waitpid(Some(pid), WaitOptions::NOHANG);
+                }
+                drop(shells);
+                std::thread::yield_now();
+            }
         }
     }
 }
 #[cfg(unix)]
-pub(crate) use unix::watch;
+pub(crate) use unix::{protect, spawn};
 
 /// Puts this process in a "kill on job close" job, once; later calls do nothing.
 #[cfg(windows)]

@@ -111,24 +111,28 @@ pub fn run(line: &str, limits: Limits, deadline: Instant) -> io::Result<Outcome>
 mod platform {
     use super::*;
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
-    use rustix::process::{Pid, Signal, kill_process_group};
     use std::os::fd::{AsFd, BorrowedFd};
 
     /// An output pipe we can both wait on (poll) and read.
     trait Pipe: Read + AsFd {}
     impl<T: Read + AsFd> Pipe for T {}
 
+    /// How often, at most, a running command's processes are looked over (Linux: which
+    /// groups they moved to; everywhere: is the companion still there).
+    const LOOK_EVERY: Duration = Duration::from_millis(100);
+
     pub(super) fn run(
         mut command: Command,
         deadline: Instant,
         limits: Limits,
     ) -> io::Result<Outcome> {
-        let mut child = command.spawn()?;
-        // The group's id is the shell's pid. It stays ours until we reap the shell below, so
-        // the kill can never hit an unrelated group that reused the number.
-        let group = i32::try_from(child.id()).ok().and_then(Pid::from_raw);
-        // If the server dies before this command ends, the reaper kills the group.
-        let watched = crate::reaper::watch(child.id());
+        // Never run a command that could outlive the server: no companion, no command.
+        crate::reaper::protect()?;
+        // The shell leads a process group whose id is its pid. If the server dies before
+        // this command ends, the companion kills the group.
+        let (mut child, mut watched) = crate::reaper::spawn(&mut command).map_err(|err| {
+            io::Error::new(err.kind(), format!("could not start the shell: {err}"))
+        })?;
 
         // [stdout, stderr]: a pipe is None once it has reached its end.
         let mut pipes: [Option<Box<dyn Pipe>>; 2] = [
@@ -141,13 +145,18 @@ mod platform {
         // stderr to its end first: a command that fills the stdout pipe, 64 KiB on Linux,
         // then blocks writing and never closes stderr, and both wait for each other.)
         let mut timed_out = false;
+        let mut next_look = Instant::now();
         while pipes.iter().any(Option::is_some) {
+            if Instant::now() >= next_look {
+                watched.follow();
+                next_look = Instant::now() + LOOK_EVERY;
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 timed_out = true;
                 break;
             }
-            let ready = wait_readable(&pipes, left)?;
+            let ready = wait_readable(&pipes, left.min(LOOK_EVERY))?;
             for i in 0..2 {
                 let Some(pipe) = pipes[i].as_mut().filter(|_| ready[i]) else {
                     continue;
@@ -165,19 +174,17 @@ mod platform {
         // on a program that left the group (`setsid`) and still holds them.
         drop(pipes);
 
-        // The output has ended (or time is up): the command is over. Kill its whole group,
-        // so that `sleep 100 > /dev/null &` does not run on unwatched after the reply. One
-        // kill(2) call: no `sh -c kill` that a full process table could stop from starting.
-        // ESRCH ("no such process") only means everyone had already exited.
-        if let Some(group) = group {
-            let _ = kill_process_group(group, Signal::KILL);
-        }
+        // The output has ended (or time is up): the command is over. Kill its group and
+        // every group its processes were seen in, so that `sleep 100 > /dev/null &` does not
+        // run on unwatched after the reply: one kill(2) each, no `sh -c kill` that a full
+        // process table could stop from starting. Then the companion forgets them, before
+        // the shell is reaped (from then on its number may be given to someone else).
+        watched.kill_groups();
         let _ = child.kill();
-        // The group is dead: the reaper may forget it, and must do so before we reap the
-        // shell, since from then on its number may be given to someone else.
-        drop(watched);
         // Reap the shell (it is dead now), so it does not linger as a zombie.
         let _ = child.wait();
+        // Linux: whatever left the groups and lost its parent came to the server: kill it.
+        watched.sweep();
         let [stdout, stderr] = captured;
         Ok(Outcome {
             stdout,

@@ -270,8 +270,8 @@ fn the_timeout_kills_even_when_the_server_cannot_start_a_process() {
 }
 
 /// Attack 4: a background process that leaves the command's process group (`setsid`) and
-/// keeps the output pipe open. The reply has what was printed, and the server keeps no
-/// thread or descriptor for it after the reply.
+/// keeps the output pipe open. The reply has what was printed, the server keeps no thread
+/// or descriptor for it after the reply, and (round two) it is killed too.
 #[test]
 #[cfg(target_os = "linux")]
 fn output_before_an_escape_arrives_and_the_escapee_holds_nothing_of_the_server() {
@@ -288,9 +288,9 @@ fn output_before_an_escape_arrives_and_the_escapee_holds_nothing_of_the_server()
     );
     assert_eq!(procfs::open_fds(server.id()), fds);
     assert_eq!(procfs::threads(server.id()), threads);
-    // It left the group on purpose, so it is still there (see lesson 4): clean up.
-    assert_eq!(procfs::processes_running(&escapee).len(), 1);
-    procfs::kill_all(&escapee);
+    // It left the group on purpose, but it came to the server (a subreaper) when its
+    // parent, the command's shell, was killed.
+    procfs::expect_gone(&escapee, DEADLINE);
 }
 
 /// Attack 4's cousin: `sleep 100 > /dev/null &` gives its output back at once, so the
@@ -586,4 +586,155 @@ fn idle_clients_free_their_places_under_concurrent() {
         }
     }
     panic!("the idle client's place was never given back");
+}
+
+/// The server's companion (the `sh` that kills listed groups when the server dies), by its
+/// script's first words; Linux's /proc only.
+#[cfg(target_os = "linux")]
+fn companions_of(server: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let id: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            let parent: u32 = stat[stat.rfind(')')? + 1..]
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            (parent == server && cmdline.starts_with(b"sh\0-c\0trap")).then_some(id)
+        })
+        .collect()
+}
+
+/// Round two, attack 2: GNU `timeout`, `setsid` and Python's `os.setpgid` each move a
+/// command's process out of its process group, where the group kill does not reach. Two
+/// such processes were left running with parent 1 after the reply that said "it and its
+/// children were killed". The server is now a child subreaper (Linux): every descendant
+/// whose parent dies becomes its child, and is killed when the command is over.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_command_that_leaves_its_process_group_does_not_outlive_its_reply() {
+    use test_support::procfs;
+    let server = server(&["--timeout", "1", "--encoding", "utf-8"]);
+    let mut conn = tcp_connect(server.addr);
+    let reply = ask(
+        &mut conn,
+        "timeout 3196 sleep 3196 & (setsid sleep 3195 &); sleep 3194",
+    );
+    assert!(reply.starts_with(b"[stopped:"), "{reply:?}");
+    for words in [["sleep", "3196"], ["sleep", "3195"], ["sleep", "3194"]] {
+        procfs::expect_gone(&words, DEADLINE);
+    }
+    assert!(procfs::processes_running(&["timeout", "3196", "sleep", "3196"]).is_empty());
+}
+
+/// The same escape, and the server stopped while it runs: by Ctrl-C, `kill`, and `kill -9`.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_command_that_leaves_its_process_group_stops_with_the_server() {
+    use rustix::process::Signal;
+    use test_support::procfs;
+    for (signal, seconds) in [
+        (Signal::INT, "3186"),
+        (Signal::TERM, "3187"),
+        (Signal::KILL, "3188"),
+    ] {
+        let mut server = server(&["--timeout", "60", "--encoding", "utf-8"]);
+        let mut conn = tcp_connect(server.addr);
+        let command =
+            format!("timeout {seconds} sleep {seconds} & (setsid sleep {seconds} &); wait");
+        conn.write_all(command.as_bytes()).unwrap();
+        procfs::wait_for_processes(&["sleep", seconds], 2, DEADLINE);
+        // The server looks at a running command's processes every 0.1 s to list the groups
+        // they moved to: nothing it can be asked shows when it has looked, so give it ten
+        // looks. (A process that escapes less than 0.1 s before a `kill -9` of the server
+        // can survive: lesson 4 says so.)
+        std::thread::sleep(Duration::from_secs(1));
+        procfs::signal(server.id(), signal);
+        assert!(
+            server.exit_within(DEADLINE).is_some(),
+            "the server did not stop"
+        );
+        procfs::expect_gone(&["sleep", seconds], DEADLINE);
+    }
+}
+
+/// Round two, attack 3: a command can kill the companion that stops commands when the
+/// server dies (it runs as the same user). It used to be started once and never again, so
+/// from then on every command ran unprotected. Now it is started again while the command
+/// that killed it still runs (and before every command), so `kill -9` of the server still
+/// takes the command's processes with it.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_killed_companion_is_started_again_and_still_stops_the_commands() {
+    use rustix::process::Signal;
+    use test_support::procfs;
+    let mut server = server(&["--timeout", "60", "--encoding", "utf-8"]);
+    let mut conn = tcp_connect(server.addr);
+    conn.write_all(b"sleep 3185 & sleep 3185").unwrap();
+    procfs::wait_for_processes(&["sleep", "3185"], 2, DEADLINE);
+    let first = companions_of(server.id());
+    assert_eq!(first.len(), 1, "{first:?}");
+    // What `pkill -9 -f '^sh -c trap'` in a command would do.
+    procfs::signal(first[0], Signal::KILL);
+    let end = Instant::now() + DEADLINE;
+    while companions_of(server.id())
+        .iter()
+        .all(|id| first.contains(id))
+    {
+        assert!(Instant::now() < end, "no new companion was started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    procfs::signal(server.id(), Signal::KILL);
+    assert!(
+        server.exit_within(DEADLINE).is_some(),
+        "the server did not stop"
+    );
+    procfs::expect_gone(&["sleep", "3185"], DEADLINE);
+}
+
+/// Round two, attack 3, the other half: when the companion cannot be started (no file
+/// descriptor left for its pipe), the command is refused with a reply that says why, not run
+/// unprotected; once descriptors are free again, commands run, protected, again.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_command_that_cannot_be_protected_is_refused_until_it_can_be() {
+    use rustix::process::{Resource, Signal};
+    use test_support::procfs;
+    let mut server = server(&["--timeout", "60", "--encoding", "utf-8"]);
+    let mut conn = tcp_connect(server.addr);
+    // The first command starts the companion: kill it, then take every descriptor away.
+    assert_eq!(ask(&mut conn, "echo first"), b"first\n");
+    let companion = companions_of(server.id());
+    procfs::signal(companion[0], Signal::KILL);
+    // SIGKILL takes a moment: wait until it is a zombie (the server reaps it later).
+    let stat = format!("/proc/{}/stat", companion[0]);
+    let end = Instant::now() + DEADLINE;
+    while !std::fs::read_to_string(&stat).unwrap().contains(") Z ") {
+        assert!(Instant::now() < end, "the companion did not die");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // (Below what is open: those stay open, but no new one can be made.)
+    let old = procfs::set_soft_limit(server.id(), Resource::Nofile, Some(3));
+    let reply = String::from_utf8(ask(&mut conn, "sleep 3184 & sleep 3184")).unwrap();
+    assert!(
+        reply.starts_with(
+            "error: nothing was run: could not start the process that stops commands when this server stops"
+        ),
+        "{reply}"
+    );
+    assert!(procfs::processes_running(&["sleep", "3184"]).is_empty());
+    // Descriptors back: the next command runs, and the new companion stops it with the server.
+    procfs::set_soft_limit(server.id(), Resource::Nofile, old);
+    conn.write_all(b"sleep 3184 & sleep 3184").unwrap();
+    procfs::wait_for_processes(&["sleep", "3184"], 2, DEADLINE);
+    procfs::signal(server.id(), Signal::KILL);
+    assert!(
+        server.exit_within(DEADLINE).is_some(),
+        "the server did not stop"
+    );
+    procfs::expect_gone(&["sleep", "3184"], DEADLINE);
 }
