@@ -128,6 +128,7 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
             }
         }
 
+        #[cfg(target_os = "linux")]
         fn companion_pid(&self) -> Option<u32> {
             self.companion.as_ref().map(|(child, _)| child.id())
         }
@@ -152,6 +153,8 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
     /// A command's process group, and the other groups its processes moved to, listed with
     /// the companion until this is dropped.
     pub struct Watched {
+        /// The shell's pid (Linux looks for what descends from it).
+        #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
         shell: u32,
         groups: Vec<u32>,
     }
