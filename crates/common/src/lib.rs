@@ -280,16 +280,40 @@ pub fn allow_large_datagrams(socket: &UdpSocket) -> io::Result<()> {
 /// The standard library's `TcpListener::bind` always listens with a backlog of 128; socket2
 /// lets us pass the tutorial's 5 instead.
 pub fn bind_tcp(addr: SocketAddr) -> Result<TcpListener, Error> {
+    bind_tcp_with(addr, true)
+}
+
+/// [`bind_tcp`], with or without SO_REUSEADDR (lesson 4's `--no-reuseaddr`).
+///
+/// A connection's side that closes first keeps it in TIME_WAIT for a while (60 s on Linux,
+/// 30 s on macOS, 2 x the maximum segment lifetime), so that a late segment of the old
+/// connection cannot be taken for part of a new one. A server stopped while clients were
+/// connected closed first: its old connections still hold the port, and on Linux and macOS
+/// a restart's `bind` fails with "Address already in use" (errno 98 / 48) until they expire,
+/// unless SO_REUSEADDR is set, which lets a listener bind past them (never past another
+/// listener). Python's socketserver sets it too (`allow_reuse_address`); the tutorial's
+/// server does not.
+///
+/// Windows differs: there SO_REUSEADDR lets a second program bind a port another is using
+/// (port stealing), so it stays off; Windows checks TIME_WAIT differently, and its own guard,
+/// SO_EXCLUSIVEADDRUSE, forbids any other socket on the port (WinError 10048).
+pub fn bind_tcp_with(addr: SocketAddr, reuse_address: bool) -> Result<TcpListener, Error> {
     use socket2::{Domain, Protocol, Socket, Type};
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    // On Unix, SO_REUSEADDR lets a restarted server bind at once although the last run's
-    // connections still sit in TIME_WAIT; it never lets two servers share a port there.
-    // On Windows the same option *does* let a second program steal the port, so it stays off.
     #[cfg(unix)]
-    socket.set_reuse_address(true)?;
-    socket
-        .bind(&addr.into())
-        .map_err(|err| bind_error(addr, err))?;
+    socket.set_reuse_address(reuse_address)?;
+    #[cfg(windows)]
+    let _ = reuse_address;
+    socket.bind(&addr.into()).map_err(|err| {
+        let mut error = bind_error(addr, err);
+        if !reuse_address && error.0.contains("already in use") {
+            error.0.push_str(
+                " (or the last run's connections are still in TIME_WAIT: see `ss -tan state \
+                 time-wait`, wait a minute, or leave out --no-reuseaddr)",
+            );
+        }
+        error
+    })?;
     socket.listen(BACKLOG)?;
     Ok(socket.into())
 }

@@ -100,6 +100,11 @@ struct Args {
     #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "60")]
     idle_timeout: Duration,
 
+    /// Bind without SO_REUSEADDR, as the tutorial's server does: restarted within a minute of
+    /// stopping with clients connected, it fails with "Address already in use" (TIME_WAIT)
+    #[arg(long)]
+    no_reuseaddr: bool,
+
     /// Allow a non-loopback --addr: then anyone who can reach the port can run commands as
     /// you (needs --framed)
     #[arg(long)]
@@ -143,7 +148,7 @@ fn main() -> Result<(), common::Error> {
     }
 
     // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log).
-    let server = common::bind_tcp(args.addr)?;
+    let server = common::bind_tcp_with(args.addr, !args.no_reuseaddr)?;
     common::announce_tcp(&server)?;
     let settings = Settings {
         framed: args.framed,

@@ -398,3 +398,62 @@ fn a_python_client_written_the_tutorials_way_reads_the_replies() {
     assert!(status.success(), "{}", client.transcript());
     server.expect_stdout(" left");
 }
+
+/// A server stopped while a client is connected, on a port of its own: the server closed
+/// that connection first, so its side now waits in TIME_WAIT and still holds the port.
+#[cfg(unix)]
+fn stop_with_a_client_connected(args: &[&str]) -> String {
+    let first = server(args);
+    let mut conn = tcp_connect(first.addr);
+    conn.write_all(b"echo hi").unwrap();
+    let mut reply = [0u8; 64];
+    assert!(conn.read(&mut reply).unwrap() > 0);
+    // Killed: the kernel closes its socket and sends FIN; the client reads end of file and
+    // closes too. The side that closed first, the server's, is in TIME_WAIT.
+    let addr = first.addr;
+    drop(first);
+    assert_eq!(conn.read(&mut reply).unwrap(), 0);
+    addr.to_string()
+}
+
+/// Starts the server on `port` with `args`: Ok(its address) or Err(its error line).
+#[cfg(unix)]
+fn restart(port: &str, args: &[&str]) -> Result<std::net::SocketAddr, String> {
+    let mut again = Running::spawn({
+        let mut command = Command::new(SERVER);
+        command.args(["--addr", port]).args(args);
+        command
+    });
+    // The `listening on` line, or end of output (then the error line says why).
+    match again.next_line(test_support::Stream::Stdout, DEADLINE) {
+        Some(line) => Ok(test_support::parse_listening_line(&line).unwrap()),
+        None => Err(again.expect_stderr("Error")),
+    }
+}
+
+/// Issue 17's restart failure, as every socket programmer meets it: a port held by the last
+/// run's connections in TIME_WAIT (60 s on Linux, 30 s on macOS). Without SO_REUSEADDR
+/// (`--no-reuseaddr`, as the tutorial's server binds) a restart on the same port fails with
+/// "already in use"; with it (our default), the restart binds at once. Windows checks
+/// TIME_WAIT otherwise, and there SO_REUSEADDR would let another program steal the port:
+/// lesson 4 says so.
+#[test]
+#[cfg(unix)]
+fn a_restart_fails_while_time_wait_holds_the_port_unless_so_reuseaddr_is_set() {
+    let port = stop_with_a_client_connected(&[]);
+    let refused = restart(&port, &["--no-reuseaddr"]).unwrap_err();
+    assert!(refused.contains("already in use"), "{refused}");
+    assert!(refused.contains("TIME_WAIT"), "{refused}");
+    assert_eq!(restart(&port, &[]).unwrap().to_string(), port);
+}
+
+/// Linux asks both sides: a connection in TIME_WAIT lets a new listener past only if the
+/// listener it came from had SO_REUSEADDR too. So after a run of the tutorial's server
+/// (`--no-reuseaddr`), even our default cannot restart on its port until TIME_WAIT ends.
+#[test]
+#[cfg(target_os = "linux")]
+fn on_linux_so_reuseaddr_helps_only_if_the_last_run_had_it_too() {
+    let port = stop_with_a_client_connected(&["--no-reuseaddr"]);
+    let refused = restart(&port, &[]).unwrap_err();
+    assert!(refused.contains("already in use"), "{refused}");
+}
