@@ -419,7 +419,7 @@ fn stop_with_a_client_connected(args: &[&str]) -> String {
 /// Starts the server on `port` with `args`: Ok(its address) or Err(its error line).
 #[cfg(unix)]
 fn restart(port: &str, args: &[&str]) -> Result<std::net::SocketAddr, String> {
-    let mut again = Running::spawn({
+    let again = Running::spawn({
         let mut command = Command::new(SERVER);
         command.args(["--addr", port]).args(args);
         command
