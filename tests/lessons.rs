@@ -501,7 +501,11 @@ fn programs_of(command: &str) -> Vec<String> {
         .flat_map(|part| part.split("&&"))
         .filter_map(|part| {
             part.split_whitespace()
-                .find(|word| !(word.contains('=') && !word.starts_with('-')) && *word != "sudo")
+                // `NAME=value` sets a variable for the command; `--flag=value` is an argument.
+                .find(|word| {
+                    let setting = word.contains('=') && !word.starts_with('-');
+                    !setting && *word != "sudo"
+                })
                 .map(str::to_owned)
         })
         .collect()
