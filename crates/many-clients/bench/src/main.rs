@@ -18,7 +18,7 @@
 //!
 //! ```text
 //! cargo build --release -p many-clients-iterative -p many-clients-threads -p many-clients-pool -p many-clients-async -p many-clients-bench
-//! target/release/many-clients-bench --clients 100 --requests 200
+//! cargo run --release -p many-clients-bench -- --clients 100 --requests 200
 //! ```
 //!
 //! You will see one row per design, like this one measured for the lesson (2 cores, loaded):
