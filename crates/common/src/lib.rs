@@ -9,6 +9,7 @@
 use std::fmt;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 mod datagram;
@@ -21,6 +22,12 @@ pub use log::Log;
 
 mod accept;
 pub use accept::AcceptErrors;
+
+mod log_limit;
+pub use log_limit::LogLimit;
+
+mod reply_guard;
+pub use reply_guard::{Refusal, ReplyGuard};
 
 /// The tutorial's `buffer_size=1024`: how much one `recv`/`recvfrom` takes at most.
 pub const BUFFER_SIZE: usize = 1024;
@@ -198,6 +205,9 @@ pub fn is_loopback(addr: &SocketAddr) -> bool {
 ///
 /// The refusal suggests the loopback address of the same family: `[::]:8082` gets
 /// `[::1]:8082`, `0.0.0.0:8082` gets `127.0.0.1:8082`.
+///
+/// Once it has handed out a warning, [`announce_udp`] and [`announce_tcp`] add no note of their
+/// own ([`beyond_loopback_note`]): one warning is enough.
 pub fn check_exposure(
     addr: SocketAddr,
     allow_remote: bool,
@@ -207,6 +217,8 @@ pub fn check_exposure(
         return Ok(None);
     }
     if allow_remote {
+        // This warning says more than announce's note would: announce need not add its own.
+        EXPOSURE_WARNED.store(true, Ordering::Relaxed);
         return Ok(Some(format!(
             "WARNING: listening on {addr}, not loopback (--allow-remote): {why}"
         )));
@@ -309,7 +321,33 @@ fn announce(scheme: &str, addr: SocketAddr) -> Result<SocketAddr, Error> {
     let mut out = io::stdout().lock();
     writeln!(out, "{}", listening_line(scheme, addr))?;
     out.flush()?;
+    if let Some(note) = beyond_loopback_note(addr) {
+        eprintln!("{note}");
+    }
     Ok(addr)
+}
+
+/// Set once [`check_exposure`] has handed out its warning, which the server prints: then the
+/// `listening on` line adds no second one.
+static EXPOSURE_WARNED: AtomicBool = AtomicBool::new(false);
+
+/// The line on stderr that [`announce_udp`] and [`announce_tcp`] add when a server listens
+/// beyond loopback (`--addr 0.0.0.0:8080`, a LAN address), so that nobody opens a server to
+/// the network without being told; `None` on loopback, or when [`check_exposure`] has already
+/// warned.
+pub fn beyond_loopback_note(addr: SocketAddr) -> Option<String> {
+    note_unless_warned(addr, EXPOSURE_WARNED.load(Ordering::Relaxed))
+}
+
+fn note_unless_warned(addr: SocketAddr, warned: bool) -> Option<String> {
+    if is_loopback(&addr) || warned {
+        return None;
+    }
+    let local = SocketAddr::new(loopback_like(addr.ip()), addr.port());
+    Some(format!(
+        "note: listening on {addr}, beyond loopback: other machines that can reach this port \
+         can send to this server (--addr {local} keeps it on this machine)"
+    ))
 }
 
 /// The text of the `listening on` line: `listening on udp://127.0.0.1:8080`.
@@ -530,6 +568,26 @@ mod tests {
         ] {
             let err = parse_server_addr(bad).unwrap_err();
             assert!(err.contains("localhost:8080"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn listening_beyond_loopback_gets_a_note_unless_already_warned() {
+        for open in ["0.0.0.0:8080", "[::]:8080", "192.0.2.1:8080"] {
+            let note = note_unless_warned(open.parse().unwrap(), false).unwrap();
+            assert!(
+                note.contains(&format!("listening on {open}, beyond loopback")),
+                "{note}"
+            );
+            assert_eq!(note_unless_warned(open.parse().unwrap(), true), None);
+        }
+        let note = note_unless_warned("[::]:8080".parse().unwrap(), false).unwrap();
+        assert!(
+            note.ends_with("(--addr [::1]:8080 keeps it on this machine)"),
+            "{note}"
+        );
+        for local in ["127.0.0.1:8080", "[::1]:8080", "[::ffff:127.0.0.1]:8080"] {
+            assert_eq!(note_unless_warned(local.parse().unwrap(), false), None);
         }
     }
 
