@@ -40,7 +40,7 @@ impl AcceptErrors {
     pub fn new() -> Self {
         AcceptErrors {
             in_a_row: 0,
-            reports: LogLimit::new(1),
+            reports: LogLimit::new(1, "accept failures"),
         }
     }
 

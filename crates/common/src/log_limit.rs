@@ -4,8 +4,8 @@
 //! small datagrams becomes megabytes of log a second, which costs the server more than the
 //! datagrams do and buries everything else. [`LogLimit`] lets the first few lines of each
 //! second through (one per datagram at the rate a person types) and counts the rest; when the
-//! second is over it writes one line, `... and 4990 more like it in that second (not shown)`,
-//! so nothing disappears without a trace.
+//! second is over it writes one line, `... and 4990 more datagrams in that second (not
+//! shown)`, so nothing disappears without a trace.
 //!
 //! It is the same idea as [`crate::AcceptErrors`]' "one report a second", which is built on it.
 
@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 /// ```
 /// use std::io::Write;
 /// let mut log = Vec::new();
-/// let mut lines = common::LogLimit::new(10);
+/// let mut lines = common::LogLimit::new(10, "datagrams");
 /// for i in 0..25 {
 ///     if lines.allow(&mut log).unwrap() {
 ///         writeln!(log, "datagram {i}").unwrap();
@@ -29,8 +29,10 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub struct LogLimit {
     per_second: u32,
+    /// What the lines are about, for the summary: "datagrams", "datagrams not answered".
+    what: &'static str,
     /// When the current second began (at the first line after the last one ended).
-    second_began: Option<Instant>,
+    pub(crate) second_began: Option<Instant>,
     /// Lines shown in the current second.
     shown: u32,
     /// Lines left out in the current second.
@@ -45,10 +47,12 @@ impl LogLimit {
     /// types, far fewer than a flood sends.
     pub const LINES_PER_SECOND: u32 = 10;
 
-    /// At most `per_second` lines in each second.
-    pub const fn new(per_second: u32) -> Self {
+    /// At most `per_second` lines in each second; the summary names them `what`
+    /// (`... and 990 more {what} in that second (not shown)`).
+    pub const fn new(per_second: u32, what: &'static str) -> Self {
         LogLimit {
             per_second,
+            what,
             second_began: None,
             shown: 0,
             left_out: 0,
@@ -60,7 +64,7 @@ impl LogLimit {
     pub fn allow(&mut self, out: &mut impl Write) -> io::Result<bool> {
         let (show, left_out) = self.count(Instant::now());
         if left_out > 0 {
-            write_summary(out, left_out)?;
+            out.write_all(self.summary(left_out).as_bytes())?;
         }
         Ok(show)
     }
@@ -69,9 +73,12 @@ impl LogLimit {
     /// A server calls it when its socket has been idle a moment (a read timeout), so the
     /// count comes out even when the flood stops.
     pub fn flush_summary(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if self.left_out == 0 {
+            return Ok(());
+        }
         let left_out = self.end_second_at(Instant::now());
         if left_out > 0 {
-            write_summary(out, left_out)?;
+            out.write_all(self.summary(left_out).as_bytes())?;
         }
         Ok(())
     }
@@ -91,8 +98,16 @@ impl LogLimit {
         }
     }
 
+    /// The summary line for `left_out` lines, newline included.
+    pub(crate) fn summary(&self, left_out: u64) -> String {
+        format!(
+            "... and {left_out} more {} in that second (not shown)\n",
+            self.what
+        )
+    }
+
     /// If the current second is over at `now`, ends it: returns how many lines it left out.
-    fn end_second_at(&mut self, now: Instant) -> u64 {
+    pub(crate) fn end_second_at(&mut self, now: Instant) -> u64 {
         match self.second_began {
             Some(began) if now.saturating_duration_since(began) >= Self::SECOND => {
                 self.second_began = None;
@@ -102,14 +117,6 @@ impl LogLimit {
             _ => 0,
         }
     }
-}
-
-/// The line that stands for the lines left out.
-fn write_summary(out: &mut impl Write, left_out: u64) -> io::Result<()> {
-    writeln!(
-        out,
-        "... and {left_out} more like it in that second (not shown)"
-    )
 }
 
 #[cfg(test)]
@@ -131,7 +138,7 @@ mod tests {
 
     #[test]
     fn a_flood_shows_ten_lines_a_second_and_the_summaries_count_every_other_one() {
-        let mut limit = LogLimit::new(10);
+        let mut limit = LogLimit::new(10, "lines");
         let start = Instant::now();
         let mut shown = 0;
         let mut summarised = 0;
@@ -153,7 +160,7 @@ mod tests {
 
     #[test]
     fn lines_at_typing_speed_are_all_shown() {
-        let mut limit = LogLimit::new(10);
+        let mut limit = LogLimit::new(10, "lines");
         let start = Instant::now();
         // Five lines a second for a minute.
         for i in 0..300u64 {
@@ -165,7 +172,7 @@ mod tests {
 
     #[test]
     fn the_summary_is_written_before_the_next_line_or_when_idle() {
-        let mut limit = LogLimit::new(2);
+        let mut limit = LogLimit::new(2, "lines");
         let start = Instant::now();
         assert_eq!(shown_at(&mut limit, start, 5), (2, 0));
         // Still in the same second: nothing to summarise yet.
@@ -183,7 +190,7 @@ mod tests {
 
     #[test]
     fn the_summary_line_says_how_many_were_not_shown() {
-        let mut limit = LogLimit::new(1);
+        let mut limit = LogLimit::new(1, "lines");
         let mut out = Vec::new();
         assert!(limit.allow(&mut out).unwrap());
         assert!(!limit.allow(&mut out).unwrap());
@@ -193,7 +200,7 @@ mod tests {
         limit.flush_summary(&mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "... and 2 more like it in that second (not shown)\n"
+            "... and 2 more lines in that second (not shown)\n"
         );
     }
 }
