@@ -45,7 +45,7 @@ impl LogLimit {
 
     /// How many lines per datagram (or per peer) a server shows each second: more than anyone
     /// types, far fewer than a flood sends.
-    pub const LINES_PER_SECOND: u32 = 10;
+    pub const LINES_PER_SECOND: u32 = 20;
 
     /// At most `per_second` lines in each second; the summary names them `what`
     /// (`... and 990 more {what} in that second (not shown)`).

@@ -30,7 +30,7 @@
 //! chargen 19, NTP 123 ...), and any past a sender's 1000th reply in a second (that sender
 //! is then ignored for a second). So one forged datagram cannot make it answer itself, or
 //! another server, for ever; each refusal is logged as `from ADDR: not answered: WHY`.
-//! The log shows at most 10 lines a second and sums up the rest of that second in one line,
+//! The log shows at most 20 lines a second and sums up the rest of that second in one line,
 //! `... and 490 more lines in that second (not shown)`. Listening beyond loopback
 //! (`--addr 0.0.0.0:8080`) is said on stderr.
 //!
@@ -88,7 +88,7 @@ fn main() -> Result<(), common::Error> {
     // us answer ourselves, or another server, for ever (the echo/chargen loop).
     let mut guard = common::ReplyGuard::for_socket(&server, args.max_replies_per_peer)?;
 
-    // The log shows one line per datagram at the rate a person types; past 10 lines a second,
+    // The log shows one line per datagram at the rate a person types; past 20 lines a second,
     // the rest of that second is counted and summed up in one line, so a flood cannot flood
     // the log too. Errors on stderr are limited the same way.
     let mut errors = common::LogLimit::new(common::LogLimit::LINES_PER_SECOND, "errors");
