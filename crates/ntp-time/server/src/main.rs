@@ -19,8 +19,8 @@
 //! claims to come from the server itself or from a well-known service's port below 1024
 //! (with `--sntp`, port 123 excepted: NTP clients such as ntpdate send from it), nor a
 //! sender past its 1000th reply in a second, which is then ignored for a second. Each
-//! refusal is logged as `from ADDR: not answered: WHY`. The log shows at most 20 lines a
-//! second and sums up the rest of that second in one line.
+//! refusal is said on stderr, `from ADDR: not answered: WHY`. The log, and stderr, show at
+//! most 20 lines a second and sum up the rest of that second in one line.
 //!
 //! Run it (text protocol, then SNTP):
 //!
@@ -152,7 +152,10 @@ fn serve_text(
             continue;
         };
         if let Err(refusal) = guard.check(datagram.from) {
-            writeln!(log, "from {}: not answered: {refusal}", datagram.from)?;
+            errors.report(format_args!(
+                "from {}: not answered: {refusal}",
+                datagram.from
+            ))?;
             continue;
         }
         let format = &buffer[..datagram.len];
@@ -293,7 +296,10 @@ fn serve_sntp(
             continue;
         };
         if let Err(refusal) = guard.check(datagram.from) {
-            writeln!(log, "from {}: not answered: {refusal}", datagram.from)?;
+            errors.report(format_args!(
+                "from {}: not answered: {refusal}",
+                datagram.from
+            ))?;
             continue;
         }
         // T2: read the clock the moment the request is in, before anything else.
@@ -362,14 +368,14 @@ fn receive(
     }
 }
 
-/// Error lines on stderr, at most 20 a second (a peer can cause them too).
+/// Refusals and errors on stderr, at most 20 lines a second (a peer can cause them).
 struct Errors(common::LogLimit);
 
 impl Errors {
     fn new() -> Self {
         Errors(common::LogLimit::new(
             common::LogLimit::LINES_PER_SECOND,
-            "errors",
+            "lines",
         ))
     }
 

@@ -268,7 +268,7 @@ fn a_forged_datagram_from_the_servers_own_address_is_not_answered() {
         let server = start_server(SERVER, mode);
         let request = Packet::client_request(Timestamp::now()).encode();
         forger.send(server.addr.port(), server.addr, &request);
-        server.expect_stdout(&format!(
+        server.expect_stderr(&format!(
             "from {}: not answered: it claims to come from this server itself",
             server.addr
         ));
@@ -284,7 +284,7 @@ fn the_text_server_does_not_answer_well_known_service_ports() {
     // An NTP server's port too: only --sntp speaks NTP.
     for (port, name) in [(7, "echo"), (19, "chargen"), (123, "NTP")] {
         forger.send(port, server.addr, b"%Y");
-        server.expect_stdout(&format!(
+        server.expect_stderr(&format!(
             "from 127.0.0.1:{port}: not answered: port {port} ({name}) is a well-known"
         ));
     }
@@ -309,7 +309,7 @@ fn the_sntp_server_answers_a_client_on_port_123_as_ntpdate_sends_and_no_other_lo
     // Any other port below 1024 is refused, SNTP request or not.
     if let Some(forger) = test_support::Forger::open("the forged chargen-port SNTP test") {
         forger.send(19, server.addr, &request.encode());
-        server.expect_stdout("from 127.0.0.1:19: not answered: port 19 (chargen)");
+        server.expect_stderr("from 127.0.0.1:19: not answered: port 19 (chargen)");
     }
 }
 

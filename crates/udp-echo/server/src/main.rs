@@ -29,8 +29,9 @@
 //! to come from the server itself or from a well-known service's port below 1024 (echo 7,
 //! chargen 19, NTP 123 ...), and any past a sender's 1000th reply in a second (that sender
 //! is then ignored for a second). So one forged datagram cannot make it answer itself, or
-//! another server, for ever; each refusal is logged as `from ADDR: not answered: WHY`.
+//! another server, for ever; each refusal is said on stderr, `from ADDR: not answered: WHY`.
 //! The log shows at most 20 lines a second and sums up the rest of that second in one line,
+//! and so does stderr:
 //! `... and 490 more lines in that second (not shown)`. Listening beyond loopback
 //! (`--addr 0.0.0.0:8080`) is said on stderr.
 //!
@@ -90,8 +91,8 @@ fn main() -> Result<(), common::Error> {
 
     // The log shows one line per datagram at the rate a person types; past 20 lines a second,
     // the rest of that second is counted and summed up in one line, so a flood cannot flood
-    // the log too. Errors on stderr are limited the same way.
-    let mut errors = common::LogLimit::new(common::LogLimit::LINES_PER_SECOND, "errors");
+    // the log too. Refusals and errors on stderr are limited the same way.
+    let mut errors = common::LogLimit::new(common::LogLimit::LINES_PER_SECOND, "lines");
 
     let mut buffer = [0u8; common::BUFFER_SIZE];
     loop {
@@ -120,8 +121,8 @@ fn main() -> Result<(), common::Error> {
         let data = &mut buffer[..datagram.len];
 
         if let Err(refusal) = guard.check(datagram.from) {
-            if !args.quiet {
-                writeln!(log, "from {}: not answered: {refusal}", datagram.from)?;
+            if errors.allow(&mut io::stderr())? {
+                eprintln!("from {}: not answered: {refusal}", datagram.from);
             }
             continue;
         }
