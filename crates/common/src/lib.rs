@@ -396,6 +396,38 @@ pub fn is_stale_icmp_error(err: &io::Error) -> bool {
     }
 }
 
+/// Text a peer sent, made safe to print on one line of a terminal: bytes that are not UTF-8
+/// become U+FFFD, and every character that would act on the terminal rather than show is
+/// written as an escape such as `\n` or `\u{202e}`:
+///
+/// - control characters: a newline, or an escape (`\u{1b}`) that could recolour the
+///   terminal or move its cursor, and the C1 controls (U+0080 to U+009F);
+/// - format characters (Unicode category Cf): the bidirectional overrides and isolates
+///   (U+202E and friends) that make text display in another order than it is written (the
+///   "Trojan Source" trick, CVE-2021-42574), and invisible ones such as the zero-width space
+///   U+200B, which make two different texts look the same;
+/// - the line and paragraph separators U+2028 and U+2029, which some terminals and editors
+///   take for a new line.
+pub fn show_text(bytes: &[u8]) -> String {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    let mut shown = String::with_capacity(bytes.len());
+    for c in String::from_utf8_lossy(bytes).chars() {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else if matches!(
+            c.general_category(),
+            GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+        ) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
 /// Shows bytes the way Python prints them: `b'hello'`, `b''`, `b'caf\xc3\xa9'`, so empty,
 /// binary and non-UTF-8 data are all visible in a log line.
 pub fn show_bytes(bytes: &[u8]) -> String {
@@ -752,6 +784,31 @@ mod tests {
         let big = sock.send_buffer_size().unwrap();
         allow_large_datagrams(&socket).unwrap();
         assert_eq!(sock.send_buffer_size().unwrap(), big);
+    }
+
+    #[test]
+    fn show_text_escapes_controls_bidi_overrides_zero_width_and_separators() {
+        assert_eq!(show_text("你好, alex".as_bytes()), "你好, alex");
+        assert_eq!(show_text(b"a\nb\x1b[31m"), "a\\nb\\u{1b}[31m");
+        assert_eq!(show_text("\u{85}".as_bytes()), "\\u{85}");
+        assert_eq!(show_text(b"caf\xe9"), "caf\u{fffd}");
+        // Trojan Source: the override would show "txt.exe" as "exe.txt".
+        assert_eq!(
+            show_text("a\u{202e}txt.exe".as_bytes()),
+            "a\\u{202e}txt.exe"
+        );
+        assert_eq!(show_text("pay\u{200b}pal".as_bytes()), "pay\\u{200b}pal");
+        assert_eq!(
+            show_text("one\u{2028}two\u{2029}".as_bytes()),
+            "one\\u{2028}two\\u{2029}"
+        );
+        assert_eq!(
+            show_text("\u{feff}\u{2066}\u{2069}".as_bytes()),
+            "\\u{feff}\\u{2066}\\u{2069}"
+        );
+        // Letters, marks and symbols of every script pass: é (e + combining accent), emoji.
+        assert_eq!(show_text("e\u{301} 👋 ß".as_bytes()), "e\u{301} 👋 ß");
+        assert_eq!(show_text(b""), "");
     }
 
     #[test]
