@@ -6,6 +6,7 @@
 //!
 //! Forging the sender port needs a raw socket, so root: without it the test prints a NOTICE
 //! and does not run (CI runs the suite as root). See `test_support::Forger`.
+#![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 

@@ -9,7 +9,7 @@
 //! these tests run. Windows is not tried: it allows raw UDP only to administrators, and Wine
 //! not at all, so there too the NOTICE says the test did not run.
 
-use std::net::{SocketAddr, SocketAddrV4};
+use std::net::SocketAddr;
 
 /// A raw IPv4 socket that sends UDP datagrams with any source port.
 pub struct Forger {
@@ -52,7 +52,7 @@ impl Forger {
         #[cfg(unix)]
         {
             // A raw socket has no ports: the destination port is the one in our header.
-            let dest = SocketAddr::V4(SocketAddrV4::new(*to.ip(), 0));
+            let dest = SocketAddr::V4(std::net::SocketAddrV4::new(*to.ip(), 0));
             let sent = self.raw.send_to(&datagram, &dest.into()).unwrap();
             assert_eq!(sent, datagram.len());
         }
