@@ -64,6 +64,15 @@ pub enum Refusal {
     CoolingDown,
 }
 
+impl Refusal {
+    /// Has a line about this already been printed? A sender's first refusal for going over
+    /// budget says "ignored for 1 s"; the refusals during that second need no line each (a
+    /// flood would otherwise push every other refusal out of the log's limit).
+    pub fn already_said(&self) -> bool {
+        *self == Refusal::CoolingDown
+    }
+}
+
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -331,6 +340,7 @@ mod tests {
         // Ignored for the whole cool-down, although its budget refills meanwhile.
         let during = start + ReplyGuard::COOL_DOWN / 2;
         assert_eq!(guard.check_at(peer, during), Err(Refusal::CoolingDown));
+        assert!(Refusal::CoolingDown.already_said() && !Refusal::OwnAddress.already_said());
         // Another sender is not affected.
         assert_eq!(guard.check_at(addr("127.0.0.1:50001"), during), Ok(()));
         assert_eq!(guard.check_at(peer, start + ReplyGuard::COOL_DOWN), Ok(()));

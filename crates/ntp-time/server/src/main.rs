@@ -152,10 +152,12 @@ fn serve_text(
             continue;
         };
         if let Err(refusal) = guard.check(datagram.from) {
-            errors.report(format_args!(
-                "from {}: not answered: {refusal}",
-                datagram.from
-            ))?;
+            if !refusal.already_said() {
+                errors.report(format_args!(
+                    "from {}: not answered: {refusal}",
+                    datagram.from
+                ))?;
+            }
             continue;
         }
         let format = &buffer[..datagram.len];
@@ -296,10 +298,12 @@ fn serve_sntp(
             continue;
         };
         if let Err(refusal) = guard.check(datagram.from) {
-            errors.report(format_args!(
-                "from {}: not answered: {refusal}",
-                datagram.from
-            ))?;
+            if !refusal.already_said() {
+                errors.report(format_args!(
+                    "from {}: not answered: {refusal}",
+                    datagram.from
+                ))?;
+            }
             continue;
         }
         // T2: read the clock the moment the request is in, before anything else.

@@ -121,7 +121,7 @@ fn main() -> Result<(), common::Error> {
         let data = &mut buffer[..datagram.len];
 
         if let Err(refusal) = guard.check(datagram.from) {
-            if errors.allow(&mut io::stderr())? {
+            if !refusal.already_said() && errors.allow(&mut io::stderr())? {
                 eprintln!("from {}: not answered: {refusal}", datagram.from);
             }
             continue;

@@ -335,6 +335,25 @@ fn a_sender_over_its_budget_is_ignored_for_a_second_then_served_again() {
 }
 
 #[test]
+fn a_sender_ignored_for_going_over_budget_does_not_crowd_out_the_next_refusal() {
+    let server = start_server(SERVER, &["--max-replies-per-peer", "5"]);
+    let flooder = udp_socket();
+    for _ in 0..300 {
+        flooder.send_to(b"flood", server.addr).unwrap();
+    }
+    let flooder = flooder.local_addr().unwrap();
+    server.expect_stderr(&format!("from {flooder}: not answered: more than 5"));
+    // The flooder's other refusals get no line each, so the next sender's shows.
+    let other = udp_socket();
+    for _ in 0..6 {
+        other.send_to(b"x", server.addr).unwrap();
+    }
+    let other = other.local_addr().unwrap();
+    let line = server.expect_stderr("not answered");
+    assert!(line.starts_with(&format!("from {other}: ")), "{line}");
+}
+
+#[test]
 fn max_replies_per_peer_0_lifts_the_limit_for_the_bench() {
     let server = start_server(SERVER, &["--quiet", "--max-replies-per-peer", "0"]);
     let client = udp_socket();

@@ -97,7 +97,7 @@ fn main() -> Result<(), common::Error> {
 
         if let Err(refusal) = guard.check(datagram.from) {
             let mut stderr = std::io::stderr();
-            if refusals.allow(&mut stderr)? {
+            if !refusal.already_said() && refusals.allow(&mut stderr)? {
                 writeln!(stderr, "from {}: not answered: {refusal}", datagram.from)?;
             }
             continue;
