@@ -182,6 +182,32 @@ fn every_server_announces_the_address_it_really_got_on_ipv4_and_ipv6() {
 }
 
 #[test]
+fn every_server_listening_beyond_loopback_says_so_on_stderr_once() {
+    for &(package, ..) in SERVERS {
+        // The remote-command servers refuse such an address unless --allow-remote, and then
+        // warn in words of their own (their tests check that); the time server is the one
+        // of these checked here, for "once".
+        if package.contains("remote-cmd") {
+            continue;
+        }
+        let mut args = vec!["--addr", "0.0.0.0:0"];
+        if package == "ntp-time-server" {
+            args.push("--allow-remote");
+        }
+        let server = start_server(cargo_bin(package), &args);
+        let note = server.expect_line(Stream::Stderr, |line| line.contains("loopback"));
+        assert!(note.contains("listening on 0.0.0.0:"), "{package}: {note}");
+        // One line, not a warning and a note.
+        assert_eq!(
+            server.next_line(Stream::Stderr, test_support::QUIET),
+            None,
+            "{package}: {}",
+            server.transcript()
+        );
+    }
+}
+
+#[test]
 fn every_server_refuses_a_malformed_addr_with_status_2_and_an_example() {
     for &(package, ..) in SERVERS {
         for bad in ["8080", "localhost:8080", "127.0.0.1:99999"] {

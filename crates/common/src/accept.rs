@@ -9,18 +9,19 @@
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
+use crate::LogLimit;
+
 /// What the accept loop does when `accept` fails: back off, and report once in a while.
 ///
 /// The usual failure is "too many open files" (EMFILE): every descriptor the process may have
 /// is in use. The waiting client stays in the backlog, so the next `accept` fails at once
 /// again; retrying in a tight loop would burn a core and flood the log. Instead each failure
 /// in a row waits twice as long (1 ms up to 1 s), and only the first failure and then one a
-/// second are printed, with how many were not.
+/// second are printed, with how many were not (a [`LogLimit`] of one line a second).
 #[derive(Debug)]
 pub struct AcceptErrors {
     in_a_row: u32,
-    unreported: u64,
-    last_report: Option<Instant>,
+    reports: LogLimit,
 }
 
 impl Default for AcceptErrors {
@@ -34,13 +35,12 @@ impl AcceptErrors {
     pub const FIRST_WAIT: Duration = Duration::from_millis(1);
     pub const LONGEST_WAIT: Duration = Duration::from_secs(1);
     /// At most one report per this long.
-    pub const REPORT_EVERY: Duration = Duration::from_secs(1);
+    pub const REPORT_EVERY: Duration = LogLimit::SECOND;
 
     pub fn new() -> Self {
         AcceptErrors {
             in_a_row: 0,
-            unreported: 0,
-            last_report: None,
+            reports: LogLimit::new(1, "accept failures"),
         }
     }
 
@@ -52,12 +52,9 @@ impl AcceptErrors {
     /// An accept failed: reports it if it is time, and returns how long to wait before the
     /// next try.
     pub fn failed(&mut self, err: &io::Error) -> Duration {
-        let now = Instant::now();
-        let due = self
-            .last_report
-            .is_none_or(|last| now.duration_since(last) >= Self::REPORT_EVERY);
-        if due {
-            let more = match self.unreported {
+        let (report, unreported) = self.reports.count(Instant::now());
+        if report {
+            let more = match unreported {
                 0 => String::new(),
                 n => format!("; {n} more failures since the last report"),
             };
@@ -71,10 +68,6 @@ impl AcceptErrors {
                 io::stderr(),
                 "accept failed: {err}{hint}{more} (backing off, still serving)"
             );
-            self.last_report = Some(now);
-            self.unreported = 0;
-        } else {
-            self.unreported += 1;
         }
         let wait = Self::FIRST_WAIT * 2u32.saturating_pow(self.in_a_row.min(20));
         self.in_a_row = self.in_a_row.saturating_add(1);
@@ -121,17 +114,20 @@ mod tests {
     #[test]
     fn accept_errors_are_reported_once_then_counted_until_a_second_has_passed() {
         let mut errors = AcceptErrors::new();
-        let err = io::Error::other("too many open files");
-        errors.failed(&err);
-        for _ in 0..5 {
-            errors.failed(&err);
-        }
-        assert_eq!(errors.unreported, 5, "reported once, the rest counted");
-        errors.last_report = Some(Instant::now() - AcceptErrors::REPORT_EVERY);
-        errors.failed(&err);
+        let start = Instant::now();
+        // The same counting `failed` does, at chosen moments.
         assert_eq!(
-            errors.unreported, 0,
-            "a second later, the count is reported"
+            errors.reports.count(start),
+            (true, 0),
+            "the first is reported"
+        );
+        for _ in 0..5 {
+            assert_eq!(errors.reports.count(start), (false, 0), "then counted");
+        }
+        assert_eq!(
+            errors.reports.count(start + AcceptErrors::REPORT_EVERY),
+            (true, 5),
+            "a second later, reported with the count"
         );
     }
 }

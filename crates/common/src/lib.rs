@@ -9,6 +9,7 @@
 use std::fmt;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 mod datagram;
@@ -21,6 +22,12 @@ pub use log::Log;
 
 mod accept;
 pub use accept::AcceptErrors;
+
+mod log_limit;
+pub use log_limit::LogLimit;
+
+mod reply_guard;
+pub use reply_guard::{Refusal, ReplyGuard};
 
 /// The tutorial's `buffer_size=1024`: how much one `recv`/`recvfrom` takes at most.
 pub const BUFFER_SIZE: usize = 1024;
@@ -198,6 +205,9 @@ pub fn is_loopback(addr: &SocketAddr) -> bool {
 ///
 /// The refusal suggests the loopback address of the same family: `[::]:8082` gets
 /// `[::1]:8082`, `0.0.0.0:8082` gets `127.0.0.1:8082`.
+///
+/// Once it has handed out a warning, [`announce_udp`] and [`announce_tcp`] add no note of their
+/// own ([`beyond_loopback_note`]): one warning is enough.
 pub fn check_exposure(
     addr: SocketAddr,
     allow_remote: bool,
@@ -207,6 +217,8 @@ pub fn check_exposure(
         return Ok(None);
     }
     if allow_remote {
+        // This warning says more than announce's note would: announce need not add its own.
+        EXPOSURE_WARNED.store(true, Ordering::Relaxed);
         return Ok(Some(format!(
             "WARNING: listening on {addr}, not loopback (--allow-remote): {why}"
         )));
@@ -333,7 +345,33 @@ fn announce(scheme: &str, addr: SocketAddr) -> Result<SocketAddr, Error> {
     let mut out = io::stdout().lock();
     writeln!(out, "{}", listening_line(scheme, addr))?;
     out.flush()?;
+    if let Some(note) = beyond_loopback_note(addr) {
+        eprintln!("{note}");
+    }
     Ok(addr)
+}
+
+/// Set once [`check_exposure`] has handed out its warning, which the server prints: then the
+/// `listening on` line adds no second one.
+static EXPOSURE_WARNED: AtomicBool = AtomicBool::new(false);
+
+/// The line on stderr that [`announce_udp`] and [`announce_tcp`] add when a server listens
+/// beyond loopback (`--addr 0.0.0.0:8080`, a LAN address), so that nobody opens a server to
+/// the network without being told; `None` on loopback, or when [`check_exposure`] has already
+/// warned.
+pub fn beyond_loopback_note(addr: SocketAddr) -> Option<String> {
+    note_unless_warned(addr, EXPOSURE_WARNED.load(Ordering::Relaxed))
+}
+
+fn note_unless_warned(addr: SocketAddr, warned: bool) -> Option<String> {
+    if is_loopback(&addr) || warned {
+        return None;
+    }
+    let local = SocketAddr::new(loopback_like(addr.ip()), addr.port());
+    Some(format!(
+        "note: listening on {addr}, beyond loopback: other machines that can reach this port \
+         can send to this server (--addr {local} keeps it on this machine)"
+    ))
 }
 
 /// The text of the `listening on` line: `listening on udp://127.0.0.1:8080`.
@@ -380,6 +418,38 @@ pub fn is_stale_icmp_error(err: &io::Error) -> bool {
         let _ = err;
         false
     }
+}
+
+/// Text a peer sent, made safe to print on one line of a terminal: bytes that are not UTF-8
+/// become U+FFFD, and every character that would act on the terminal rather than show is
+/// written as an escape such as `\n` or `\u{202e}`:
+///
+/// - control characters: a newline, or an escape (`\u{1b}`) that could recolour the
+///   terminal or move its cursor, and the C1 controls (U+0080 to U+009F);
+/// - format characters (Unicode category Cf): the bidirectional overrides and isolates
+///   (U+202E and friends) that make text display in another order than it is written (the
+///   "Trojan Source" trick, CVE-2021-42574), and invisible ones such as the zero-width space
+///   U+200B, which make two different texts look the same;
+/// - the line and paragraph separators U+2028 and U+2029, which some terminals and editors
+///   take for a new line.
+pub fn show_text(bytes: &[u8]) -> String {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    let mut shown = String::with_capacity(bytes.len());
+    for c in String::from_utf8_lossy(bytes).chars() {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else if matches!(
+            c.general_category(),
+            GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+        ) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// Shows bytes the way Python prints them: `b'hello'`, `b''`, `b'caf\xc3\xa9'`, so empty,
@@ -558,6 +628,26 @@ mod tests {
     }
 
     #[test]
+    fn listening_beyond_loopback_gets_a_note_unless_already_warned() {
+        for open in ["0.0.0.0:8080", "[::]:8080", "192.0.2.1:8080"] {
+            let note = note_unless_warned(open.parse().unwrap(), false).unwrap();
+            assert!(
+                note.contains(&format!("listening on {open}, beyond loopback")),
+                "{note}"
+            );
+            assert_eq!(note_unless_warned(open.parse().unwrap(), true), None);
+        }
+        let note = note_unless_warned("[::]:8080".parse().unwrap(), false).unwrap();
+        assert!(
+            note.ends_with("(--addr [::1]:8080 keeps it on this machine)"),
+            "{note}"
+        );
+        for local in ["127.0.0.1:8080", "[::1]:8080", "[::ffff:127.0.0.1]:8080"] {
+            assert_eq!(note_unless_warned(local.parse().unwrap(), false), None);
+        }
+    }
+
+    #[test]
     fn check_exposure_allows_loopback_and_suggests_loopback_of_the_same_family() {
         let why = "strangers could ask";
         assert_eq!(check_exposure(defaults::NTP_TIME, false, why), Ok(None));
@@ -718,6 +808,31 @@ mod tests {
         let big = sock.send_buffer_size().unwrap();
         allow_large_datagrams(&socket).unwrap();
         assert_eq!(sock.send_buffer_size().unwrap(), big);
+    }
+
+    #[test]
+    fn show_text_escapes_controls_bidi_overrides_zero_width_and_separators() {
+        assert_eq!(show_text("你好, alex".as_bytes()), "你好, alex");
+        assert_eq!(show_text(b"a\nb\x1b[31m"), "a\\nb\\u{1b}[31m");
+        assert_eq!(show_text("\u{85}".as_bytes()), "\\u{85}");
+        assert_eq!(show_text(b"caf\xe9"), "caf\u{fffd}");
+        // Trojan Source: the override would show "txt.exe" as "exe.txt".
+        assert_eq!(
+            show_text("a\u{202e}txt.exe".as_bytes()),
+            "a\\u{202e}txt.exe"
+        );
+        assert_eq!(show_text("pay\u{200b}pal".as_bytes()), "pay\\u{200b}pal");
+        assert_eq!(
+            show_text("one\u{2028}two\u{2029}".as_bytes()),
+            "one\\u{2028}two\\u{2029}"
+        );
+        assert_eq!(
+            show_text("\u{feff}\u{2066}\u{2069}".as_bytes()),
+            "\\u{feff}\\u{2066}\\u{2069}"
+        );
+        // Letters, marks and symbols of every script pass: é (e + combining accent), emoji.
+        assert_eq!(show_text("e\u{301} 👋 ß".as_bytes()), "e\u{301} 👋 ß");
+        assert_eq!(show_text(b""), "");
     }
 
     #[test]

@@ -10,9 +10,16 @@
 //! writes its block when a line is older than [`Log::MAX_DELAY`], and the server calls
 //! [`Log::flush`] whenever its socket has been idle for [`Log::IDLE`] (a read timeout on the
 //! socket tells it).
+//!
+//! A server's log is also limited, because every line costs the server time and a peer decides
+//! how many there are: [`Log::stdout`] shows at most [`LogLimit::LINES_PER_SECOND`] lines in a
+//! second, more than anyone types, and sums up the rest of that second in one line (see
+//! [`LogLimit`]).
 
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
+
+use crate::LogLimit;
 
 const IDLE: Duration = Duration::from_millis(50);
 const MAX_DELAY: Duration = Duration::from_millis(100);
@@ -30,6 +37,10 @@ pub struct Log<W: Write = io::StdoutLock<'static>> {
     line_buffered: bool,
     /// When the oldest line in `held` was completed.
     oldest: Option<Instant>,
+    /// Where the line being written starts in `held`.
+    line_start: usize,
+    /// At most so many lines a second, if set.
+    limit: Option<LogLimit>,
 }
 
 impl Log {
@@ -44,11 +55,13 @@ impl Log {
     /// same order of size.
     pub const BLOCK: usize = BLOCK;
 
-    /// The process's stdout: line-buffered if it is a terminal, else block-buffered.
+    /// The process's stdout: line-buffered if it is a terminal, else block-buffered; at most
+    /// [`LogLimit::LINES_PER_SECOND`] lines a second, the rest summed up.
     pub fn stdout() -> Log {
         let stdout = io::stdout();
         let line_buffered = stdout.is_terminal();
         Log::new(stdout.lock(), line_buffered)
+            .with_limit(LogLimit::new(LogLimit::LINES_PER_SECOND, "lines"))
     }
 }
 
@@ -63,7 +76,16 @@ impl<W: Write> Log<W> {
             held: Vec::with_capacity(BLOCK + 8 * 1024),
             line_buffered,
             oldest: None,
+            line_start: 0,
+            limit: None,
         }
+    }
+
+    /// The same log, showing only the lines `limit` allows; each second's left-out lines are
+    /// summed up in one line, written before the next line shown or at the next flush.
+    pub fn with_limit(mut self, limit: LogLimit) -> Log<W> {
+        self.limit = Some(limit);
+        self
     }
 
     /// True when lines are written one by one (stdout is a terminal).
@@ -84,6 +106,7 @@ impl<W: Write> Log<W> {
     /// Writes what is held; the underlying writer gets it in one `write_all`.
     fn write_held(&mut self) -> io::Result<()> {
         self.oldest = None;
+        self.line_start = 0;
         if self.held.is_empty() {
             return Ok(());
         }
@@ -95,6 +118,21 @@ impl<W: Write> Log<W> {
     /// Called at the end of each line: write now, or keep holding?
     fn line_done(&mut self) -> io::Result<()> {
         let now = Instant::now();
+        if let Some(limit) = self.limit.as_mut() {
+            let (show, left_out) = limit.count(now);
+            if !show {
+                self.held.truncate(self.line_start);
+            }
+            if left_out > 0 {
+                let summary = limit.summary(left_out);
+                let at = self.line_start;
+                self.held.splice(at..at, summary.into_bytes());
+            }
+            if !show && left_out == 0 {
+                return Ok(());
+            }
+        }
+        self.line_start = self.held.len();
         let oldest = *self.oldest.get_or_insert(now);
         if self.line_buffered || self.held.len() >= BLOCK || now.duration_since(oldest) >= MAX_DELAY
         {
@@ -115,8 +153,19 @@ impl<W: Write> Write for Log<W> {
         Ok(buf.len())
     }
 
-    /// Writes everything held, complete lines or not.
+    /// Writes everything held, complete lines or not, and the summary of a second that has
+    /// ended with lines left out.
     fn flush(&mut self) -> io::Result<()> {
+        let between_lines = self.line_start == self.held.len();
+        if let Some(limit) = self.limit.as_mut() {
+            if between_lines {
+                let left_out = limit.end_second_at(Instant::now());
+                if left_out > 0 {
+                    self.held
+                        .extend_from_slice(limit.summary(left_out).as_bytes());
+                }
+            }
+        }
         self.write_held()?;
         self.out.flush()
     }
@@ -211,6 +260,43 @@ mod tests {
             writeln!(log, "from [::1]:65535: b'{longest}'").unwrap();
         }
         assert_eq!(log.held.capacity(), capacity);
+    }
+
+    #[test]
+    fn a_limited_log_shows_its_lines_per_second_and_counts_the_rest_exactly() {
+        let mut log = Log::new(Calls::default(), false).with_limit(LogLimit::new(3, "lines"));
+        for i in 0..10 {
+            writeln!(log, "line {i}").unwrap();
+            // A line in two pieces, as `writeln!` with arguments hands it over.
+            write!(log, "cut").unwrap();
+            writeln!(log, " note {i}").unwrap();
+        }
+        log.flush().unwrap();
+        let shown = String::from_utf8(log.get_ref().0.concat()).unwrap();
+        assert_eq!(
+            shown, "line 0\ncut note 0\nline 1\n",
+            "3 whole lines, no pieces"
+        );
+        // A second later: the summary, then the next line.
+        log.limit.as_mut().unwrap().second_began = Some(Instant::now() - LogLimit::SECOND);
+        writeln!(log, "later").unwrap();
+        log.flush().unwrap();
+        let shown = String::from_utf8(log.get_ref().0.concat()).unwrap();
+        assert!(
+            shown.ends_with("line 1\n... and 17 more lines in that second (not shown)\nlater\n"),
+            "{shown}"
+        );
+        // Or, idle: flush writes the summary.
+        for _ in 0..5 {
+            writeln!(log, "more").unwrap();
+        }
+        log.limit.as_mut().unwrap().second_began = Some(Instant::now() - LogLimit::SECOND);
+        log.flush().unwrap();
+        let shown = String::from_utf8(log.get_ref().0.concat()).unwrap();
+        assert!(
+            shown.ends_with("later\nmore\nmore\n... and 3 more lines in that second (not shown)\n"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -31,6 +31,10 @@
 //!   recv:       0 bytes b'' after 0.1 ms: end of stream
 //! ```
 //!
+//! A datagram that another program on this machine sends to the receiver (its address is on
+//! the screen, and `--step` gives time) is shown as `not our sender, another program sent it`,
+//! never as the demo's own result.
+//!
 //! The walkthrough is `lessons/06-empty-datagram.md`.
 
 use std::io::{self, Read, Write};
@@ -82,7 +86,12 @@ fn main() -> Result<(), common::Error> {
                 ms(waited.elapsed())
             ),
         )?,
-        Ok((n, from)) => say(&mut out, "recvfrom", format!("{n} bytes from {from}?!"))?,
+        // Nobody in the demo has sent anything yet: another program did.
+        Ok((n, from)) => say(
+            &mut out,
+            "recvfrom",
+            format!("{n} bytes from {from}: another program sent it"),
+        )?,
         Err(err) => say(&mut out, "recvfrom", format!("error: {err}"))?,
     }
     meaning(
@@ -107,16 +116,39 @@ fn main() -> Result<(), common::Error> {
             common::show_bytes(datagram)
         ),
     )?;
-    match receiver.recv_from(&mut buffer) {
-        Ok((n, from)) => say(
-            &mut out,
-            "recvfrom",
-            format!("{n} bytes {} from {from}", common::show_bytes(&buffer[..n])),
-        )?,
-        Err(err) if common::is_timeout(&err) => {
-            say(&mut out, "recvfrom", format!("nothing within {}", ms(WAIT)))?
+    // The receiver's address was on the screen since step 1, and anyone on this machine may
+    // send to it (in --step mode they had time): a datagram is our result only if it came
+    // from our sender. Others are shown as what they are, and we receive again.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        receiver.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+        match receiver.recv_from(&mut buffer) {
+            Ok((n, from)) if from != sender_addr => say(
+                &mut out,
+                "recvfrom",
+                format!(
+                    "{n} bytes {} from {from}: not our sender, another program sent it (ignored)",
+                    common::show_bytes(&buffer[..n])
+                ),
+            )?,
+            Ok((n, from)) => {
+                say(
+                    &mut out,
+                    "recvfrom",
+                    format!("{n} bytes {} from {from}", common::show_bytes(&buffer[..n])),
+                )?;
+                break;
+            }
+            Err(err) if common::is_timeout(&err) => {
+                say(&mut out, "recvfrom", format!("nothing within {}", ms(WAIT)))?;
+                break;
+            }
+            Err(err) => {
+                say(&mut out, "recvfrom", format!("error: {err}"))?;
+                break;
+            }
         }
-        Err(err) => say(&mut out, "recvfrom", format!("error: {err}"))?,
     }
     meaning(
         &mut out,

@@ -121,6 +121,38 @@ fn step_mode_waits_for_enter_before_each_step() {
 }
 
 #[test]
+fn in_step_mode_a_datagram_another_program_sends_is_not_taken_for_the_demos_own() {
+    let mut demo = Running::spawn({
+        let mut command = Command::new(DEMO);
+        command.arg("--step");
+        command
+    });
+    demo.write_line("");
+    let receiver = addr_after(&demo.expect_stdout("receiver:"), "udp://");
+    demo.expect_stdout("meaning:");
+    // The demo waits for Enter before step 2: time for another program to send.
+    let intruder = test_support::udp_socket();
+    intruder.send_to(b"intruder", receiver).unwrap();
+    demo.write_line("");
+    let sender = addr_after(&demo.expect_stdout("sender:"), "udp://");
+    let foreign = demo.expect_stdout("recvfrom:");
+    assert!(
+        foreign.contains(&format!(
+            "8 bytes b'intruder' from {}: not our sender, another program sent it",
+            intruder.local_addr().unwrap()
+        )),
+        "{foreign}"
+    );
+    let ours = demo.expect_stdout("recvfrom:");
+    assert!(
+        ours.ends_with(&format!("0 bytes b'' from {sender}")),
+        "{ours}"
+    );
+    demo.close_stdin();
+    assert!(demo.expect_exit().success(), "{}", demo.transcript());
+}
+
+#[test]
 fn help_names_the_lesson() {
     assert_cmd::Command::new(DEMO)
         .arg("--help")

@@ -17,6 +17,8 @@
 //! - [`wine_gap`]: under Wine (`SOCKET_LESSONS_UNDER_WINE=1`), skips one Windows assertion
 //!   that Wine cannot reproduce, with a NOTICE; the gaps and their reasons are listed once, in
 //!   [`Gap`].
+//! - [`Forger`]: UDP datagrams with a forged sender port (a raw socket: root only, else a
+//!   NOTICE and the test skips).
 //! - Socket helpers whose every read has a timeout: [`udp_socket`], [`recv`],
 //!   [`assert_no_datagram`], [`tcp_connect`].
 //!
@@ -37,6 +39,9 @@ use std::time::{Duration, Instant};
 
 mod wine_gaps;
 pub use wine_gaps::{Gap, under_wine, wine_gap};
+
+mod forge;
+pub use forge::Forger;
 
 #[cfg(target_os = "linux")]
 pub mod procfs;

@@ -111,8 +111,10 @@ median() {
     sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-start_server "udp-echo-server --quiet" "$SERVER_BIN" --addr 127.0.0.1:0 --quiet
-start_server "udp-echo-server (log piped)" "$SERVER_BIN" --addr 127.0.0.1:0
+# --max-replies-per-peer 0: the bench is one sender at hundreds of thousands of datagrams a
+# second, which the server's default budget (1000 replies a second per sender) would cut off.
+start_server "udp-echo-server --quiet" "$SERVER_BIN" --addr 127.0.0.1:0 --quiet --max-replies-per-peer 0
+start_server "udp-echo-server (log piped)" "$SERVER_BIN" --addr 127.0.0.1:0 --max-replies-per-peer 0
 if [[ -n "$C_LOOP" ]]; then
     start_server "C loop (cc -O2)" "$C_LOOP" 0
 fi

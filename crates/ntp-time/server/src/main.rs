@@ -14,6 +14,14 @@
 //! times the size of its request on the wire (an SNTP reply is exactly the size of its
 //! request), and it listens on loopback only unless `--allow-remote` is given.
 //!
+//! A forged sender could also make it answer itself, or another server that answers
+//! everything, for ever (the echo/chargen loop). So it does not answer a datagram that
+//! claims to come from the server itself or from a well-known service's port below 1024
+//! (with `--sntp`, port 123 excepted: NTP clients such as ntpdate send from it), nor a
+//! sender past its 1000th reply in a second, which is then ignored for a second. Each
+//! refusal is said on stderr, `from ADDR: not answered: WHY`. The log, and stderr, show at
+//! most 20 lines a second and sum up the rest of that second in one line.
+//!
 //! Run it (text protocol, then SNTP):
 //!
 //! ```text
@@ -86,6 +94,11 @@ struct Args {
     /// reach it can aim the replies at a victim by forging the sender address
     #[arg(long)]
     allow_remote: bool,
+
+    /// Replies one sender may get per second; past that it is ignored for a second, which
+    /// ends a loop between two servers (0: no limit)
+    #[arg(long, value_name = "N", default_value_t = common::ReplyGuard::DEFAULT_PER_SECOND)]
+    max_replies_per_peer: u32,
 }
 
 fn main() -> Result<(), common::Error> {
@@ -105,22 +118,48 @@ fn main() -> Result<(), common::Error> {
     let server = common::bind_udp(args.addr)?;
     common::announce_udp(&server)?;
 
-    let mut log = io::stdout().lock();
+    // At most 10 log lines a second, the rest summed up: a flood must not flood the log.
+    // Held lines are written when the socket has been idle a moment (the read timeout).
+    let mut log = common::Log::stdout();
+    server.set_read_timeout(Some(common::Log::IDLE))?;
+
+    // Whom never to answer: ourselves, a well-known service's port, a sender over its budget
+    // of replies, so that one forged datagram cannot start an endless exchange. SNTP is the
+    // exception for port 123: real NTP clients (ntpdate) send from it, and SNTP cannot loop,
+    // because it answers requests (mode 3) only and never a reply (mode 4).
+    let guard = common::ReplyGuard::for_socket(&server, args.max_replies_per_peer)?;
     if args.sntp {
-        serve_sntp(&server, &mut log)
+        serve_sntp(&server, guard.allowing_port(NTP_PORT), &mut log)
     } else {
-        serve_text(&server, &mut log)
+        serve_text(&server, guard, &mut log)
     }
 }
 
+/// The port NTP servers answer from, and clients such as ntpdate send from.
+const NTP_PORT: u16 = 123;
+
 /// The tutorial's protocol: a datagram in (the format), the time as text out.
-fn serve_text(server: &UdpSocket, log: &mut impl Write) -> Result<(), common::Error> {
+fn serve_text(
+    server: &UdpSocket,
+    mut guard: common::ReplyGuard,
+    log: &mut impl Write,
+) -> Result<(), common::Error> {
     let mut buffer = [0u8; common::BUFFER_SIZE];
+    let mut errors = Errors::new();
     loop {
         // recvfrom(buffer_size): one datagram, and the address to send the time back to.
-        let Some(datagram) = receive(server, &mut buffer) else {
+        let Some(datagram) = receive(server, &mut buffer, log, &mut errors)? else {
             continue;
         };
+        if let Err(refusal) = guard.check(datagram.from) {
+            if !refusal.already_said() {
+                errors.report(format_args!(
+                    "from {}: not answered: {refusal}",
+                    datagram.from
+                ))?;
+            }
+            continue;
+        }
         let format = &buffer[..datagram.len];
         writeln!(
             log,
@@ -142,10 +181,10 @@ fn serve_text(server: &UdpSocket, log: &mut impl Write) -> Result<(), common::Er
 
         // sendto(back_time.encode('utf-8'), addr): the time is text, sent as UTF-8 bytes.
         if let Err(err) = server.send_to(reply.as_bytes(), datagram.from) {
-            eprintln!(
+            errors.report(format_args!(
                 "could not reply to {}: {err} (still serving)",
                 datagram.from
-            );
+            ))?;
         }
     }
 }
@@ -238,7 +277,11 @@ fn quote(format: &str) -> String {
 
 /// Real SNTP: a 48-byte request in, a 48-byte reply out, with the four timestamps a client
 /// needs to work out the round-trip delay and how far its clock is off.
-fn serve_sntp(server: &UdpSocket, log: &mut impl Write) -> Result<(), common::Error> {
+fn serve_sntp(
+    server: &UdpSocket,
+    mut guard: common::ReplyGuard,
+    log: &mut impl Write,
+) -> Result<(), common::Error> {
     // The precision field: how finely this machine's clock can tell two moments apart.
     let precision = ntp_time_sntp::clock_precision();
     writeln!(
@@ -249,10 +292,20 @@ fn serve_sntp(server: &UdpSocket, log: &mut impl Write) -> Result<(), common::Er
 
     let mut buffer = [0u8; common::BUFFER_SIZE];
     let mut dropped: u64 = 0;
+    let mut errors = Errors::new();
     loop {
-        let Some(datagram) = receive(server, &mut buffer) else {
+        let Some(datagram) = receive(server, &mut buffer, log, &mut errors)? else {
             continue;
         };
+        if let Err(refusal) = guard.check(datagram.from) {
+            if !refusal.already_said() {
+                errors.report(format_args!(
+                    "from {}: not answered: {refusal}",
+                    datagram.from
+                ))?;
+            }
+            continue;
+        }
         // T2: read the clock the moment the request is in, before anything else.
         let receive_time = Timestamp::now();
 
@@ -286,25 +339,60 @@ fn serve_sntp(server: &UdpSocket, log: &mut impl Write) -> Result<(), common::Er
         // T3: read the clock again as late as possible, right before the reply leaves.
         let reply = Packet::reply_to(&request, receive_time, Timestamp::now(), precision);
         if let Err(err) = server.send_to(&reply.encode(), datagram.from) {
-            eprintln!(
+            errors.report(format_args!(
                 "could not reply to {}: {err} (still serving)",
                 datagram.from
-            );
+            ))?;
         }
     }
 }
 
 /// One datagram into `buffer`, or `None` after reporting why not (nothing a peer does may
-/// stop the server).
-fn receive(server: &UdpSocket, buffer: &mut [u8]) -> Option<common::Datagram> {
+/// stop the server). When the socket has been idle a moment, writes out the log held so far.
+fn receive(
+    server: &UdpSocket,
+    buffer: &mut [u8],
+    log: &mut impl Write,
+    errors: &mut Errors,
+) -> io::Result<Option<common::Datagram>> {
     match common::recv_datagram(server, buffer) {
-        Ok(datagram) => Some(datagram),
-        // Windows only: a reply we sent earlier bounced off a client that had quit.
-        Err(err) if common::is_stale_icmp_error(&err) => None,
-        Err(err) => {
-            eprintln!("receive failed: {err} (still serving)");
-            None
+        Ok(datagram) => Ok(Some(datagram)),
+        // Nothing for a moment (or Ctrl-Z and `fg` cut the wait short).
+        Err(err) if common::is_timeout(&err) || err.kind() == io::ErrorKind::Interrupted => {
+            errors.flush_summary()?;
+            log.flush()?;
+            Ok(None)
         }
+        // Windows only: a reply we sent earlier bounced off a client that had quit.
+        Err(err) if common::is_stale_icmp_error(&err) => Ok(None),
+        Err(err) => {
+            errors.report(format_args!("receive failed: {err} (still serving)"))?;
+            Ok(None)
+        }
+    }
+}
+
+/// Refusals and errors on stderr, at most 20 lines a second (a peer can cause them).
+struct Errors(common::LogLimit);
+
+impl Errors {
+    fn new() -> Self {
+        Errors(common::LogLimit::new(
+            common::LogLimit::LINES_PER_SECOND,
+            "lines",
+        ))
+    }
+
+    fn report(&mut self, line: std::fmt::Arguments<'_>) -> io::Result<()> {
+        let mut stderr = io::stderr();
+        if self.0.allow(&mut stderr)? {
+            writeln!(stderr, "{line}")?;
+        }
+        Ok(())
+    }
+
+    fn flush_summary(&mut self) -> io::Result<()> {
+        self.0.flush_summary(&mut io::stderr())
     }
 }
 

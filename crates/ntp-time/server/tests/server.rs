@@ -245,6 +245,104 @@ fn with_allow_remote_it_listens_on_every_address_and_warns() {
 }
 
 #[test]
+fn with_allow_remote_the_warning_is_said_once_not_twice() {
+    let server = start_server(SERVER, &["--addr", "0.0.0.0:0", "--allow-remote"]);
+    server.expect_stderr("WARNING: listening on 0.0.0.0:0");
+    // Everything the server prints at start is out once it answers.
+    let local = SocketAddr::from(([127, 0, 0, 1], server.addr.port()));
+    assert_still_answers(&udp_socket(), local);
+    assert_eq!(
+        server.seen(Stream::Stderr).len(),
+        1,
+        "no second note beside the warning: {}",
+        server.transcript()
+    );
+}
+
+#[test]
+fn a_forged_datagram_from_the_servers_own_address_is_not_answered() {
+    let Some(forger) = test_support::Forger::open("the forged own-address test") else {
+        return;
+    };
+    for mode in [&[][..], &["--sntp"]] {
+        let server = start_server(SERVER, mode);
+        let request = Packet::client_request(Timestamp::now()).encode();
+        forger.send(server.addr.port(), server.addr, &request);
+        server.expect_stderr(&format!(
+            "from {}: not answered: it claims to come from this server itself",
+            server.addr
+        ));
+    }
+}
+
+#[test]
+fn the_text_server_does_not_answer_well_known_service_ports() {
+    let Some(forger) = test_support::Forger::open("the forged service-port test") else {
+        return;
+    };
+    let server = text_server();
+    // An NTP server's port too: only --sntp speaks NTP.
+    for (port, name) in [(7, "echo"), (19, "chargen"), (123, "NTP")] {
+        forger.send(port, server.addr, b"%Y");
+        server.expect_stderr(&format!(
+            "from 127.0.0.1:{port}: not answered: port {port} ({name}) is a well-known"
+        ));
+    }
+}
+
+#[test]
+fn the_sntp_server_answers_a_client_on_port_123_as_ntpdate_sends_and_no_other_low_port() {
+    // ntpdate (without -u) sends from port 123, which only an administrator may bind.
+    let Ok(client) = UdpSocket::bind("127.0.0.1:123") else {
+        eprintln!(
+            "NOTICE: cannot bind 127.0.0.1:123 (needs root; or an NTP daemon has it), so the port-123 SNTP test did not run"
+        );
+        return;
+    };
+    client
+        .set_read_timeout(Some(test_support::DEADLINE))
+        .unwrap();
+    let server = sntp_server();
+    let request = Packet::client_request(Timestamp::now());
+    let (reply, _) = sntp_exchange(&client, &request, server.addr);
+    assert_eq!(reply.originate, request.transmit);
+    // Any other port below 1024 is refused, SNTP request or not.
+    if let Some(forger) = test_support::Forger::open("the forged chargen-port SNTP test") {
+        forger.send(19, server.addr, &request.encode());
+        server.expect_stderr("from 127.0.0.1:19: not answered: port 19 (chargen)");
+    }
+}
+
+#[test]
+fn a_flood_is_logged_as_twenty_lines_a_second_and_the_rest_is_counted_exactly() {
+    let server = text_server();
+    let client = udp_socket();
+    let count = 300;
+    for _ in 0..count {
+        ask(&client, b"%Y", server.addr);
+    }
+    let mut shown = 0;
+    let mut summarised = 0;
+    while shown + summarised < count {
+        let line = server
+            .next_line(Stream::Stdout, test_support::DEADLINE)
+            .unwrap_or_else(|| panic!("{shown} shown, {summarised} counted"));
+        match line
+            .strip_prefix("... and ")
+            .and_then(|rest| rest.strip_suffix(" more lines in that second (not shown)"))
+        {
+            Some(n) => summarised += n.parse::<u64>().unwrap(),
+            None => {
+                assert!(line.ends_with(": b'%Y'"), "{line}");
+                shown += 1;
+            }
+        }
+    }
+    assert_eq!(shown + summarised, count);
+    assert!(summarised > 0, "300 requests in a few seconds at most");
+}
+
+#[test]
 fn each_request_is_logged_with_its_sender_and_its_bytes() {
     let server = text_server();
     let client = udp_socket();

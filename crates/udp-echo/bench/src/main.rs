@@ -9,10 +9,11 @@
 //! time one is answered. A request not answered within 200 ms counts as lost and is replaced.
 //! Every reply is checked: it must be its request upper-cased.
 //!
-//! Run a server built for speed, and the bench against it:
+//! Run a server built for speed, without its per-sender budget of 1000 replies a second (the
+//! bench is one sender at far more than that), and the bench against it:
 //!
 //! ```text
-//! cargo run --release -p udp-echo-server -- --quiet
+//! cargo run --release -p udp-echo-server -- --quiet --max-replies-per-peer 0
 //! cargo run --release -p udp-echo-bench
 //! ```
 //!
@@ -51,7 +52,7 @@ const TICK: Duration = Duration::from_millis(10);
 #[command(
     version,
     after_help = "Lesson: lessons/01-udp-echo.md (and the README's \"Performance\" section)\n\
-                  Start a server first: cargo run --release -p udp-echo-server -- --quiet"
+                  Start a server first: cargo run --release -p udp-echo-server -- --quiet --max-replies-per-peer 0"
 )]
 struct Args {
     /// The echo server to measure: IP and port, like 127.0.0.1:8080 or [::1]:8080

@@ -67,7 +67,11 @@ fn fake_server(
 #[test]
 fn against_the_real_server_it_reports_a_positive_rate_and_no_wrong_reply() {
     let server_bin = cargo_bin("udp-echo-server");
-    for mode in [&["--quiet"][..], &[]] {
+    // The bench is one sender far over the server's default budget of replies a second.
+    for mode in [
+        &["--quiet", "--max-replies-per-peer", "0"][..],
+        &["--max-replies-per-peer", "0"],
+    ] {
         let server = start_server(&server_bin, mode);
         let output = bench(server.addr, &["--duration", "0.3", "--json"]);
         assert!(output.status.success(), "{output:?}");
@@ -84,7 +88,10 @@ fn against_the_real_server_it_reports_a_positive_rate_and_no_wrong_reply() {
 
 #[test]
 fn the_summary_line_names_rate_round_trip_lost_and_wrong() {
-    let server = start_server(cargo_bin("udp-echo-server"), &["--quiet"]);
+    let server = start_server(
+        cargo_bin("udp-echo-server"),
+        &["--quiet", "--max-replies-per-peer", "0"],
+    );
     let output = bench(server.addr, &["--count", "200", "--window", "4"]);
     assert!(output.status.success(), "{output:?}");
     let line = stdout(&output);

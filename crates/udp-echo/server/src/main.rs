@@ -25,12 +25,23 @@
 //! from 127.0.0.1:51234: b''
 //! ```
 //!
+//! Some datagrams get no reply, because UDP lets a sender forge its address: one that claims
+//! to come from the server itself or from a well-known service's port below 1024 (echo 7,
+//! chargen 19, NTP 123 ...), and any past a sender's 1000th reply in a second (that sender
+//! is then ignored for a second). So one forged datagram cannot make it answer itself, or
+//! another server, for ever; each refusal is said on stderr, `from ADDR: not answered: WHY`.
+//! The log shows at most 20 lines a second and sums up the rest of that second in one line,
+//! and so does stderr:
+//! `... and 490 more lines in that second (not shown)`. Listening beyond loopback
+//! (`--addr 0.0.0.0:8080`) is said on stderr.
+//!
 //! With `--quiet` it logs nothing per datagram, for measuring its speed with
-//! `cargo run --release -p udp-echo-bench` (see the README's "Performance" section).
+//! `cargo run --release -p udp-echo-bench`, which needs `--max-replies-per-peer 0` too (see
+//! the README's "Performance" section).
 //!
 //! The walkthrough is `lessons/01-udp-echo.md`.
 
-use std::io::{ErrorKind, Write};
+use std::io::{self, ErrorKind, Write};
 use std::net::SocketAddr;
 
 use clap::Parser;
@@ -50,6 +61,11 @@ struct Args {
     /// Log nothing per datagram (for measuring speed; see udp-echo-bench)
     #[arg(long)]
     quiet: bool,
+
+    /// Replies one sender may get per second; past that it is ignored for a second, which
+    /// ends a loop between two servers (0: no limit, for udp-echo-bench)
+    #[arg(long, value_name = "N", default_value_t = common::ReplyGuard::DEFAULT_PER_SECOND)]
+    max_replies_per_peer: u32,
 }
 
 fn main() -> Result<(), common::Error> {
@@ -68,8 +84,20 @@ fn main() -> Result<(), common::Error> {
         server.set_read_timeout(Some(common::Log::IDLE))?;
     }
 
+    // A sender can forge its address. Some we never answer (ourselves, a well-known service's
+    // port), and none gets more than its budget of replies: one forged datagram must not make
+    // us answer ourselves, or another server, for ever (the echo/chargen loop).
+    let mut guard = common::ReplyGuard::for_socket(&server, args.max_replies_per_peer)?;
+
+    // The log shows one line per datagram at the rate a person types; past 20 lines a second,
+    // the rest of that second is counted and summed up in one line, so a flood cannot flood
+    // the log too. Refusals and errors on stderr are limited the same way.
+    let mut errors = common::LogLimit::new(common::LogLimit::LINES_PER_SECOND, "lines");
+
     let mut buffer = [0u8; common::BUFFER_SIZE];
     loop {
+        errors.flush_summary(&mut io::stderr())?;
+
         // recvfrom(buffer_size): exactly one datagram per call, and the address it came from.
         // A datagram longer than the buffer is cut to fit by the OS; we are told it was.
         let datagram = match common::recv_datagram(&server, &mut buffer) {
@@ -84,11 +112,20 @@ fn main() -> Result<(), common::Error> {
             Err(err) if common::is_stale_icmp_error(&err) => continue,
             // Nothing a peer sends may stop the server: report it and receive again.
             Err(err) => {
-                eprintln!("receive failed: {err} (still serving)");
+                if errors.allow(&mut io::stderr())? {
+                    eprintln!("receive failed: {err} (still serving)");
+                }
                 continue;
             }
         };
         let data = &mut buffer[..datagram.len];
+
+        if let Err(refusal) = guard.check(datagram.from) {
+            if !refusal.already_said() && errors.allow(&mut io::stderr())? {
+                eprintln!("from {}: not answered: {refusal}", datagram.from);
+            }
+            continue;
+        }
 
         // print(data), unless --quiet: shown like Python's bytes, so b'' makes an empty
         // datagram visible.
@@ -105,10 +142,12 @@ fn main() -> Result<(), common::Error> {
 
         // sendto(data, addr): with no connection, every reply must name its receiver.
         if let Err(err) = server.send_to(data, datagram.from) {
-            eprintln!(
-                "could not reply to {}: {err} (still serving)",
-                datagram.from
-            );
+            if errors.allow(&mut io::stderr())? {
+                eprintln!(
+                    "could not reply to {}: {err} (still serving)",
+                    datagram.from
+                );
+            }
         }
     }
 }

@@ -212,10 +212,19 @@ fn a_piped_log_line_is_written_as_soon_as_the_socket_is_idle() {
     assert_eq!(line, Some(format!("from {me}: b'alone'")));
 }
 
+/// The count in a summary line: `... and 490 more lines in that second (not shown)`.
+fn left_out(line: &str, what: &str) -> Option<u64> {
+    let rest = line.strip_prefix("... and ")?;
+    let (count, rest) = rest.split_once(' ')?;
+    rest.starts_with(&format!("more {what} in that second"))
+        .then(|| count.parse().ok())?
+}
+
 #[test]
-fn a_block_buffered_log_keeps_every_line_whole_and_in_order() {
+fn a_flood_is_logged_as_twenty_whole_lines_a_second_and_summaries_that_count_the_rest() {
     let server = server();
     let client = udp_socket();
+    let start = std::time::Instant::now();
     let count = 500;
     for i in 0..count {
         let message = format!("message {i:03} {}", "x".repeat(i % 50));
@@ -225,11 +234,145 @@ fn a_block_buffered_log_keeps_every_line_whole_and_in_order() {
         );
     }
     let me = client.local_addr().unwrap();
-    for i in 0..count {
-        let expected = format!("from {me}: b'message {i:03} {}'", "x".repeat(i % 50));
-        let line = server.next_line(Stream::Stdout, test_support::DEADLINE);
-        assert_eq!(line.as_deref(), Some(expected.as_str()), "line {i}");
+    // Every line shown is whole and in order; every line not shown is counted.
+    let mut shown = 0;
+    let mut summarised = 0;
+    let mut next = 0;
+    while shown + summarised < count as u64 {
+        let line = server
+            .next_line(Stream::Stdout, test_support::DEADLINE)
+            .unwrap_or_else(|| panic!("{shown} shown, {summarised} counted"));
+        if let Some(n) = left_out(&line, "lines") {
+            summarised += n;
+            next += n as usize;
+            continue;
+        }
+        let expected = format!("from {me}: b'message {next:03} {}'", "x".repeat(next % 50));
+        assert_eq!(line, expected, "line {next}");
+        shown += 1;
+        next += 1;
     }
+    assert_eq!(shown + summarised, count as u64);
+    let seconds = start.elapsed().as_secs() + 1;
+    assert!(
+        shown <= u64::from(common::LogLimit::LINES_PER_SECOND) * seconds,
+        "{shown} lines in {seconds} s"
+    );
+}
+
+#[test]
+fn a_forged_datagram_from_the_servers_own_address_is_not_answered() {
+    let Some(forger) = test_support::Forger::open("the forged own-address test") else {
+        return;
+    };
+    let server = server();
+    // "From" the server's own port on its own address: answering would answer itself, for
+    // ever (before: 200,000 datagrams in 2 s at full CPU, on a debug build).
+    forger.send(server.addr.port(), server.addr, b"loop");
+    server.expect_stderr(&format!(
+        "from {}: not answered: it claims to come from this server itself",
+        server.addr
+    ));
+    // Refused once, and that was all: no answer went out, so nothing came back.
+    assert_eq!(
+        server.next_line(Stream::Stderr, test_support::QUIET),
+        None,
+        "{}",
+        server.transcript()
+    );
+    assert!(
+        server.seen(Stream::Stdout).len() == 1,
+        "only the listening line: {}",
+        server.transcript()
+    );
+    let client = udp_socket();
+    assert_eq!(round_trip(&client, b"still", server.addr), b"STILL");
+}
+
+#[test]
+fn datagrams_from_well_known_service_ports_are_not_answered() {
+    let Some(forger) = test_support::Forger::open("the forged service-port test") else {
+        return;
+    };
+    let server = server();
+    for (port, name) in [(19, "chargen"), (7, "echo"), (123, "NTP")] {
+        forger.send(port, server.addr, b"x");
+        server.expect_stderr(&format!(
+            "from 127.0.0.1:{port}: not answered: port {port} ({name}) is a well-known"
+        ));
+    }
+}
+
+#[test]
+fn a_sender_over_its_budget_is_ignored_for_a_second_then_served_again() {
+    let server = start_server(SERVER, &["--max-replies-per-peer", "5"]);
+    let client = udp_socket();
+    for i in 0..5 {
+        assert_eq!(round_trip(&client, b"x", server.addr), b"X", "reply {i}");
+    }
+    client.send_to(b"sixth", server.addr).unwrap();
+    test_support::assert_no_datagram(&client);
+    let me = client.local_addr().unwrap();
+    server.expect_stderr(&format!(
+        "from {me}: not answered: more than 5 datagrams in a second from this sender"
+    ));
+    // Another sender is served meanwhile.
+    assert_eq!(round_trip(&udp_socket(), b"other", server.addr), b"OTHER");
+    // After the cool-down, the first sender again. Retry rather than sleep: each attempt waits
+    // for its reply (or for QUIET), and one arrives once the second is over.
+    let mut attempts = 0;
+    let reply = loop {
+        attempts += 1;
+        assert!(attempts < 30, "never served again");
+        client.send_to(b"back", server.addr).unwrap();
+        client.set_read_timeout(Some(test_support::QUIET)).unwrap();
+        let mut buf = [0u8; 16];
+        if let Ok((n, _)) = client.recv_from(&mut buf) {
+            break buf[..n].to_vec();
+        }
+    };
+    assert_eq!(reply, b"BACK");
+}
+
+#[test]
+fn a_sender_ignored_for_going_over_budget_does_not_crowd_out_the_next_refusal() {
+    let server = start_server(SERVER, &["--max-replies-per-peer", "5"]);
+    let flooder = udp_socket();
+    for _ in 0..300 {
+        flooder.send_to(b"flood", server.addr).unwrap();
+    }
+    let flooder = flooder.local_addr().unwrap();
+    server.expect_stderr(&format!("from {flooder}: not answered: more than 5"));
+    // The flooder's other refusals get no line each, so the next sender's shows.
+    let other = udp_socket();
+    for _ in 0..6 {
+        other.send_to(b"x", server.addr).unwrap();
+    }
+    let other = other.local_addr().unwrap();
+    let line = server.expect_stderr("not answered");
+    assert!(line.starts_with(&format!("from {other}: ")), "{line}");
+}
+
+#[test]
+fn max_replies_per_peer_0_lifts_the_limit_for_the_bench() {
+    let server = start_server(SERVER, &["--quiet", "--max-replies-per-peer", "0"]);
+    let client = udp_socket();
+    // Three times the default budget, as fast as round trips go.
+    for i in 0..3 * common::ReplyGuard::DEFAULT_PER_SECOND {
+        assert_eq!(round_trip(&client, b"x", server.addr), b"X", "reply {i}");
+    }
+}
+
+#[test]
+fn listening_beyond_loopback_is_said_on_stderr() {
+    let server = start_server(SERVER, &["--addr", "0.0.0.0:0"]);
+    let port = server.addr.port();
+    server.expect_stderr(&format!(
+        "note: listening on 0.0.0.0:{port}, beyond loopback: other machines"
+    ));
+    // The test still talks to it over loopback only.
+    let local = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    assert_eq!(round_trip(&udp_socket(), b"lo", local), b"LO");
 }
 
 #[test]

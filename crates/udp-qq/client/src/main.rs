@@ -216,21 +216,15 @@ fn show_waiting_messages(
 /// The tutorial's `print('message from [ip:port]: \033[1;44m%s\033[0m')`, after `label`
 /// (`late ` for a reply that came after the wait for it ended). Bytes that are not UTF-8
 /// become U+FFFD, and control characters (a newline, or an escape that could recolour the
-/// terminal) are written as escapes such as `\n` or `\u{1b}`.
+/// terminal), format characters (a bidi override U+202E, a zero-width space U+200B) and line
+/// separators are written as escapes such as `\n` or `\u{202e}` (`common::show_text`).
 fn show_message(
     out: &mut impl Write,
     label: &str,
     from: SocketAddr,
     bytes: &[u8],
 ) -> io::Result<()> {
-    let mut text = String::with_capacity(bytes.len());
-    for c in String::from_utf8_lossy(bytes).chars() {
-        if c.is_control() {
-            text.extend(c.escape_default());
-        } else {
-            text.push(c);
-        }
-    }
+    let text = common::show_text(bytes);
     writeln!(
         out,
         "{label}message from {from}: {HIGHLIGHT}{text}{HIGHLIGHT:#}"

@@ -302,6 +302,19 @@ fn a_reply_that_is_not_utf8_is_shown_lossily() {
 }
 
 #[test]
+fn bidi_overrides_zero_width_characters_and_line_separators_in_a_reply_are_escaped() {
+    let server = udp_socket();
+    let mut client = client_of(&server, &[]);
+    client.write_line("狗哥alex");
+    client.write_line("trick me");
+    let (_, from) = recv(&server);
+    server
+        .send_to("a\u{202e}b\u{200b}c\u{2028}d".as_bytes(), from)
+        .unwrap();
+    client.expect_stdout(r": a\u{202e}b\u{200b}c\u{2028}d");
+}
+
+#[test]
 fn a_reply_over_1024_bytes_is_cut_and_the_cut_is_noted() {
     let server = udp_socket();
     let mut client = client_of(&server, &[]);

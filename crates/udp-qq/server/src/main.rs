@@ -27,6 +27,12 @@
 //! reply to 127.0.0.1:51234: hi there
 //! ```
 //!
+//! A message is shown on one line: control characters, and the invisible characters that
+//! reorder or hide text (a bidi override U+202E, a zero-width space U+200B, the line separator
+//! U+2028), appear as escapes such as `\u{202e}`. A message that claims to come from the
+//! server itself or from a well-known service's port below 1024 is neither shown nor answered
+//! (a forged sender could otherwise start an exchange that never ends); stderr says so.
+//!
 //! End with Ctrl-D at a reply prompt (Ctrl-Z then Enter on Windows), or Ctrl-C at any time.
 //! Type only at a reply prompt: a line (or a Ctrl-D) typed while the server waits for a
 //! message stays in the terminal's buffer and answers the next message that comes.
@@ -37,6 +43,7 @@ use std::net::SocketAddr;
 
 use anstyle::{AnsiColor, Color, Style};
 use clap::Parser;
+use common::show_text;
 
 /// Lesson 2: a UDP chat server; you type the reply to each message that arrives.
 #[derive(Parser)]
@@ -65,6 +72,14 @@ fn main() -> Result<(), common::Error> {
     let server = common::bind_udp(args.addr)?;
     common::announce_udp(&server)?;
 
+    // A sender can forge its address: a message "from" this server itself, or from a
+    // well-known service's port below 1024, is not shown and gets no reply (it would start an
+    // exchange that never ends); neither does a sender past its budget of replies a second.
+    // Refusals are said on stderr, at most 20 lines a second with a summary of the rest.
+    let mut guard =
+        common::ReplyGuard::for_socket(&server, common::ReplyGuard::DEFAULT_PER_SECOND)?;
+    let mut refusals = common::LogLimit::new(common::LogLimit::LINES_PER_SECOND, "lines");
+
     let mut buffer = [0u8; common::BUFFER_SIZE];
     let mut out = anstream::stdout().lock();
     loop {
@@ -80,8 +95,17 @@ fn main() -> Result<(), common::Error> {
             }
         };
 
+        if let Err(refusal) = guard.check(datagram.from) {
+            let mut stderr = std::io::stderr();
+            if !refusal.already_said() && refusals.allow(&mut stderr)? {
+                writeln!(stderr, "from {}: not answered: {refusal}", datagram.from)?;
+            }
+            continue;
+        }
+
         // decode('utf-8') would crash the tutorial's server on bytes that are not UTF-8;
-        // we show them as U+FFFD instead, and keep serving.
+        // we show them as U+FFFD instead, and keep serving. Control characters, and the
+        // invisible ones that reorder or hide text, are shown as escapes (common::show_text).
         let text = show_text(&buffer[..datagram.len]);
         writeln!(
             out,
@@ -113,33 +137,5 @@ fn main() -> Result<(), common::Error> {
                 datagram.from
             );
         }
-    }
-}
-
-/// A message as one line of text: bytes that are not UTF-8 become U+FFFD, and control
-/// characters (a newline, or an escape that could recolour the operator's terminal) are
-/// written as escapes such as `\n` or `\u{1b}`.
-fn show_text(bytes: &[u8]) -> String {
-    let mut shown = String::with_capacity(bytes.len());
-    for c in String::from_utf8_lossy(bytes).chars() {
-        if c.is_control() {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
-    shown
-}
-
-#[cfg(test)]
-mod tests {
-    use super::show_text;
-
-    #[test]
-    fn show_text_keeps_chinese_and_escapes_control_characters() {
-        assert_eq!(show_text("你好, alex".as_bytes()), "你好, alex");
-        assert_eq!(show_text(b"a\nb\x1b[31m"), "a\\nb\\u{1b}[31m");
-        assert_eq!(show_text(b"caf\xe9"), "caf\u{fffd}");
-        assert_eq!(show_text(b""), "");
     }
 }

@@ -207,6 +207,42 @@ fn control_characters_from_a_peer_are_escaped_and_keep_the_message_on_one_line()
 }
 
 #[test]
+fn bidi_overrides_zero_width_characters_and_line_separators_from_a_peer_are_escaped() {
+    let mut server = server();
+    let client = udp_socket();
+    // Trojan Source: U+202E would show the rest right to left; U+200B is invisible; U+2028
+    // is taken for a new line by some terminals.
+    let message = "pay\u{200b}pal \u{202e}txt.exe\u{2028}fake line";
+    client.send_to(message.as_bytes(), server.addr).unwrap();
+    let line = server.expect_stdout("pay");
+    assert!(
+        line.ends_with(r"pay\u{200b}pal \u{202e}txt.exe\u{2028}fake line"),
+        "{line}"
+    );
+    server.write_line("ok");
+    assert_eq!(recv(&client).0, b"ok");
+}
+
+#[test]
+fn a_forged_message_from_the_servers_own_address_is_neither_shown_nor_answered() {
+    let Some(forger) = test_support::Forger::open("the forged own-address chat test") else {
+        return;
+    };
+    let mut server = server();
+    forger.send(server.addr.port(), server.addr, b"from yourself");
+    forger.send(19, server.addr, b"from chargen");
+    server.expect_stderr("not answered: it claims to come from this server itself");
+    server.expect_stderr("from 127.0.0.1:19: not answered: port 19 (chargen)");
+    // The next message shown, and answered, is a real one.
+    let client = udp_socket();
+    client.send_to(b"real", server.addr).unwrap();
+    let line = server.expect_stdout("message from");
+    assert!(line.ends_with(": real"), "{line}");
+    server.write_line("ok");
+    assert_eq!(recv(&client).0, b"ok");
+}
+
+#[test]
 fn an_empty_operator_line_sends_an_empty_datagram() {
     let mut server = server();
     let client = udp_socket();
