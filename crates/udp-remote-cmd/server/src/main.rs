@@ -37,7 +37,7 @@
 //!
 //! The walkthrough is `lessons/05-udp-remote-cmd.md`.
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -117,6 +117,13 @@ fn main() -> Result<(), common::Error> {
     let taken = Arc::new(AtomicUsize::new(0));
     let reader = Reader {
         socket: server.try_clone()?,
+        // A sender can forge its address: some we never answer (ourselves, a well-known
+        // service's port), and none gets more than 20 replies a second, so one forged
+        // datagram cannot make this server and another answer each other for ever (each
+        // answer here runs a shell). Lesson 3 tells the echo/chargen story.
+        guard: common::ReplyGuard::for_socket(&server, REPLIES_PER_PEER)?,
+        // Past 20 lines a second, "busy" and refusal lines are counted and summed up.
+        lines: common::LogLimit::new(common::LogLimit::LINES_PER_SECOND, "lines"),
         line,
         taken: Arc::clone(&taken),
         max_queue: args.max_queue,
@@ -155,6 +162,9 @@ fn main() -> Result<(), common::Error> {
     Ok(())
 }
 
+/// Replies (commands run, or "busy") one sender gets each second at most.
+const REPLIES_PER_PEER: u32 = 20;
+
 /// One command as it arrived.
 struct Request {
     from: SocketAddr,
@@ -168,6 +178,8 @@ struct Request {
 /// socket's buffer does not fill while one runs.
 struct Reader {
     socket: UdpSocket,
+    guard: common::ReplyGuard,
+    lines: common::LogLimit,
     line: mpsc::Sender<Request>,
     taken: Arc<AtomicUsize>,
     max_queue: u16,
@@ -175,16 +187,33 @@ struct Reader {
 }
 
 impl Reader {
-    fn run(self) {
+    fn run(mut self) {
+        // Woken once a second when nothing comes, to write the summary of lines left out.
+        let _ = self.socket.set_read_timeout(Some(common::LogLimit::SECOND));
         loop {
             let request = match receive(&self.socket) {
                 Ok(Some(request)) => request,
                 Ok(None) => continue,
+                // Nothing came for a second (or a signal cut the wait short): write the summary
+                // of lines left out, if any.
+                Err(err) if common::is_timeout(&err) || err.kind() == ErrorKind::Interrupted => {
+                    let _ = self.lines.flush_summary(&mut std::io::stderr());
+                    continue;
+                }
                 Err(err) => {
-                    eprintln!("receive failed: {err} (still serving)");
+                    self.log(format_args!("receive failed: {err} (still serving)"));
                     continue;
                 }
             };
+            if let Err(refusal) = self.guard.check(request.from) {
+                if !refusal.already_said() {
+                    self.log(format_args!(
+                        "from {}: not answered: {refusal}",
+                        request.from
+                    ));
+                }
+                continue;
+            }
             // One running and --max-queue waiting: this one is turned away. (Only this
             // thread adds to `taken`, so nothing can slip in between the check and the add.)
             if self.taken.load(Ordering::SeqCst) > usize::from(self.max_queue) {
@@ -199,13 +228,20 @@ impl Reader {
         }
     }
 
-    fn turn_away(&self, request: &Request) {
+    /// One line on stderr, unless 20 came this second already (then it is counted).
+    fn log(&mut self, line: std::fmt::Arguments<'_>) {
+        if let Ok(true) = self.lines.allow(&mut std::io::stderr()) {
+            eprintln!("{line}");
+        }
+    }
+
+    fn turn_away(&mut self, request: &Request) {
         let busy = format!(
             "error: the server is busy: {} commands are already waiting (--max-queue); \
              nothing was run, try again later",
             self.max_queue
         );
-        eprintln!("{}: turned away: {busy}", request.from);
+        self.log(format_args!("{}: turned away: {busy}", request.from));
         let deadline = Instant::now() + Duration::from_secs(1);
         send_reply(&self.socket, &busy, self.encoding, request.from, deadline);
     }

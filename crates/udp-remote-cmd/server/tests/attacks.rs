@@ -97,3 +97,104 @@ fn requests_arriving_while_a_command_runs_are_answered_not_dropped() {
         assert!(reply.starts_with("error: the server is busy"), "{reply}");
     }
 }
+
+/// Round two, attack 6: one datagram whose forged source is the server's own address made
+/// it run the reply as a command, answer itself, and so on (2,481 shell runs in 2 s). Now a
+/// datagram from its own address, or from a well-known service's port (echo 7, chargen 19,
+/// NTP 123: a course server's reply would come back as a command), is not answered and
+/// nothing is run. Forging needs a raw socket (root): without it the test says so and skips.
+#[test]
+fn a_forged_datagram_from_itself_or_a_service_port_runs_nothing() {
+    use test_support::Stream;
+    let Some(forger) = test_support::Forger::open("the forged command-server test") else {
+        return;
+    };
+    let server = start_server(SERVER, &["--encoding", "utf-8"]);
+    forger.send(server.addr.port(), server.addr, b"echo loop");
+    server.expect_stderr(&format!(
+        "from {}: not answered: it claims to come from this server itself",
+        server.addr
+    ));
+    for port in [7, 19, 123] {
+        forger.send(port, server.addr, b"echo loop");
+        server.expect_stderr(&format!("from 127.0.0.1:{port}: not answered: port {port}"));
+    }
+    assert!(
+        !server
+            .seen(Stream::Stdout)
+            .iter()
+            .any(|line| line.starts_with("command from")),
+        "{}",
+        server.transcript()
+    );
+    // An honest client is still served.
+    let client = udp_socket();
+    client.send_to(b"echo ok", server.addr).unwrap();
+    assert_eq!(recv(&client).0, b"ok\n");
+}
+
+/// Round two, attacks 6 and 8: one sender gets at most 20 replies a second (a loop with
+/// another server dies at once), and the log shows at most 20 lines a second of what it
+/// refuses, with one summary line for the rest, instead of a line per datagram (4.95 MB of
+/// stderr in 3 s before).
+#[test]
+fn a_flooding_sender_gets_a_bounded_number_of_replies_and_log_lines() {
+    use test_support::Stream;
+    let server = start_server(SERVER, &["--encoding", "utf-8", "--max-queue", "1000"]);
+    let flooder = udp_socket();
+    for _ in 0..2000 {
+        flooder.send_to(b"true", server.addr).unwrap();
+    }
+    // Replies: the first 20 in the budget (run, or "busy"), then nothing.
+    let mut replies = 0;
+    flooder
+        .set_read_timeout(Some(std::time::Duration::from_secs(3)))
+        .unwrap();
+    while flooder.recv(&mut [0u8; 256]).is_ok() {
+        replies += 1;
+    }
+    assert!(replies <= 20, "{replies} replies");
+    assert!(replies >= 1, "no reply at all");
+    // The sender over its budget is named once, not once per datagram; with "busy" lines
+    // and their summary, a few dozen lines at most.
+    server.expect_stderr("more than 20 datagrams in a second from this sender");
+    let lines = server.seen(Stream::Stderr).len();
+    assert!(lines <= 25, "{lines} lines: {}", server.transcript());
+}
+
+/// Round two, attack 8: "busy" lines from many senders (each within its budget) are shown
+/// 20 a second at most; the rest of each second is summed up in one line that counts them.
+#[test]
+fn busy_lines_from_many_senders_are_summed_up_past_20_a_second() {
+    use test_support::Stream;
+    let server = start_server(
+        SERVER,
+        &["--encoding", "utf-8", "--max-queue", "0", "--timeout", "3"],
+    );
+    let first = udp_socket();
+    first
+        .send_to(shell::sleep(2).as_bytes(), server.addr)
+        .unwrap();
+    server.expect_stdout("command from");
+    let senders: Vec<_> = (0..100).map(|_| udp_socket()).collect();
+    for sender in &senders {
+        sender.send_to(b"echo hi", server.addr).unwrap();
+    }
+    // Every sender hears "busy": the log limit costs nobody an answer.
+    for sender in &senders {
+        let (reply, _) = recv(sender);
+        assert!(reply.starts_with(b"error: the server is busy"));
+    }
+    let summary = server.expect_stderr("more lines in that second (not shown)");
+    let turned_away = server
+        .seen(Stream::Stderr)
+        .iter()
+        .filter(|line| line.contains("turned away"))
+        .count();
+    let left_out: usize = summary
+        .split_whitespace()
+        .find_map(|word| word.parse().ok())
+        .unwrap();
+    assert!(turned_away <= 20, "{}", server.transcript());
+    assert_eq!(turned_away + left_out, 100, "{}", server.transcript());
+}
