@@ -1,67 +1,48 @@
-//! Solution to `chat-contacts` (lesson 2, hard).
+//! Exercise `chat-contacts` (lesson 2, hard): a contact table that cannot be flooded.
+//!
+//! A relay like `chat-relay` remembers every address that ever wrote to it: a peer that left
+//! stays for ever, and anyone can fill its memory by writing from many ports. Write
+//! `Contacts`, the table a real server needs:
+//!
+//! - it holds at most `capacity` peers; when a new peer arrives and the table is full, the
+//!   peer heard from longest ago makes room for it;
+//! - a peer not heard from for `idle` or longer is forgotten (checked on every call);
+//! - `targets(sender, now)` lists whom a message from `sender` goes to: every peer still in
+//!   the table except the sender, in any order.
+//!
+//! Time comes in as an argument (`now`), so the check can move the clock by hand: no waiting.
+//!
+//! Check your work:  cargo run -p exercises -- check chat-contacts
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 /// The chat server's contact table: at most `capacity` peers, and none idle for `idle`.
 pub struct Contacts {
-    capacity: usize,
-    idle: Duration,
-    /// Each peer and when it was last heard from.
-    peers: Vec<(SocketAddr, Instant)>,
+    // TODO: the fields you need (a Vec of (address, last heard) pairs is enough).
 }
 
 impl Contacts {
     pub fn new(capacity: usize, idle: Duration) -> Self {
-        Contacts {
-            capacity,
-            idle,
-            peers: Vec::new(),
-        }
+        todo!("an empty table for {capacity} peers, forgetting after {idle:?}")
     }
 
-    /// Notes that `peer` sent something at `now`. A new peer in a full table takes the place of
-    /// the peer heard from longest ago.
+    /// Notes that `peer` sent something at `now`.
     pub fn heard_from(&mut self, peer: SocketAddr, now: Instant) {
-        self.forget_idle(now);
-        if let Some(entry) = self.peers.iter_mut().find(|(addr, _)| *addr == peer) {
-            entry.1 = now;
-            return;
-        }
-        if self.capacity == 0 {
-            return;
-        }
-        if self.peers.len() == self.capacity {
-            if let Some(oldest) = (0..self.peers.len()).min_by_key(|&i| self.peers[i].1) {
-                self.peers.swap_remove(oldest);
-            }
-        }
-        self.peers.push((peer, now));
+        todo!("note {peer} at {now:?}")
     }
 
-    /// Whom a message from `sender` goes to at `now`: every peer but the sender that has been
-    /// heard from less than `idle` ago. Idle peers are forgotten.
+    /// Whom a message from `sender` goes to at `now`; idle peers are forgotten first.
     pub fn targets(&mut self, sender: SocketAddr, now: Instant) -> Vec<SocketAddr> {
-        self.forget_idle(now);
-        self.peers
-            .iter()
-            .map(|&(addr, _)| addr)
-            .filter(|&addr| addr != sender)
-            .collect()
+        todo!("everyone but {sender} at {now:?}")
     }
 
     /// How many peers the table holds.
     pub fn len(&self) -> usize {
-        self.peers.len()
+        todo!()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.peers.is_empty()
-    }
-
-    fn forget_idle(&mut self, now: Instant) {
-        let idle = self.idle;
-        self.peers
-            .retain(|&(_, last)| now.saturating_duration_since(last) < idle);
+        self.len() == 0
     }
 }

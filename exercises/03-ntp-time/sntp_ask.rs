@@ -1,4 +1,24 @@
-//! Solution to `sntp-ask` (lesson 3, hard).
+//! Exercise `sntp-ask` (lesson 3, hard): an SNTP client that believes only sane replies.
+//!
+//! Write `ask_time`: send an SNTP request to `server` from `socket`, and return the time in
+//! the server's reply. Lesson 3 shows the 48-byte packet. Then be defensive: anyone can send
+//! a datagram to your port, and a broken or hostile server can send anything. Within
+//! `timeout`:
+//!
+//! - ignore datagrams that do not come from `server` (and keep waiting, on the same deadline);
+//! - refuse, with an error of kind `io::ErrorKind::InvalidData`, a reply from `server` that
+//!   is shorter than 48 bytes, is not in mode 4 (server), has stratum 0 (a "kiss-o'-death":
+//!   the server tells you to go away), does not carry your request's transmit timestamp as its
+//!   origin timestamp (so it answers some other request), or has a zero transmit timestamp.
+//!
+//! The request: 48 bytes, all zero but byte 0 = 0x23 (leap indicator 0, version 4, mode 3 =
+//! client) and bytes 40..48 = your transmit timestamp, `to_ntp(SystemTime::now())`. The time
+//! to return is the reply's transmit timestamp, bytes 40..48, through `from_ntp`.
+//!
+//! The check plays the server: a sane one first (with a stranger's datagram already waiting
+//! at your socket), then four broken ones.
+//!
+//! Check your work:  cargo run -p exercises -- check sntp-ask
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
@@ -11,50 +31,15 @@ pub const NTP_TO_UNIX: u64 = 2_208_988_800;
 /// transmit timestamp. Waits at most `timeout`; datagrams from other addresses are ignored.
 /// A reply that is not a sane SNTP server reply to this request is an `InvalidData` error.
 pub fn ask_time(socket: &UdpSocket, server: SocketAddr, timeout: Duration) -> io::Result<SystemTime> {
-    // Byte 0: leap indicator 0, version 4, mode 3 (client): 0b00_100_011.
-    let mut request = [0u8; 48];
-    request[0] = 0x23;
-    // Our transmit timestamp: the server copies it into the reply's origin timestamp, which
-    // is how we know the reply answers this request.
-    let stamp = to_ntp(SystemTime::now());
-    request[40..48].copy_from_slice(&stamp.to_be_bytes());
-    socket.send_to(&request, server)?;
-
-    let deadline = std::time::Instant::now() + timeout;
-    let mut buf = [0u8; 1024];
-    let n = loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        if left.is_zero() {
-            return Err(io::Error::new(io::ErrorKind::TimedOut, "no SNTP reply"));
-        }
-        socket.set_read_timeout(Some(left))?;
-        let (n, from) = socket.recv_from(&mut buf)?;
-        if from == server {
-            break n;
-        }
-    };
-    let reply = &buf[..n];
-    let bad = |why: &str| Err(io::Error::new(io::ErrorKind::InvalidData, why.to_owned()));
-    if reply.len() < 48 {
-        return bad("shorter than 48 bytes");
-    }
-    if reply[0] & 0x07 != 4 {
-        return bad("not a server reply (mode is not 4)");
-    }
-    if reply[1] == 0 {
-        return bad("a kiss-o'-death (stratum 0)");
-    }
-    if reply[24..32] != request[40..48] {
-        return bad("its origin timestamp is not our request's transmit timestamp");
-    }
-    let mut transmit = [0u8; 8];
-    transmit.copy_from_slice(&reply[40..48]);
-    let transmit = u64::from_be_bytes(transmit);
-    if transmit == 0 {
-        return bad("no transmit timestamp");
-    }
-    from_ntp(transmit).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "before 1970"))
+    // TODO: build and send the request; wait for the reply from `server` (a deadline, and
+    // set_read_timeout to the time left before each recv_from); check it; return its time.
+    todo!(
+        "ask {server} for the time from {}, within {timeout:?}",
+        socket.local_addr()?
+    )
 }
+
+// Given: NTP's timestamps. Nothing to change below.
 
 /// A time as NTP's 64-bit timestamp: seconds since 1900 in the high 32 bits, a binary fraction
 /// of a second in the low 32.

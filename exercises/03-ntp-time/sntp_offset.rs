@@ -1,14 +1,22 @@
-//! Solution to `sntp-offset` (lesson 3, warm-up).
+//! Exercise `sntp-offset` (lesson 3, warm-up): how far off is my clock?
+//!
+//! An SNTP exchange gives four timestamps: `t1` when the client sent the request and `t4` when
+//! the reply came (both on the client's clock), `t2` when the server received the request and
+//! `t3` when it sent the reply (both on the server's clock). From them, write
+//! `offset_and_delay`:
+//!
+//! - the offset: how far the server's clock is ahead of the client's (negative if behind),
+//!   assuming the request and the reply took equally long on the way;
+//! - the delay: the time the exchange spent on the network, the round trip minus the time
+//!   the server held the request.
+//!
+//! RFC 4330, section 5, has the formulas; try to derive them first.
+//!
+//! Check your work:  cargo run -p exercises -- check sntp-offset
 
-/// The clock offset and the round-trip delay from SNTP's four timestamps, in seconds:
-/// `t1` the client sent the request, `t2` the server received it, `t3` the server sent the
-/// reply, `t4` the client received it (t1 and t4 on the client's clock, t2 and t3 on the
-/// server's). Returns `(offset, delay)`.
+/// The clock offset and the round-trip delay from SNTP's four timestamps, in seconds.
+/// Returns `(offset, delay)`.
 pub fn offset_and_delay(t1: f64, t2: f64, t3: f64, t4: f64) -> (f64, f64) {
-    // How far the server's clock is ahead: the average of the two one-way differences,
-    // which cancels the network delay when both ways take as long.
-    let offset = ((t2 - t1) + (t3 - t4)) / 2.0;
-    // Time on the wire: the whole round trip minus the time the server held the request.
-    let delay = (t4 - t1) - (t3 - t2);
-    (offset, delay)
+    // TODO
+    todo!("offset and delay from {t1}, {t2}, {t3}, {t4}")
 }

@@ -1,4 +1,16 @@
-//! Solution to `reassemble` (lesson 5, hard).
+//! Exercise `reassemble` (lesson 5, hard): put the pieces back, and name the gaps.
+//!
+//! The other side of `send-in-pieces`. Write `reassemble`: receive the numbered pieces on
+//! `socket` (header: index u16, count u16, both big-endian; then the bytes) and put the reply
+//! back together. UDP may deliver them in any order, twice, or not at all, so:
+//!
+//! - keep the first copy of each piece and ignore duplicates, and datagrams shorter than 4
+//!   bytes;
+//! - stop as soon as every piece has come: `Reassembled::Complete(bytes in index order)`;
+//! - or when no datagram has come for `quiet`: `Reassembled::Incomplete { missing }` with the
+//!   missing indices, smallest first, or an error of kind `TimedOut` if no piece came at all.
+//!
+//! Check your work:  cargo run -p exercises -- check reassemble
 
 use std::io;
 use std::net::UdpSocket;
@@ -13,49 +25,11 @@ pub enum Reassembled {
     Incomplete { missing: Vec<u16> },
 }
 
-/// Receives the pieces `send_in_pieces` sends (index: u16, count: u16, both big-endian, then
-/// the bytes), in any order, duplicates ignored, until all have come or none has come for
-/// `quiet`. Datagrams shorter than 4 bytes are ignored. `TimedOut` when no piece came at all.
+/// Receives the pieces of one reply on `socket` until all have come or none for `quiet`.
 pub fn reassemble(socket: &UdpSocket, quiet: Duration) -> io::Result<Reassembled> {
-    socket.set_read_timeout(Some(quiet))?;
-    let mut pieces: Vec<Option<Vec<u8>>> = Vec::new();
-    let mut buf = [0u8; 65_536];
-    loop {
-        let n = match socket.recv_from(&mut buf) {
-            Ok((n, _from)) => n,
-            // A read timeout: WouldBlock on Linux and macOS, TimedOut on Windows.
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                break;
-            }
-            Err(err) => return Err(err),
-        };
-        if n < 4 {
-            continue;
-        }
-        let index = usize::from(u16::from_be_bytes([buf[0], buf[1]]));
-        let count = usize::from(u16::from_be_bytes([buf[2], buf[3]]));
-        if pieces.is_empty() {
-            pieces.resize(count, None);
-        }
-        if index < pieces.len() && pieces[index].is_none() {
-            pieces[index] = Some(buf[4..n].to_vec());
-        }
-        if !pieces.is_empty() && pieces.iter().all(Option::is_some) {
-            return Ok(Reassembled::Complete(pieces.into_iter().flatten().flatten().collect()));
-        }
-    }
-    if pieces.is_empty() {
-        return Err(io::Error::new(io::ErrorKind::TimedOut, "no piece arrived"));
-    }
-    let missing = (0u16..)
-        .zip(&pieces)
-        .filter(|(_, piece)| piece.is_none())
-        .map(|(index, _)| index)
-        .collect();
-    Ok(Reassembled::Incomplete { missing })
+    // TODO: set_read_timeout(Some(quiet)), then a Vec<Option<Vec<u8>>> with one slot per piece.
+    todo!(
+        "collect pieces on {}, giving up after {quiet:?} of silence",
+        socket.local_addr()?
+    )
 }

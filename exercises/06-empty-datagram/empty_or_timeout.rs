@@ -1,4 +1,14 @@
-//! Solution to `empty-or-timeout` (lesson 6, warm-up).
+//! Exercise `empty-or-timeout` (lesson 6, warm-up): an empty datagram is not silence.
+//!
+//! Lesson 6 shows that a datagram with no payload is a real datagram, received as 0 bytes,
+//! while a timeout is no datagram at all. Write `wait_for`: wait once on `socket` (its read
+//! timeout is already set) and say which of the three it was.
+//!
+//! Careful: a read timeout is an *error*, and not the same error everywhere: its kind is
+//! `WouldBlock` on Linux and macOS and `TimedOut` on Windows. Your code must say
+//! `Arrival::Nothing` on all three systems.
+//!
+//! Check your work:  cargo run -p exercises -- check empty-or-timeout
 
 use std::io;
 use std::net::UdpSocket;
@@ -16,20 +26,6 @@ pub enum Arrival {
 
 /// Waits once on `socket` (whose read timeout is already set) and says what came.
 pub fn wait_for(socket: &UdpSocket) -> io::Result<Arrival> {
-    let mut buf = [0u8; 65_536];
-    match socket.recv_from(&mut buf) {
-        Ok((0, _)) => Ok(Arrival::Empty),
-        Ok((n, _)) => Ok(Arrival::Data(buf[..n].to_vec())),
-        // The timeout is an error, not a 0-byte read: WouldBlock on Linux and macOS,
-        // TimedOut on Windows.
-        Err(err)
-            if matches!(
-                err.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
-            Ok(Arrival::Nothing)
-        }
-        Err(err) => Err(err),
-    }
+    // TODO: one recv_from, then match on what it returned.
+    todo!("wait once on {}", socket.local_addr()?)
 }

@@ -1,21 +1,20 @@
-//! Solution to `send-numbered` (lesson 7, warm-up).
+//! Exercise `send-numbered` (lesson 7, warm-up): number your datagrams.
+//!
+//! A receiver can only count what was lost if it knows what was sent. Write `send_numbered`:
+//! send `count` datagrams of exactly `size` bytes to `to`, the first 4 bytes of each holding
+//! its sequence number (big-endian, 0, 1, 2, ...), the rest zeros. Return an `InvalidInput`
+//! error if `size` is under 4 (no room for the number), before sending anything.
+//!
+//! Check your work:  cargo run -p exercises -- check send-numbered
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 
-/// Sends `count` datagrams of exactly `size` bytes to `to`; the first 4 bytes of each are its
-/// sequence number (big-endian, from 0), the rest zeros. `InvalidInput` if `size` < 4.
+/// Sends `count` numbered datagrams of `size` bytes to `to`.
 pub fn send_numbered(socket: &UdpSocket, to: SocketAddr, count: u32, size: usize) -> io::Result<()> {
-    if size < 4 {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "a datagram needs 4 bytes for its number",
-        ));
-    }
-    let mut datagram = vec![0u8; size];
-    for seq in 0..count {
-        datagram[..4].copy_from_slice(&seq.to_be_bytes());
-        socket.send_to(&datagram, to)?;
-    }
-    Ok(())
+    // TODO: one buffer of `size` zeros; put seq.to_be_bytes() in its first 4 bytes; send_to.
+    todo!(
+        "send {count} datagrams of {size} bytes to {to} from {}",
+        socket.local_addr()?
+    )
 }

@@ -1,33 +1,23 @@
-//! Solution to `async-server` (lesson 8, hard).
+//! Exercise `async-server` (lesson 8, hard): the same server on an event loop.
+//!
+//! Write `serve` with tokio: accept clients on `listener` for ever, and answer each line a
+//! client sends (ending in `\n`) with its upper-case copy, every client at once. The check
+//! runs your server on a single-threaded runtime and connects 50 clients that all stay
+//! connected: only tasks, not threads or a loop that awaits one client after another, can
+//! serve them side by side.
+//!
+//! Lesson 8's `many-clients-async` does the same; read it after you have tried.
+//!
+//! Check your work:  cargo run -p exercises -- check async-server
 
 use std::io;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
-/// Serves clients on `listener` for ever, one task per client: each line a client sends
-/// comes back in upper case. A thousand idle clients cost a thousand small tasks, not threads.
+/// Serves clients on `listener` for ever, one task per client.
 pub async fn serve(listener: TcpListener) -> io::Result<()> {
-    loop {
-        let (stream, _peer) = listener.accept().await?;
-        // spawn, not await: awaiting here would serve one client at a time.
-        tokio::spawn(async move {
-            if let Err(err) = upper_lines(stream).await {
-                eprintln!("client: {err}");
-            }
-        });
-    }
-}
-
-async fn upper_lines(stream: TcpStream) -> io::Result<()> {
-    let (read, mut write) = stream.into_split();
-    let mut reader = BufReader::new(read);
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line).await? == 0 {
-            return Ok(());
-        }
-        line.make_ascii_uppercase();
-        write.write_all(&line).await?;
-    }
+    // TODO: loop { accept().await?, then tokio::spawn a task that serves that client }.
+    // In the task: stream.into_split(), tokio::io::BufReader on the read half,
+    // read_until(b'\n', ..).await (0 = the client has gone), write_all(..).await.
+    // (tokio::io::{AsyncBufReadExt, AsyncWriteExt} bring those methods into scope.)
+    todo!("serve clients on {}", listener.local_addr()?)
 }

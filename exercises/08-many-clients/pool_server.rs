@@ -1,38 +1,29 @@
-//! Solution to `pool-server` (lesson 8, hard).
+//! Exercise `pool-server` (lesson 8, hard): a bounded pool of worker threads.
+//!
+//! `serve` below is lesson 8's iterative server: it answers each line with its upper-case
+//! copy, but serves one client at a time, so a second client waits until the first leaves.
+//! A thread per client fixes that but lets any crowd start any number of threads. Change
+//! `serve` into a pool: start `workers` threads up front; each takes the next connection,
+//! serves that client until it leaves, then takes another. At most `workers` clients are
+//! served at once; the others wait in line (their connections are accepted and queued).
+//!
+//! The check uses 2 workers: clients A and B must both be answered while both are connected;
+//! a third, C, must get no answer until A leaves, and then get it.
+//!
+//! Check your work:  cargo run -p exercises -- check pool-server
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex, mpsc};
-use std::thread;
 
-/// Serves clients on `listener` for ever with `workers` threads started up front: each client
-/// gets every line it sends back in upper case, and at most `workers` clients are served at
-/// once (the others wait until a worker is free).
+/// Serves clients on `listener` for ever, at most `workers` at a time.
 pub fn serve(listener: TcpListener, workers: usize) -> io::Result<()> {
-    // The accepting thread hands connections to the workers through one channel; a worker
-    // takes the next one when it has finished with a client.
-    let (tx, rx) = mpsc::channel::<TcpStream>();
-    let rx = Arc::new(Mutex::new(rx));
-    for _ in 0..workers {
-        let rx = Arc::clone(&rx);
-        thread::spawn(move || {
-            loop {
-                // Hold the lock only to take a connection, not while serving it.
-                let next = match rx.lock() {
-                    Ok(rx) => rx.recv(),
-                    Err(_) => return,
-                };
-                let Ok(stream) = next else { return };
-                if let Err(err) = upper_lines(stream) {
-                    eprintln!("client: {err}");
-                }
-            }
-        });
-    }
+    // TODO: start `workers` threads sharing an mpsc::Receiver<TcpStream> (in an
+    // Arc<Mutex<_>>); let this loop only accept and send each stream to them.
+    let _ = workers;
     loop {
         let (stream, _peer) = listener.accept()?;
-        if tx.send(stream).is_err() {
-            return Err(io::Error::other("every worker has stopped"));
+        if let Err(err) = upper_lines(stream) {
+            eprintln!("client: {err}");
         }
     }
 }

@@ -1,57 +1,48 @@
-//! Solution to `rto-estimator` (lesson 9, medium).
+//! Exercise `rto-estimator` (lesson 9, medium): how long to wait before resending.
+//!
+//! A sender that resends after a fixed time either waits too long on a fast path or floods a
+//! slow one. TCP measures instead, as RFC 6298 says; write that estimator:
+//!
+//! - before any measurement, RTO = 1 s (section 2.1);
+//! - first round-trip sample R: SRTT = R, RTTVAR = R / 2 (2.2);
+//! - each later sample R: first RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R| (with the old SRTT),
+//!   then SRTT = 7/8 SRTT + 1/8 R (2.3);
+//! - after every sample, RTO = SRTT + 4 RTTVAR, kept between `min` and `max` (2.4, 2.5);
+//! - when the timer expires, double the RTO, at most `max` (5.5);
+//! - Karn's rule (section 3): an ACK for a segment that was sent more than once may answer
+//!   any of the copies, so it gives no sample; the backed-off RTO stays.
+//!
+//! The check feeds samples and timeouts by hand (no clock, no sockets) and compares the RTO
+//! after each to the RFC's arithmetic, to the nanosecond.
+//!
+//! Check your work:  cargo run -p exercises -- check rto-estimator
 
 use std::time::Duration;
 
 /// The retransmission timeout of RFC 6298, with Karn's rule.
 pub struct RtoEstimator {
-    min: Duration,
-    max: Duration,
-    /// SRTT and RTTVAR, once the first sample has come.
-    smoothed: Option<(Duration, Duration)>,
-    rto: Duration,
+    // TODO: the fields you need (the RTO; SRTT and RTTVAR once there is a sample; min, max).
 }
 
 impl RtoEstimator {
-    /// Before any sample the RTO is 1 second (RFC 6298 2.1). It never goes below `min`
-    /// (2.4 says 1 second; a loopback course uses less) nor above `max` (2.5).
+    /// An estimator whose RTO never goes below `min` nor above `max`.
     pub fn new(min: Duration, max: Duration) -> Self {
-        RtoEstimator {
-            min,
-            max,
-            smoothed: None,
-            rto: Duration::from_secs(1).clamp(min, max),
-        }
+        todo!("an estimator between {min:?} and {max:?}")
     }
 
     /// The timeout to arm for the next transmission.
     pub fn rto(&self) -> Duration {
-        self.rto
+        todo!()
     }
 
-    /// An acknowledgement came `rtt` after the segment it acknowledges was sent.
-    /// `retransmitted`: that segment had been sent more than once, so the ACK may answer any
-    /// copy, and Karn's rule says not to take a sample (the backed-off RTO stays).
+    /// An acknowledgement came `rtt` after its segment was sent; `retransmitted` says that
+    /// segment had been sent more than once.
     pub fn on_ack(&mut self, rtt: Duration, retransmitted: bool) {
-        if retransmitted {
-            return;
-        }
-        let (srtt, rttvar) = match self.smoothed {
-            // 2.2: the first measurement.
-            None => (rtt, rtt / 2),
-            // 2.3: RTTVAR first, with the old SRTT; beta = 1/4, alpha = 1/8.
-            Some((srtt, rttvar)) => {
-                let rttvar = rttvar * 3 / 4 + srtt.abs_diff(rtt) / 4;
-                let srtt = srtt * 7 / 8 + rtt / 8;
-                (srtt, rttvar)
-            }
-        };
-        self.smoothed = Some((srtt, rttvar));
-        // RTO = SRTT + max(G, K*RTTVAR), K = 4; our clock's granularity G is far below.
-        self.rto = (srtt + rttvar * 4).clamp(self.min, self.max);
+        todo!("a sample of {rtt:?} (retransmitted: {retransmitted})")
     }
 
-    /// The timer expired: back off, doubling the RTO up to `max` (5.5).
+    /// The retransmission timer expired.
     pub fn on_timeout(&mut self) {
-        self.rto = (self.rto * 2).min(self.max);
+        todo!()
     }
 }

@@ -1,15 +1,27 @@
-//! Solution to `stop-and-wait` (lesson 9, hard).
+//! Exercise `stop-and-wait` (lesson 9, hard): reliable delivery over a lossy link.
+//!
+//! Write `send_all`: deliver `messages` to `receiver` in order, one at a time. Message number
+//! `seq` (0, 1, 2, ...) goes out as one datagram, its number (4 bytes, big-endian) followed
+//! by its bytes; the receiver acknowledges it by sending back those 4 bytes. Send, wait up to
+//! `rto` for the acknowledgement, and send again if it does not come; after `max_tries` sends
+//! without it, give up with an error of kind `TimedOut`.
+//!
+//! Ignore anything that is not the acknowledgement you wait for: an old one (the receiver
+//! may acknowledge a copy twice) or a datagram from another address. Ignoring it must not
+//! restart your timer.
+//!
+//! The check's receiver loses the first copy of message 0, loses the acknowledgement of
+//! message 2, and answers message 4 with a stale acknowledgement; and before you start, a
+//! stranger sends your socket a fake acknowledgement of message 0.
+//!
+//! Check your work:  cargo run -p exercises -- check stop-and-wait
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Delivers `messages` to `receiver`, in order, one at a time, over a link that loses
-/// datagrams. Message number `seq` (0, 1, 2, ...) goes out as its number (4 bytes,
-/// big-endian) followed by its bytes; the receiver acknowledges it with the same 4 bytes.
-/// A message is sent again when no acknowledgement for it comes within `rto`; after
-/// `max_tries` sends without one, the result is an error of kind `TimedOut`. Datagrams that
-/// are not the awaited acknowledgement (an old one, a stranger's) are ignored.
+/// Delivers `messages` to `receiver`, in order, resending each after `rto` without an
+/// acknowledgement, at most `max_tries` times.
 pub fn send_all(
     socket: &UdpSocket,
     receiver: SocketAddr,
@@ -17,48 +29,11 @@ pub fn send_all(
     rto: Duration,
     max_tries: u32,
 ) -> io::Result<()> {
-    let mut buf = [0u8; 2048];
-    for (seq, message) in (0u32..).zip(messages) {
-        let mut datagram = seq.to_be_bytes().to_vec();
-        datagram.extend_from_slice(message);
-        let mut acked = false;
-        for _ in 0..max_tries {
-            socket.send_to(&datagram, receiver)?;
-            // Wait for this message's ACK until the timer runs out; a stale ACK does not
-            // restart the timer.
-            let deadline = Instant::now() + rto;
-            while !acked {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break;
-                }
-                socket.set_read_timeout(Some(left))?;
-                match socket.recv_from(&mut buf) {
-                    Ok((n, from)) => {
-                        acked = from == receiver && buf[..n] == seq.to_be_bytes();
-                    }
-                    // The timer ran out: WouldBlock on Linux and macOS, TimedOut on Windows.
-                    Err(err)
-                        if matches!(
-                            err.kind(),
-                            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                        ) =>
-                    {
-                        break;
-                    }
-                    Err(err) => return Err(err),
-                }
-            }
-            if acked {
-                break;
-            }
-        }
-        if !acked {
-            return Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                format!("message {seq}: no acknowledgement after {max_tries} sends"),
-            ));
-        }
-    }
-    Ok(())
+    // TODO: for each (seq, message): up to max_tries times, send it and wait until a deadline
+    // `rto` away for a datagram from `receiver` equal to seq.to_be_bytes().
+    todo!(
+        "send {} messages from {} to {receiver} (rto {rto:?}, {max_tries} tries each)",
+        messages.len(),
+        socket.local_addr()?
+    )
 }

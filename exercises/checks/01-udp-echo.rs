@@ -45,7 +45,7 @@ pub fn echo_once() -> Check {
             "Ok(\"HELLO\"), the server's reply",
             format!("Ok({})", show(&reply)),
         )?,
-        Err(err) => return Err(fail("Ok(\"HELLO\"), the server's reply", format!("Err({err})"))),
+        Err(err) => return Err(fail("Ok(\"HELLO\"), the server's reply", format!("Err: {}", exercise_harness::what(&err)))),
     }
 
     step("call echo_once towards a server that never answers, with a 300 ms timeout");
@@ -66,7 +66,7 @@ pub fn echo_retry() -> Check {
     let client = udp()?;
     let reply = ask_with_retries(&client, addr, b"ping", Duration::from_millis(100), 3);
     let reply = reply.map_err(|err| {
-        fail("Ok(\"PING\") on the third attempt", format!("Err({err}) (did you send again?)"))
+        fail("Ok(\"PING\") on the third attempt", format!("Err: {} (did you send it again?)", exercise_harness::what(&err)))
     })?;
     expect_eq(show(&reply), show(b"PING"))?;
     let arrivals = server.join().unwrap_or_default();

@@ -25,19 +25,19 @@ pub fn chat_relay() -> Check {
 
     step("A sends \"hi from a\"; relay_once with no peers yet");
     io(a.send_to(b"hi from a", to))?;
-    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err({err})")))?;
+    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     expect_eq(peers.clone(), vec![addr_of(&a)?])?;
 
     step("B sends \"hi from b\"; relay_once: A should get it");
     io(b.send_to(b"hi from b", to))?;
-    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err({err})")))?;
+    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     let (got, _) = recv(&a, "\"hi from b\" at A")?;
     expect_eq(show(&got), show(b"hi from b"))?;
     expect_eq(peers.len(), 2)?;
 
     step("C sends \"hi from c\"; relay_once: A and B get it, C does not get its own line");
     io(c.send_to(b"hi from c", to))?;
-    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err({err})")))?;
+    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     let (at_a, _) = recv(&a, "\"hi from c\" at A")?;
     let (at_b, _) = recv(&b, "\"hi from c\" at B")?;
     expect_eq((show(&at_a), show(&at_b)), (show(b"hi from c"), show(b"hi from c")))?;
@@ -50,7 +50,7 @@ pub fn chat_relay() -> Check {
 
     step("A speaks again; relay_once: A is not added twice");
     io(a.send_to(b"again", to))?;
-    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err({err})")))?;
+    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     expect_eq(peers.len(), 3)?;
     let (at_c, _) = recv(&c, "\"again\" at C")?;
     expect_eq(show(&at_c), show(b"again"))

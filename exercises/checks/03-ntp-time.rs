@@ -104,7 +104,7 @@ pub fn sntp_ask() -> Check {
                 format!("Ok({} s after 1970)", time.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64()),
             )?;
         }
-        Err(err) => return Err(fail("Ok(the server's time)", format!("Err({err})"))),
+        Err(err) => return Err(fail("Ok(the server's time)", format!("Err: {}", exercise_harness::what(&err)))),
     }
 
     step("the request your code sent");

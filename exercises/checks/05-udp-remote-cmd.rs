@@ -20,7 +20,7 @@ pub fn send_in_pieces() -> Check {
 
     step("send_in_pieces(2,500 bytes, max_payload 1000)");
     let count = send_in_pieces::send_in_pieces(&sender, to, &reply, 1000);
-    expect_eq(count.map_err(|err| err.to_string()), Ok(3))?;
+    expect_eq(count.map_err(|err| exercise_harness::what(&err)), Ok(3))?;
     let mut joined = Vec::new();
     for index in 0u16..3 {
         step(format!("piece {index} of 3"));
@@ -41,7 +41,7 @@ pub fn send_in_pieces() -> Check {
 
     step("send_in_pieces(an empty reply, 1000): one piece, no bytes");
     let count = send_in_pieces::send_in_pieces(&sender, to, b"", 1000);
-    expect_eq(count.map_err(|err| err.to_string()), Ok(1))?;
+    expect_eq(count.map_err(|err| exercise_harness::what(&err)), Ok(1))?;
     let (piece, _) = recv(&receiver, "one datagram")?;
     expect_eq(piece, vec![0, 0, 0, 1])?;
 

@@ -42,7 +42,7 @@ pub fn heartbeat() -> Check {
         Some(n)
     });
     let alive = is_alive(&client, addr, Duration::from_secs(1));
-    expect_eq(alive.map_err(|err| err.to_string()), Ok(true))?;
+    expect_eq(alive.map_err(|err| exercise_harness::what(&err)), Ok(true))?;
     step("what the server received");
     expect(
         answering.join().ok().flatten() == Some(0),
@@ -64,7 +64,7 @@ pub fn heartbeat() -> Check {
         )),
         other => Err(fail(
             "Ok(false) after about 300 ms",
-            format!("{:?} after {waited:?}", other.map_err(|err| err.to_string())),
+            format!("{:?} after {waited:?}", other.map_err(|err| exercise_harness::what(&err))),
         )),
     }
 }

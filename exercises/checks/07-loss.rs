@@ -14,7 +14,7 @@ pub fn send_numbered() -> Check {
 
     step("send_numbered(count 20, size 100)");
     let sent = send_numbered::send_numbered(&sender, to, 20, 100);
-    expect_eq(sent.map_err(|err| err.to_string()), Ok(()))?;
+    expect_eq(sent.map_err(|err| exercise_harness::what(&err)), Ok(()))?;
     for seq in 0u32..20 {
         step(format!("datagram {seq} of 20"));
         let (datagram, _) = recv(&receiver, &format!("datagram number {seq}"))?;
@@ -42,7 +42,7 @@ pub fn loss_tally() -> Check {
     io(sender.send_to(&99u32.to_be_bytes(), to))?;
     let got = tally(&socket, 8, Duration::from_millis(200));
     expect_eq(
-        got.map_err(|err| err.to_string()),
+        got.map_err(|err| exercise_harness::what(&err)),
         Ok(Tally {
             received: 7,
             lost: 1,
@@ -54,7 +54,7 @@ pub fn loss_tally() -> Check {
     step("nothing arrives; tally(expected 3, quiet 200 ms)");
     let got = tally(&socket, 3, Duration::from_millis(200));
     expect_eq(
-        got.map_err(|err| err.to_string()),
+        got.map_err(|err| exercise_harness::what(&err)),
         Ok(Tally {
             lost: 3,
             ..Tally::default()

@@ -32,8 +32,12 @@ fn ask(
                 return Err(server.explain(&expected, closed));
             }
             Err(err) => {
-                let silence = fail(&expected, format!("{} and then {err}", show(&answer)));
-                return Err(server.explain(&expected, silence));
+                let got = if answer.is_empty() {
+                    format!("nothing within {wait:?}")
+                } else {
+                    format!("{}, then {}", show(&answer), exercise_harness::what(&err))
+                };
+                return Err(server.explain(&expected, fail(&expected, got)));
             }
         }
     }
@@ -111,7 +115,8 @@ pub fn async_server() -> Check {
     step("50 clients connect and stay connected; each sends \"client N\\n\"");
     let mut clients = Vec::new();
     for n in 0..50 {
-        let mut client = tcp_connect(addr)?;
+        let mut client = tcp_connect(addr)
+            .map_err(|failure| server.explain("to connect", failure))?;
         io(client.write_all(format!("client {n}\n").as_bytes()))?;
         clients.push(client);
     }

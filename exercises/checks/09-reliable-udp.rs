@@ -16,8 +16,8 @@ fn ms(millis: f64) -> Duration {
 
 pub fn rto_estimator() -> Check {
     // Virtual time: the check says how long each round trip took; nothing waits.
-    let mut rto = RtoEstimator::new(ms(200.0), Duration::from_secs(60));
     step("RtoEstimator::new(min 200 ms, max 60 s): before any sample (RFC 6298 2.1)");
+    let mut rto = RtoEstimator::new(ms(200.0), Duration::from_secs(60));
     expect_eq(rto.rto(), Duration::from_secs(1))?;
 
     step("first sample, 100 ms: SRTT 100, RTTVAR 50, RTO = SRTT + 4 RTTVAR (2.2)");
@@ -106,7 +106,7 @@ pub fn stop_and_wait() -> Check {
     let lossy = thread::spawn(move || lossy_receiver(receiver));
     let result = send_all(&sender, to, &refs, Duration::from_millis(100), 5);
     let delivered = lossy.join().unwrap_or_default();
-    expect_eq(result.map_err(|err| err.to_string()), Ok(()))?;
+    expect_eq(result.map_err(|err| exercise_harness::what(&err)), Ok(()))?;
     step("what the receiver delivered");
     expect_eq(
         delivered.iter().map(|m| exercise_harness::show(m)).collect::<Vec<_>>(),

@@ -170,8 +170,10 @@ fn check_all(edition: Edition) -> ExitCode {
             Some(Ok(())) => println!("✓ {:<17} lesson {}", exercise.name, exercise.lesson),
             Some(Err(failure)) => {
                 println!(
-                    "✗ {:<17} lesson {}  {} (expected {}, got {})",
-                    exercise.name, exercise.lesson, failure.step, failure.expected, failure.got
+                    "✗ {:<17} lesson {}  got {}",
+                    exercise.name,
+                    exercise.lesson,
+                    shorten(&failure.got, 70)
                 );
                 failed.push(exercise.name);
             }
@@ -191,4 +193,13 @@ fn check_all(edition: Edition) -> ExitCode {
         }
         ExitCode::FAILURE
     }
+}
+
+/// The first `max` characters of `text`, with "..." when there was more.
+fn shorten(text: &str, max: usize) -> String {
+    let mut short: String = text.chars().take(max).collect();
+    if short.len() < text.len() {
+        short.push_str("...");
+    }
+    short
 }

@@ -116,7 +116,7 @@ pub fn recv(socket: &UdpSocket, awaited: &str) -> Result<(Vec<u8>, SocketAddr), 
             awaited.to_owned(),
             format!("nothing within {} s", PATIENCE.as_secs()),
         )),
-        Err(err) => Err(fail(awaited.to_owned(), format!("error: {err}"))),
+        Err(err) => Err(fail(awaited.to_owned(), what(&err))),
     }
 }
 
@@ -128,11 +128,30 @@ pub fn is_timeout(err: &std::io::Error) -> bool {
     )
 }
 
-/// Bytes shown the way a student typed them: text when it is printable UTF-8, else `{:?}`.
+/// Bytes as a student would write them: a string literal when they are UTF-8, else a byte
+/// list; long ones cut short, with their length.
 pub fn show(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) if !text.chars().any(char::is_control) => format!("{text:?}"),
-        _ => format!("{bytes:?}"),
+    const LONG: usize = 40;
+    let cut = bytes.len() > LONG;
+    let head = if cut { &bytes[..LONG] } else { bytes };
+    let shown = match std::str::from_utf8(head) {
+        Ok(text) => format!("{text:?}"),
+        Err(_) => format!("{head:?}"),
+    };
+    if cut {
+        format!("{shown}... ({} bytes)", bytes.len())
+    } else {
+        shown
+    }
+}
+
+/// An I/O error as a report shows it: a read timeout is called one (its kind differs between
+/// systems), anything else is its message and kind.
+pub fn what(err: &std::io::Error) -> String {
+    if is_timeout(err) {
+        format!("a read timeout ({:?}: nothing came)", err.kind())
+    } else {
+        format!("{err} ({:?})", err.kind())
     }
 }
 
