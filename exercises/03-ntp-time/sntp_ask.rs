@@ -30,7 +30,11 @@ pub const NTP_TO_UNIX: u64 = 2_208_988_800;
 /// Asks the SNTP server at `server` for the time, from `socket`, and returns the server's
 /// transmit timestamp. Waits at most `timeout`; datagrams from other addresses are ignored.
 /// A reply that is not a sane SNTP server reply to this request is an `InvalidData` error.
-pub fn ask_time(socket: &UdpSocket, server: SocketAddr, timeout: Duration) -> io::Result<SystemTime> {
+pub fn ask_time(
+    socket: &UdpSocket,
+    server: SocketAddr,
+    timeout: Duration,
+) -> io::Result<SystemTime> {
     // TODO: build and send the request; wait for the reply from `server` (a deadline, and
     // set_read_timeout to the time left before each recv_from); check it; return its time.
     todo!(

@@ -11,7 +11,12 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 
 /// Sends `count` numbered datagrams of `size` bytes to `to`.
-pub fn send_numbered(socket: &UdpSocket, to: SocketAddr, count: u32, size: usize) -> io::Result<()> {
+pub fn send_numbered(
+    socket: &UdpSocket,
+    to: SocketAddr,
+    count: u32,
+    size: usize,
+) -> io::Result<()> {
     // TODO: one buffer of `size` zeros; put seq.to_be_bytes() in its first 4 bytes; send_to.
     todo!(
         "send {count} datagrams of {size} bytes to {to} from {}",

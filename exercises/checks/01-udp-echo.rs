@@ -25,7 +25,9 @@ fn upper_server(
         let mut arrivals = Vec::new();
         let mut buf = [0u8; 2048];
         while arrivals.len() < limit {
-            let Ok((n, from)) = server.recv_from(&mut buf) else { break };
+            let Ok((n, from)) = server.recv_from(&mut buf) else {
+                break;
+            };
             arrivals.push(Instant::now());
             if arrivals.len() > drop_first {
                 let _ = server.send_to(&buf[..n].to_ascii_uppercase(), from);
@@ -45,7 +47,12 @@ pub fn echo_once() -> Check {
             "Ok(\"HELLO\"), the server's reply",
             format!("Ok({})", show(&reply)),
         )?,
-        Err(err) => return Err(fail("Ok(\"HELLO\"), the server's reply", format!("Err: {}", exercise_harness::what(&err)))),
+        Err(err) => {
+            return Err(fail(
+                "Ok(\"HELLO\"), the server's reply",
+                format!("Err: {}", exercise_harness::what(&err)),
+            ));
+        }
     }
 
     step("call echo_once towards a server that never answers, with a 300 ms timeout");
@@ -66,7 +73,13 @@ pub fn echo_retry() -> Check {
     let client = udp()?;
     let reply = ask_with_retries(&client, addr, b"ping", Duration::from_millis(100), 3);
     let reply = reply.map_err(|err| {
-        fail("Ok(\"PING\") on the third attempt", format!("Err: {} (did you send it again?)", exercise_harness::what(&err)))
+        fail(
+            "Ok(\"PING\") on the third attempt",
+            format!(
+                "Err: {} (did you send it again?)",
+                exercise_harness::what(&err)
+            ),
+        )
     })?;
     expect_eq(show(&reply), show(b"PING"))?;
     let arrivals = server.join().unwrap_or_default();
@@ -89,7 +102,10 @@ pub fn echo_retry() -> Check {
         Err(err) if is_timeout(&err) => {
             return Err(fail(
                 "Err with kind TimedOut, made by your code after the last attempt",
-                format!("Err({err}) of kind {:?}, the socket's own timeout", err.kind()),
+                format!(
+                    "Err({err}) of kind {:?}, the socket's own timeout",
+                    err.kind()
+                ),
             ));
         }
         other => {

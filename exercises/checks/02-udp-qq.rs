@@ -12,7 +12,10 @@ use crate::chat_relay::relay_once;
 fn maybe_recv(socket: &UdpSocket) -> Result<Option<Vec<u8>>, exercise_harness::Failure> {
     io(socket.set_read_timeout(Some(Duration::from_millis(200))))?;
     let mut buf = [0u8; 2048];
-    let got = socket.recv_from(&mut buf).ok().map(|(n, _)| buf[..n].to_vec());
+    let got = socket
+        .recv_from(&mut buf)
+        .ok()
+        .map(|(n, _)| buf[..n].to_vec());
     io(socket.set_read_timeout(Some(exercise_harness::PATIENCE)))?;
     Ok(got)
 }
@@ -25,22 +28,28 @@ pub fn chat_relay() -> Check {
 
     step("A sends \"hi from a\"; relay_once with no peers yet");
     io(a.send_to(b"hi from a", to))?;
-    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
+    relay_once(&server, &mut peers)
+        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     expect_eq(peers.clone(), vec![addr_of(&a)?])?;
 
     step("B sends \"hi from b\"; relay_once: A should get it");
     io(b.send_to(b"hi from b", to))?;
-    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
+    relay_once(&server, &mut peers)
+        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     let (got, _) = recv(&a, "\"hi from b\" at A")?;
     expect_eq(show(&got), show(b"hi from b"))?;
     expect_eq(peers.len(), 2)?;
 
     step("C sends \"hi from c\"; relay_once: A and B get it, C does not get its own line");
     io(c.send_to(b"hi from c", to))?;
-    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
+    relay_once(&server, &mut peers)
+        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     let (at_a, _) = recv(&a, "\"hi from c\" at A")?;
     let (at_b, _) = recv(&b, "\"hi from c\" at B")?;
-    expect_eq((show(&at_a), show(&at_b)), (show(b"hi from c"), show(b"hi from c")))?;
+    expect_eq(
+        (show(&at_a), show(&at_b)),
+        (show(b"hi from c"), show(b"hi from c")),
+    )?;
     let echoed = maybe_recv(&c)?;
     expect(
         echoed.is_none(),
@@ -50,7 +59,8 @@ pub fn chat_relay() -> Check {
 
     step("A speaks again; relay_once: A is not added twice");
     io(a.send_to(b"again", to))?;
-    relay_once(&server, &mut peers).map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
+    relay_once(&server, &mut peers)
+        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     expect_eq(peers.len(), 3)?;
     let (at_c, _) = recv(&c, "\"again\" at C")?;
     expect_eq(show(&at_c), show(b"again"))
@@ -78,7 +88,9 @@ pub fn chat_contacts() -> Check {
     contacts.heard_from(c, at(20));
     expect_eq(sorted(contacts.targets(a, at(30))), vec![b, c])?;
 
-    step("A speaks again at 40 s; D arrives at 45 s in the full table: B (heard from longest ago) makes room");
+    step(
+        "A speaks again at 40 s; D arrives at 45 s in the full table: B (heard from longest ago) makes room",
+    );
     contacts.heard_from(a, at(40));
     contacts.heard_from(d, at(45));
     expect_eq(contacts.len(), 3)?;

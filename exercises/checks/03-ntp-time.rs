@@ -87,7 +87,9 @@ fn ask(
 pub fn sntp_ask() -> Check {
     let client = udp()?;
 
-    step("a stranger's datagram waits at your socket; then a sane server answers: 2026-01-01 00:00:00.5 UTC");
+    step(
+        "a stranger's datagram waits at your socket; then a sane server answers: 2026-01-01 00:00:00.5 UTC",
+    );
     let stranger = udp()?;
     let mut fake = good_reply(&[0u8; 48]);
     fake[40..48].copy_from_slice(&ntp_stamp(UNIX_EPOCH));
@@ -101,10 +103,20 @@ pub fn sntp_ask() -> Check {
             expect(
                 off < Duration::from_millis(1),
                 "Ok(2026-01-01 00:00:00.5 UTC), the server's transmit timestamp",
-                format!("Ok({} s after 1970)", time.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64()),
+                format!(
+                    "Ok({} s after 1970)",
+                    time.duration_since(UNIX_EPOCH)
+                        .unwrap_or_default()
+                        .as_secs_f64()
+                ),
             )?;
         }
-        Err(err) => return Err(fail("Ok(the server's time)", format!("Err: {}", exercise_harness::what(&err)))),
+        Err(err) => {
+            return Err(fail(
+                "Ok(the server's time)",
+                format!("Err: {}", exercise_harness::what(&err)),
+            ));
+        }
     }
 
     step("the request your code sent");
@@ -119,17 +131,23 @@ pub fn sntp_ask() -> Check {
 
     let bad: [(&str, fn(&[u8]) -> Vec<u8>); 4] = [
         ("a 47-byte reply", |r| good_reply(r)[..47].to_vec()),
-        ("the request echoed back (mode 3, not a server's reply)", |r| r.to_vec()),
+        (
+            "the request echoed back (mode 3, not a server's reply)",
+            |r| r.to_vec(),
+        ),
         ("a kiss-o'-death (stratum 0)", |r| {
             let mut reply = good_reply(r);
             reply[1] = 0;
             reply
         }),
-        ("a reply to another request (origin timestamp is not yours)", |r| {
-            let mut reply = good_reply(r);
-            reply[24] ^= 0xFF;
-            reply
-        }),
+        (
+            "a reply to another request (origin timestamp is not yours)",
+            |r| {
+                let mut reply = good_reply(r);
+                reply[24] ^= 0xFF;
+                reply
+            },
+        ),
     ];
     for (what, answer) in bad {
         step(format!("the server answers with {what}"));

@@ -19,7 +19,9 @@ pub fn tcp_upper() -> Check {
         let _ = serve_one(&listener);
     });
 
-    step("send \"hello\\n\", \"wor\", \"ld\\nmixed Case 123\\n\" in three writes, then close our side");
+    step(
+        "send \"hello\\n\", \"wor\", \"ld\\nmixed Case 123\\n\" in three writes, then close our side",
+    );
     for piece in [&b"hello\n"[..], b"wor", b"ld\nmixed Case 123\n"] {
         io(client.write_all(piece))?;
         io(client.flush())?;
@@ -30,7 +32,10 @@ pub fn tcp_upper() -> Check {
     let mut reply = Vec::new();
     let expected = "\"HELLO\\nWORLD\\nMIXED CASE 123\\n\", then the end of the stream";
     if let Err(err) = client.read_to_end(&mut reply) {
-        let silence = fail(expected, format!("{} and then {}", show(&reply), exercise_harness::what(&err)));
+        let silence = fail(
+            expected,
+            format!("{} and then {}", show(&reply), exercise_harness::what(&err)),
+        );
         return Err(server.explain(expected, silence));
     }
     expect(
@@ -88,8 +93,10 @@ fn read_kind(result: io::Result<Option<Vec<u8>>>) -> String {
 pub fn read_frame() -> Check {
     step("write_frame(b\"hello\") and write_frame(b\"\") over TCP: the bytes on the wire");
     let (mut a, mut b) = tcp_pair()?;
-    write_frame(&mut a, b"hello").map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
-    write_frame(&mut a, b"").map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
+    write_frame(&mut a, b"hello")
+        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
+    write_frame(&mut a, b"")
+        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     let mut wire = [0u8; 13];
     io(b.read_exact(&mut wire))?;
     expect_eq(wire.to_vec(), [frame(b"hello"), frame(b"")].concat())?;

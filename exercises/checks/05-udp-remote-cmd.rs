@@ -32,7 +32,10 @@ pub fn send_in_pieces() -> Check {
         )?;
         expect_eq(
             (&piece[..4], piece.len() - 4),
-            (&[0, index as u8, 0, 3][..], if index < 2 { 1000 } else { 500 }),
+            (
+                &[0, index as u8, 0, 3][..],
+                if index < 2 { 1000 } else { 500 },
+            ),
         )?;
         joined.extend_from_slice(&piece[4..]);
     }
@@ -56,7 +59,9 @@ fn piece(index: u16, count: u16, bytes: &[u8]) -> Vec<u8> {
     [&index.to_be_bytes()[..], &count.to_be_bytes(), bytes].concat()
 }
 
-fn pieces_then_reassemble(datagrams: &[Vec<u8>]) -> Result<io::Result<Reassembled>, exercise_harness::Failure> {
+fn pieces_then_reassemble(
+    datagrams: &[Vec<u8>],
+) -> Result<io::Result<Reassembled>, exercise_harness::Failure> {
     let (sender, socket) = (udp()?, udp()?);
     let to = addr_of(&socket)?;
     for datagram in datagrams {
@@ -90,7 +95,12 @@ pub fn reassemble() -> Check {
     let result = pieces_then_reassemble(&[piece(0, 4, b"a"), piece(3, 4, b"d")])?;
     expect_eq(
         shown(result),
-        format!("Ok({:?})", Reassembled::Incomplete { missing: vec![1, 2] }),
+        format!(
+            "Ok({:?})",
+            Reassembled::Incomplete {
+                missing: vec![1, 2]
+            }
+        ),
     )?;
 
     step("nothing at all; reassemble(quiet 200 ms)");

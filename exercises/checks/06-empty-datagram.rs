@@ -23,7 +23,10 @@ pub fn empty_or_timeout() -> Check {
 
     step("a datagram \"x\" arrives; wait_for(socket)");
     io(sender.send_to(b"x", to))?;
-    expect_eq(shown(wait_for(&socket)), format!("Ok({:?})", Arrival::Data(b"x".to_vec())))?;
+    expect_eq(
+        shown(wait_for(&socket)),
+        format!("Ok({:?})", Arrival::Data(b"x".to_vec())),
+    )?;
 
     step("nothing arrives within the socket's 200 ms read timeout; wait_for(socket)");
     expect_eq(shown(wait_for(&socket)), "Ok(Nothing)".to_owned())
@@ -64,7 +67,10 @@ pub fn heartbeat() -> Check {
         )),
         other => Err(fail(
             "Ok(false) after about 300 ms",
-            format!("{:?} after {waited:?}", other.map_err(|err| exercise_harness::what(&err))),
+            format!(
+                "{:?} after {waited:?}",
+                other.map_err(|err| exercise_harness::what(&err))
+            ),
         )),
     }
 }

@@ -34,7 +34,9 @@ pub fn loss_tally() -> Check {
     let (sender, socket) = (udp()?, udp()?);
     let to = addr_of(&socket)?;
 
-    step("numbers 0 1 3 2 2 5 4 7 arrive, then a 2-byte datagram and number 99; tally(expected 8, quiet 200 ms)");
+    step(
+        "numbers 0 1 3 2 2 5 4 7 arrive, then a 2-byte datagram and number 99; tally(expected 8, quiet 200 ms)",
+    );
     for seq in [0u32, 1, 3, 2, 2, 5, 4, 7] {
         io(sender.send_to(&[&seq.to_be_bytes()[..], b"payload"].concat(), to))?;
     }

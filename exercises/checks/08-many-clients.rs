@@ -28,7 +28,10 @@ fn ask(
         match stream.read(&mut byte) {
             Ok(1) => answer.push(byte[0]),
             Ok(_) => {
-                let closed = fail(&expected, format!("{} and the connection closed", show(&answer)));
+                let closed = fail(
+                    &expected,
+                    format!("{} and the connection closed", show(&answer)),
+                );
                 return Err(server.explain(&expected, closed));
             }
             Err(err) => {
@@ -62,14 +65,20 @@ pub fn pool_server() -> Check {
 
     step("client B connects while A is still connected, and sends \"b\\n\"");
     let mut b = tcp_connect(addr)?;
-    expect_answer(ask(&mut b, b"b\n", Duration::from_secs(1), &server)?, b"b\n")?;
+    expect_answer(
+        ask(&mut b, b"b\n", Duration::from_secs(1), &server)?,
+        b"b\n",
+    )?;
 
     step("client C connects while A and B are connected: 2 workers are busy, so C must wait");
     let mut c = tcp_connect(addr)?;
     if let Ok(answer) = ask(&mut c, b"c\n", Duration::from_millis(300), &server) {
         return Err(fail(
             "no answer for C while both workers serve A and B",
-            format!("{} at once: more than 2 clients served at a time", show(&answer)),
+            format!(
+                "{} at once: more than 2 clients served at a time",
+                show(&answer)
+            ),
         ));
     }
 
@@ -115,13 +124,15 @@ pub fn async_server() -> Check {
     step("50 clients connect and stay connected; each sends \"client N\\n\"");
     let mut clients = Vec::new();
     for n in 0..50 {
-        let mut client = tcp_connect(addr)
-            .map_err(|failure| server.explain("to connect", failure))?;
+        let mut client =
+            tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
         io(client.write_all(format!("client {n}\n").as_bytes()))?;
         clients.push(client);
     }
     for (n, client) in clients.iter_mut().enumerate() {
-        step(format!("client {n} reads its answer while the others are still connected"));
+        step(format!(
+            "client {n} reads its answer while the others are still connected"
+        ));
         let line = format!("client {n}\n");
         // Already sent: ask with an empty line would send nothing more.
         let answer = ask(client, b"", PATIENCE, &server).map_err(|mut failure| {

@@ -72,7 +72,8 @@ fn lossy_receiver(socket: UdpSocket) -> Vec<Vec<u8>> {
             continue;
         }
         let seq = u32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]);
-        let first = (seq as usize) < 16 && !std::mem::replace(&mut first_copy_seen[seq as usize], true);
+        let first =
+            (seq as usize) < 16 && !std::mem::replace(&mut first_copy_seen[seq as usize], true);
         if first && seq == 0 {
             continue; // lost on the way
         }
@@ -95,33 +96,49 @@ pub fn stop_and_wait() -> Check {
     let sender = udp()?;
     let receiver = udp()?;
     let to = addr_of(&receiver)?;
-    let messages: Vec<Vec<u8>> = (0..6).map(|i| format!("message {i}").into_bytes()).collect();
+    let messages: Vec<Vec<u8>> = (0..6)
+        .map(|i| format!("message {i}").into_bytes())
+        .collect();
     let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
 
     step("a stranger sends your socket an ACK for message 0 before you start");
     let stranger = udp()?;
     io(stranger.send_to(&0u32.to_be_bytes(), addr_of(&sender)?))?;
 
-    step("send_all(6 messages, rto 100 ms, 5 tries) to a receiver that loses a message, an ACK, and answers one with a stale ACK");
+    step(
+        "send_all(6 messages, rto 100 ms, 5 tries) to a receiver that loses a message, an ACK, and answers one with a stale ACK",
+    );
     let lossy = thread::spawn(move || lossy_receiver(receiver));
     let result = send_all(&sender, to, &refs, Duration::from_millis(100), 5);
     let delivered = lossy.join().unwrap_or_default();
     expect_eq(result.map_err(|err| exercise_harness::what(&err)), Ok(()))?;
     step("what the receiver delivered");
     expect_eq(
-        delivered.iter().map(|m| exercise_harness::show(m)).collect::<Vec<_>>(),
+        delivered
+            .iter()
+            .map(|m| exercise_harness::show(m))
+            .collect::<Vec<_>>(),
         messages.iter().map(|m| exercise_harness::show(m)).collect(),
     )?;
 
     step("send_all(1 message, rto 50 ms, 3 tries) to a receiver that never answers");
     let silent = udp()?;
-    let result = send_all(&sender, addr_of(&silent)?, &[b"hello?"], Duration::from_millis(50), 3);
+    let result = send_all(
+        &sender,
+        addr_of(&silent)?,
+        &[b"hello?"],
+        Duration::from_millis(50),
+        3,
+    );
     match result {
         Err(err) if err.kind() == io::ErrorKind::TimedOut => {}
         other => {
             return Err(fail(
                 "Err of kind TimedOut after 3 sends",
-                format!("{:?}", other.map_err(|err| format!("{err} ({:?})", err.kind()))),
+                format!(
+                    "{:?}",
+                    other.map_err(|err| format!("{err} ({:?})", err.kind()))
+                ),
             ));
         }
     }

@@ -10,7 +10,11 @@ pub const NTP_TO_UNIX: u64 = 2_208_988_800;
 /// Asks the SNTP server at `server` for the time, from `socket`, and returns the server's
 /// transmit timestamp. Waits at most `timeout`; datagrams from other addresses are ignored.
 /// A reply that is not a sane SNTP server reply to this request is an `InvalidData` error.
-pub fn ask_time(socket: &UdpSocket, server: SocketAddr, timeout: Duration) -> io::Result<SystemTime> {
+pub fn ask_time(
+    socket: &UdpSocket,
+    server: SocketAddr,
+    timeout: Duration,
+) -> io::Result<SystemTime> {
     // Byte 0: leap indicator 0, version 4, mode 3 (client): 0b00_100_011.
     let mut request = [0u8; 48];
     request[0] = 0x23;

@@ -46,7 +46,9 @@ pub fn reassemble(socket: &UdpSocket, quiet: Duration) -> io::Result<Reassembled
             pieces[index] = Some(buf[4..n].to_vec());
         }
         if !pieces.is_empty() && pieces.iter().all(Option::is_some) {
-            return Ok(Reassembled::Complete(pieces.into_iter().flatten().flatten().collect()));
+            return Ok(Reassembled::Complete(
+                pieces.into_iter().flatten().flatten().collect(),
+            ));
         }
     }
     if pieces.is_empty() {

@@ -15,7 +15,10 @@ pub fn send_in_pieces(
     max_payload: usize,
 ) -> io::Result<u16> {
     if max_payload == 0 {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "max_payload is 0"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "max_payload is 0",
+        ));
     }
     let pieces: Vec<&[u8]> = if reply.is_empty() {
         vec![&[]]

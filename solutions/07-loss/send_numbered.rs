@@ -5,7 +5,12 @@ use std::net::{SocketAddr, UdpSocket};
 
 /// Sends `count` datagrams of exactly `size` bytes to `to`; the first 4 bytes of each are its
 /// sequence number (big-endian, from 0), the rest zeros. `InvalidInput` if `size` < 4.
-pub fn send_numbered(socket: &UdpSocket, to: SocketAddr, count: u32, size: usize) -> io::Result<()> {
+pub fn send_numbered(
+    socket: &UdpSocket,
+    to: SocketAddr,
+    count: u32,
+    size: usize,
+) -> io::Result<()> {
     if size < 4 {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,

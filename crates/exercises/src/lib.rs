@@ -57,7 +57,9 @@ pub fn similar(typo: &str) -> Vec<&'static str> {
         .filter(|e| {
             e.name.contains(&typo)
                 || typo.contains(e.name)
-                || e.name.split('-').any(|part| typo.contains(part) && part.len() > 3)
+                || e.name
+                    .split('-')
+                    .any(|part| typo.contains(part) && part.len() > 3)
         })
         .map(|e| e.name)
         .collect()

@@ -44,7 +44,10 @@ fn main() -> ExitCode {
         ["check-all"] | ["check"] => check_all(Edition::Starter),
         ["hint", name] => match named(name) {
             Some(exercise) => {
-                println!("{} (lesson {}, {}): {}", exercise.name, exercise.lesson, exercise.level, exercise.task);
+                println!(
+                    "{} (lesson {}, {}): {}",
+                    exercise.name, exercise.lesson, exercise.level, exercise.task
+                );
                 println!("file: {}\n\nhint:", exercise.file);
                 for line in exercise.hint.lines() {
                     println!("  {line}");
@@ -81,16 +84,24 @@ fn named(name: &str) -> Option<&'static Exercise> {
     if found.is_none() {
         let close = similar(name);
         if close.is_empty() {
-            eprintln!("there is no exercise called {name:?}: `cargo run -p exercises -- list` shows them all");
+            eprintln!(
+                "there is no exercise called {name:?}: `cargo run -p exercises -- list` shows them all"
+            );
         } else {
-            eprintln!("there is no exercise called {name:?}; did you mean {}?", close.join(" or "));
+            eprintln!(
+                "there is no exercise called {name:?}; did you mean {}?",
+                close.join(" or ")
+            );
         }
     }
     found
 }
 
 fn missing_check(exercise: &Exercise) -> ExitCode {
-    eprintln!("{} has no check (the exercises crate is out of step)", exercise.name);
+    eprintln!(
+        "{} has no check (the exercises crate is out of step)",
+        exercise.name
+    );
     ExitCode::from(2)
 }
 
@@ -130,7 +141,10 @@ fn next_unsolved(after: Option<&str>) -> Option<&'static Exercise> {
 
 fn list() -> ExitCode {
     println!("checking every exercise...\n");
-    println!("     {:<17} {:>6}  {:<8}  file", "exercise", "lesson", "level");
+    println!(
+        "     {:<17} {:>6}  {:<8}  file",
+        "exercise", "lesson", "level"
+    );
     let mut done = 0;
     let mut first_open = None;
     for exercise in EXERCISES {

@@ -67,11 +67,7 @@ pub fn expect_eq<T: Debug + PartialEq>(got: T, expected: T) -> Check {
 
 /// Passes when `ok` holds, otherwise fails with the two descriptions.
 pub fn expect(ok: bool, expected: impl Into<String>, got: impl Into<String>) -> Check {
-    if ok {
-        Ok(())
-    } else {
-        Err(fail(expected, got))
-    }
+    if ok { Ok(()) } else { Err(fail(expected, got)) }
 }
 
 /// Turns an I/O error of the check's own sockets (not the student's) into a failure.
@@ -174,7 +170,10 @@ impl Background {
         // Give a panic that is on its way a moment to be recorded.
         let _ = self.done.recv_timeout(Duration::from_millis(50));
         match self.panicked() {
-            Some(message) => fail(expected.to_owned(), format!("your code panicked: {message}")),
+            Some(message) => fail(
+                expected.to_owned(),
+                format!("your code panicked: {message}"),
+            ),
             None => otherwise,
         }
     }
@@ -300,7 +299,10 @@ mod tests {
     #[test]
     fn a_mismatch_shows_what_was_expected_and_what_came() {
         let failure = run(fails, PATIENCE).unwrap_err();
-        assert_eq!((failure.expected.as_str(), failure.got.as_str()), ("2", "1"));
+        assert_eq!(
+            (failure.expected.as_str(), failure.got.as_str()),
+            ("2", "1")
+        );
         assert_eq!(run(passes, PATIENCE), Ok(()));
     }
 
