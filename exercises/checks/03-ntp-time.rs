@@ -43,11 +43,12 @@ fn ntp_stamp(time: SystemTime) -> [u8; 8] {
     ((seconds << 32) | fraction).to_be_bytes()
 }
 
+/// How a fake server answers a request.
+type Answer = fn(&[u8]) -> Vec<u8>;
+
 /// A fake SNTP server answering one request with `answer(request)`; the handle gives the
 /// request back.
-fn fake_server(
-    answer: fn(&[u8]) -> Vec<u8>,
-) -> Result<(SocketAddr, thread::JoinHandle<Vec<u8>>), Failure> {
+fn fake_server(answer: Answer) -> Result<(SocketAddr, thread::JoinHandle<Vec<u8>>), Failure> {
     let server = udp()?;
     let addr = addr_of(&server)?;
     let handle = thread::spawn(move || {
@@ -74,10 +75,7 @@ fn good_reply(request: &[u8]) -> Vec<u8> {
     reply
 }
 
-fn ask(
-    socket: &UdpSocket,
-    answer: fn(&[u8]) -> Vec<u8>,
-) -> Result<(io::Result<SystemTime>, Vec<u8>), Failure> {
+fn ask(socket: &UdpSocket, answer: Answer) -> Result<(io::Result<SystemTime>, Vec<u8>), Failure> {
     let (addr, server) = fake_server(answer)?;
     let result = ask_time(socket, addr, Duration::from_secs(1));
     let request = server.join().unwrap_or_default();
@@ -129,7 +127,7 @@ pub fn sntp_ask() -> Check {
         format!("{} bytes: {:?}", request.len(), request.get(..8)),
     )?;
 
-    let bad: [(&str, fn(&[u8]) -> Vec<u8>); 4] = [
+    let bad: [(&str, Answer); 4] = [
         ("a 47-byte reply", |r| good_reply(r)[..47].to_vec()),
         (
             "the request echoed back (mode 3, not a server's reply)",

@@ -26,8 +26,11 @@ mod lesson8;
 #[path = "09-reliable-udp.rs"]
 mod lesson9;
 
+/// A check: it passes, or it says what went wrong.
+pub type CheckFn = fn() -> Check;
+
 /// Every exercise's name and check, in course order.
-pub const CHECKS: &[(&str, fn() -> Check)] = &[
+pub const CHECKS: &[(&str, CheckFn)] = &[
     ("echo-once", lesson1::echo_once),
     ("echo-retry", lesson1::echo_retry),
     ("chat-relay", lesson2::chat_relay),
