@@ -34,13 +34,21 @@ pub type Check = Result<(), Failure>;
 
 thread_local! {
     static STEP: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The same step, seen by `run` too, so that a check that never returns can say where.
+    static SHARED_STEP: RefCell<Option<Arc<Mutex<String>>>> = const { RefCell::new(None) };
     static IN_CHECK: Cell<bool> = const { Cell::new(false) };
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// Names the step the check is on, so that a failure or a panic can say where it happened.
 pub fn step(text: impl Into<String>) {
-    STEP.with(|step| *step.borrow_mut() = text.into());
+    let text = text.into();
+    SHARED_STEP.with(|shared| {
+        if let Some(Ok(mut step)) = shared.borrow().as_ref().map(|s| s.lock()) {
+            step.clone_from(&text);
+        }
+    });
+    STEP.with(|step| *step.borrow_mut() = text);
 }
 
 fn current_step() -> String {
@@ -204,18 +212,21 @@ pub fn background(code: impl FnOnce() + Send + 'static) -> Background {
 pub fn run(check: fn() -> Check, limit: Duration) -> Check {
     install_hook();
     let (tx, rx) = mpsc::channel();
+    let shared = Arc::new(Mutex::new(String::new()));
+    let seen = Arc::clone(&shared);
     let spawned = thread::Builder::new()
         .name("exercise check".into())
         .spawn(move || {
             IN_CHECK.with(|flag| flag.set(true));
+            SHARED_STEP.with(|step| *step.borrow_mut() = Some(seen));
             let result = match panic::catch_unwind(check) {
                 Ok(result) => result,
                 Err(payload) => Err(fail(
-                    "your code to return a value",
+                    "your code to return, not to panic",
                     format!("it panicked: {}", panic_text(&*payload)),
                 )),
             };
-            let _ = tx.send((result, current_step()));
+            let _ = tx.send(result);
         });
     if let Err(err) = spawned {
         return Err(Failure {
@@ -225,11 +236,11 @@ pub fn run(check: fn() -> Check, limit: Duration) -> Check {
         });
     }
     match rx.recv_timeout(limit) {
-        Ok((result, _)) => result,
+        Ok(result) => result,
         Err(_) => Err(Failure {
-            step: "the whole check".into(),
-            expected: format!("your code to finish within {} s", limit.as_secs()),
-            got: "it was still running (a read without a timeout, or a loop that never ends?)"
+            step: shared.lock().map(|step| step.clone()).unwrap_or_default(),
+            expected: format!("your code to return within {} s", limit.as_secs()),
+            got: "it was still running: a read without a timeout, or a loop that never ends?"
                 .into(),
         }),
     }
@@ -309,10 +320,12 @@ mod tests {
     #[test]
     fn code_that_never_returns_is_reported_after_the_limit() {
         fn hangs() -> Check {
+            step("wait for a datagram that never comes");
             thread::sleep(Duration::from_secs(60));
             Ok(())
         }
         let failure = run(hangs, Duration::from_millis(100)).unwrap_err();
         assert!(failure.got.contains("still running"), "{failure:?}");
+        assert_eq!(failure.step, "wait for a datagram that never comes");
     }
 }
