@@ -65,10 +65,7 @@ pub fn pool_server() -> Check {
 
     step("client B connects while A is still connected, and sends \"b\\n\"");
     let mut b = tcp_connect(addr)?;
-    expect_answer(
-        ask(&mut b, b"b\n", Duration::from_secs(1), &server)?,
-        b"b\n",
-    )?;
+    expect_answer(ask(&mut b, b"b\n", PATIENCE, &server)?, b"b\n")?;
 
     step("client C connects while A and B are connected: 2 workers are busy, so C must wait");
     let mut c = tcp_connect(addr)?;
