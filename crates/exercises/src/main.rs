@@ -26,7 +26,9 @@ usage: cargo run -p exercises -- <command>
   solutions [NAME]
                   (instructors) check the reference solutions in solutions/
 
-Start with: cargo run -p exercises -- check echo-once";
+Each lesson's last section, \"Exercises in code\", gives its tasks (the first is in
+lessons/01-udp-echo.md); the files to edit are under exercises/, explained in
+exercises/README.md. Start with: cargo run -p exercises -- check echo-once";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
