@@ -5,21 +5,23 @@ use std::net::SocketAddr;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use exercise_harness::{Check, addr_of, expect, expect_eq, fail, is_timeout, show, step, udp};
+use exercise_harness::{
+    Check, PATIENCE, addr_of, expect, expect_eq, fail, is_timeout, show, step, udp,
+};
 
 use crate::echo_once;
 use crate::echo_retry::ask_with_retries;
 
 /// A server that answers each datagram with its upper-case copy, except that it ignores the
-/// first `drop_first` it gets. It records when each datagram came, and stops after `limit`
-/// datagrams or a quiet spell; the handle returns the arrival times.
+/// first `drop_first` it gets. It stops after `limit` datagrams or a quiet spell; the handle
+/// returns when each came.
 fn upper_server(
     drop_first: usize,
     limit: usize,
 ) -> Result<(SocketAddr, thread::JoinHandle<Vec<Instant>>), exercise_harness::Failure> {
     let server = udp()?;
-    // A quiet half second ends the server (every wait in these checks is shorter).
-    exercise_harness::io(server.set_read_timeout(Some(Duration::from_millis(500))))?;
+    // A quiet second ends the server (every wait in these checks is shorter).
+    exercise_harness::io(server.set_read_timeout(Some(Duration::from_secs(1))))?;
     let addr = addr_of(&server)?;
     let handle = thread::spawn(move || {
         let mut arrivals = Vec::new();
@@ -39,9 +41,9 @@ fn upper_server(
 }
 
 pub fn echo_once() -> Check {
-    step("start an upper-casing echo server and call echo_once(server, b\"hello\", 1 s)");
+    step("start an upper-casing echo server and call echo_once(server, b\"hello\", 2 s)");
     let (addr, _server) = upper_server(0, 1)?;
-    match echo_once::echo_once(addr, b"hello", Duration::from_secs(1)) {
+    match echo_once::echo_once(addr, b"hello", PATIENCE) {
         Ok(reply) => expect(
             reply == b"HELLO",
             "Ok(\"HELLO\"), the server's reply",
@@ -61,17 +63,17 @@ pub fn echo_once() -> Check {
     let result = echo_once::echo_once(addr_of(&silent)?, b"anyone?", Duration::from_millis(300));
     let waited = start.elapsed();
     expect(
-        result.is_err() && waited < Duration::from_secs(2),
+        result.is_err() && waited < Duration::from_secs(3),
         "an Err after about 300 ms (a read timeout)",
         format!("{result:?} after {waited:?}"),
     )
 }
 
 pub fn echo_retry() -> Check {
-    step("a server that ignores the first 2 datagrams; ask_with_retries(.., 100 ms, 3 attempts)");
+    step("a server that ignores the first 2 datagrams; ask_with_retries(.., 200 ms, 3 attempts)");
     let (addr, server) = upper_server(2, 3)?;
     let client = udp()?;
-    let reply = ask_with_retries(&client, addr, b"ping", Duration::from_millis(100), 3);
+    let reply = ask_with_retries(&client, addr, b"ping", Duration::from_millis(200), 3);
     let reply = reply.map_err(|err| {
         fail(
             "Ok(\"PING\") on the third attempt",
@@ -82,21 +84,14 @@ pub fn echo_retry() -> Check {
         )
     })?;
     expect_eq(show(&reply), show(b"PING"))?;
-    let arrivals = server.join().unwrap_or_default();
-    step("the waits between attempts: 100 ms, then twice that");
-    expect_eq(arrivals.len(), 3)?;
-    let first = arrivals[1] - arrivals[0];
-    let second = arrivals[2] - arrivals[1];
-    // Lower bounds only: a busy machine can make a wait longer, never shorter.
-    expect(
-        first >= Duration::from_millis(90) && second >= Duration::from_millis(180),
-        "the 2nd send at least 100 ms after the 1st, the 3rd at least 200 ms after the 2nd",
-        format!("{first:?}, then {second:?}"),
-    )?;
+    step("how many times that server heard the question");
+    expect_eq(server.join().map(|a| a.len()).unwrap_or_default(), 3)?;
 
     step("a server that never answers; ask_with_retries(.., 50 ms, 3 attempts)");
     let (addr, server) = upper_server(usize::MAX, 4)?;
+    let start = Instant::now();
     let result = ask_with_retries(&client, addr, b"ping", Duration::from_millis(50), 3);
+    let waited = start.elapsed();
     match result {
         Err(err) if err.kind() == io::ErrorKind::TimedOut => {}
         Err(err) if is_timeout(&err) => {
@@ -112,6 +107,14 @@ pub fn echo_retry() -> Check {
             return Err(fail("Err with kind TimedOut", format!("{other:?}")));
         }
     }
+    step("how long the three attempts took: 50 ms, 100 ms and 200 ms of waiting");
+    // A lower bound only (a busy machine makes waits longer, never shorter): three waits of
+    // 50 ms, not doubled, would take 150 ms.
+    expect(
+        waited >= Duration::from_millis(300),
+        "at least 300 ms (50 + 100 + 200 ms of waiting)",
+        format!("{waited:?}: did the wait double after each attempt?"),
+    )?;
     drop(client);
     step("how many times the silent server heard the question");
     // The server gives up after a quiet spell, so this join is bounded.

@@ -77,7 +77,7 @@ fn good_reply(request: &[u8]) -> Vec<u8> {
 
 fn ask(socket: &UdpSocket, answer: Answer) -> Result<(io::Result<SystemTime>, Vec<u8>), Failure> {
     let (addr, server) = fake_server(answer)?;
-    let result = ask_time(socket, addr, Duration::from_secs(1));
+    let result = ask_time(socket, addr, exercise_harness::PATIENCE);
     let request = server.join().unwrap_or_default();
     Ok((result, request))
 }

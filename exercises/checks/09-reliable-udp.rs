@@ -61,9 +61,10 @@ pub fn rto_estimator() -> Check {
 /// A stop-and-wait receiver on a lossy link, scripted so that every run loses the same
 /// datagrams: the first copy of message 0 is lost; the ACK of message 2's first copy is lost;
 /// message 4's first copy is answered only with a stale ACK (of message 2). It delivers each
-/// message once, in order, and returns them after a quiet 300 ms.
-fn lossy_receiver(socket: UdpSocket) -> Vec<Vec<u8>> {
-    let _ = socket.set_read_timeout(Some(Duration::from_millis(300)));
+/// message once, in order, and returns them after a quiet 2 s, or a quiet 300 ms once all
+/// `count` have come (long enough to answer a resent last message).
+fn lossy_receiver(socket: UdpSocket, count: usize) -> Vec<Vec<u8>> {
+    let _ = socket.set_read_timeout(Some(exercise_harness::PATIENCE));
     let mut delivered: Vec<Vec<u8>> = Vec::new();
     let mut first_copy_seen = [false; 16];
     let mut buf = [0u8; 2048];
@@ -80,6 +81,9 @@ fn lossy_receiver(socket: UdpSocket) -> Vec<Vec<u8>> {
         let expected = delivered.len() as u32;
         if seq == expected {
             delivered.push(buf[4..n].to_vec());
+            if delivered.len() == count {
+                let _ = socket.set_read_timeout(Some(Duration::from_millis(300)));
+            }
         } else if seq > expected {
             continue; // a stop-and-wait receiver takes only the next message
         }
@@ -106,10 +110,10 @@ pub fn stop_and_wait() -> Check {
     io(stranger.send_to(&0u32.to_be_bytes(), addr_of(&sender)?))?;
 
     step(
-        "send_all(6 messages, rto 100 ms, 5 tries) to a receiver that loses a message, an ACK, and answers one with a stale ACK",
+        "send_all(6 messages, rto 100 ms, 10 tries) to a receiver that loses a message, an ACK, and answers one with a stale ACK",
     );
-    let lossy = thread::spawn(move || lossy_receiver(receiver));
-    let result = send_all(&sender, to, &refs, Duration::from_millis(100), 5);
+    let lossy = thread::spawn(move || lossy_receiver(receiver, 6));
+    let result = send_all(&sender, to, &refs, Duration::from_millis(100), 10);
     let delivered = lossy.join().unwrap_or_default();
     expect_eq(result.map_err(|err| exercise_harness::what(&err)), Ok(()))?;
     step("what the receiver delivered");
