@@ -22,11 +22,18 @@ pub fn tcp_upper() -> Check {
     step(
         "send \"hello\\n\", \"wor\", \"ld\\nmixed Case 123\\n\" in three writes, then close our side",
     );
-    for piece in [&b"hello\n"[..], b"wor", b"ld\nmixed Case 123\n"] {
-        io(client.write_all(piece))?;
-        io(client.flush())?;
+    // A write fails when your server has already gone (a panic, say): say why it went.
+    let sent = [&b"hello\n"[..], b"wor", b"ld\nmixed Case 123\n"]
+        .iter()
+        .try_for_each(|piece| client.write_all(piece))
+        .and_then(|()| client.shutdown(Shutdown::Write));
+    if let Err(err) = sent {
+        let closed = fail(
+            "your server to take the lines",
+            format!("the connection failed: {}", exercise_harness::what(&err)),
+        );
+        return Err(server.explain("your server to take the lines", closed));
     }
-    io(client.shutdown(Shutdown::Write))?;
 
     step("read everything until the server closes the connection");
     let mut reply = Vec::new();

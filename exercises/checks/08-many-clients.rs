@@ -20,8 +20,14 @@ fn ask(
     server: &Background,
 ) -> Result<Vec<u8>, Failure> {
     io(stream.set_read_timeout(Some(wait)))?;
-    io(stream.write_all(line))?;
     let expected = format!("{} back", show(&line.to_ascii_uppercase()));
+    if let Err(err) = stream.write_all(line) {
+        let closed = fail(
+            &expected,
+            format!("the connection failed: {}", exercise_harness::what(&err)),
+        );
+        return Err(server.explain(&expected, closed));
+    }
     let mut answer = Vec::new();
     let mut byte = [0u8; 1];
     while !answer.ends_with(b"\n") {
