@@ -129,7 +129,10 @@ pub fn async_server() -> Check {
     for n in 0..50 {
         let mut client =
             tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
-        io(client.write_all(format!("client {n}\n").as_bytes()))?;
+        if let Err(err) = client.write_all(format!("client {n}\n").as_bytes()) {
+            let what = format!("the connection failed: {}", exercise_harness::what(&err));
+            return Err(server.explain("to send a line", fail("to send a line", what)));
+        }
         clients.push(client);
     }
     for (n, client) in clients.iter_mut().enumerate() {
