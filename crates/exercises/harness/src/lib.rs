@@ -1,0 +1,331 @@
+//! The kit the exercise checks are written with (exercises/checks/), shared by the starters,
+//! the solutions and the runner (`cargo run -p exercises`).
+//!
+//! A check is a function `fn() -> Check`. It names each step it takes with [`step`], drives
+//! the student's code over loopback sockets (every read with a timeout), and returns a
+//! [`Failure`] saying what was expected and what came. [`run`] runs a check on its own thread,
+//! so a `todo!()` or any other panic in the student's code becomes a friendly failure instead
+//! of a crash, and code that never returns is reported after a time limit.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::fmt::Debug;
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, Once};
+use std::thread;
+use std::time::Duration;
+
+/// How long a check waits for any one reply before it calls it missing. Loopback answers in
+/// microseconds; two seconds leave room for a loaded machine.
+pub const PATIENCE: Duration = Duration::from_secs(2);
+
+/// What went wrong: at which step, what the check expected, and what came instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub step: String,
+    pub expected: String,
+    pub got: String,
+}
+
+/// The result of a check, or of one step of it.
+pub type Check = Result<(), Failure>;
+
+thread_local! {
+    static STEP: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The same step, seen by `run` too, so that a check that never returns can say where.
+    static SHARED_STEP: RefCell<Option<Arc<Mutex<String>>>> = const { RefCell::new(None) };
+    static IN_CHECK: Cell<bool> = const { Cell::new(false) };
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Names the step the check is on, so that a failure or a panic can say where it happened.
+pub fn step(text: impl Into<String>) {
+    let text = text.into();
+    SHARED_STEP.with(|shared| {
+        if let Some(Ok(mut step)) = shared.borrow().as_ref().map(|s| s.lock()) {
+            step.clone_from(&text);
+        }
+    });
+    STEP.with(|step| *step.borrow_mut() = text);
+}
+
+fn current_step() -> String {
+    STEP.with(|step| step.borrow().clone())
+}
+
+/// A failure at the current step.
+pub fn fail(expected: impl Into<String>, got: impl Into<String>) -> Failure {
+    Failure {
+        step: current_step(),
+        expected: expected.into(),
+        got: got.into(),
+    }
+}
+
+/// Passes when `got == expected`, otherwise fails showing both with `{:?}`.
+pub fn expect_eq<T: Debug + PartialEq>(got: T, expected: T) -> Check {
+    if got == expected {
+        Ok(())
+    } else {
+        Err(fail(format!("{expected:?}"), format!("{got:?}")))
+    }
+}
+
+/// Passes when `ok` holds, otherwise fails with the two descriptions.
+pub fn expect(ok: bool, expected: impl Into<String>, got: impl Into<String>) -> Check {
+    if ok { Ok(()) } else { Err(fail(expected, got)) }
+}
+
+/// Turns an I/O error of the check's own sockets (not the student's) into a failure.
+pub fn io<T>(result: std::io::Result<T>) -> Result<T, Failure> {
+    result.map_err(|err| fail("the check's own socket to work", format!("error: {err}")))
+}
+
+/// A UDP socket on 127.0.0.1, on a port the OS picks, whose reads give up after [`PATIENCE`].
+pub fn udp() -> Result<UdpSocket, Failure> {
+    let socket = io(UdpSocket::bind("127.0.0.1:0"))?;
+    io(socket.set_read_timeout(Some(PATIENCE)))?;
+    Ok(socket)
+}
+
+/// A TCP listener on 127.0.0.1, on a port the OS picks.
+pub fn tcp_listener() -> Result<TcpListener, Failure> {
+    io(TcpListener::bind("127.0.0.1:0"))
+}
+
+/// A TCP connection to `addr` whose reads give up after [`PATIENCE`].
+pub fn tcp_connect(addr: SocketAddr) -> Result<TcpStream, Failure> {
+    let stream = io(TcpStream::connect_timeout(&addr, PATIENCE))?;
+    io(stream.set_read_timeout(Some(PATIENCE)))?;
+    Ok(stream)
+}
+
+/// The local address of a socket the check made.
+pub fn addr_of(socket: &UdpSocket) -> Result<SocketAddr, Failure> {
+    io(socket.local_addr())
+}
+
+/// Receives one datagram on a check's socket; a timeout becomes a failure saying what was
+/// awaited.
+pub fn recv(socket: &UdpSocket, awaited: &str) -> Result<(Vec<u8>, SocketAddr), Failure> {
+    let mut buf = vec![0u8; 65_536];
+    match socket.recv_from(&mut buf) {
+        Ok((n, from)) => {
+            buf.truncate(n);
+            Ok((buf, from))
+        }
+        Err(err) if is_timeout(&err) => Err(fail(
+            awaited.to_owned(),
+            format!("nothing within {} s", PATIENCE.as_secs()),
+        )),
+        Err(err) => Err(fail(awaited.to_owned(), what(&err))),
+    }
+}
+
+/// Whether an error is a read timeout: `WouldBlock` on Linux and macOS, `TimedOut` on Windows.
+pub fn is_timeout(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
+}
+
+/// Bytes as a student would write them: a string literal when they are UTF-8, else a byte
+/// list; long ones cut short, with their length.
+pub fn show(bytes: &[u8]) -> String {
+    const LONG: usize = 40;
+    let cut = bytes.len() > LONG;
+    let head = if cut { &bytes[..LONG] } else { bytes };
+    let shown = match std::str::from_utf8(head) {
+        Ok(text) => format!("{text:?}"),
+        Err(_) => format!("{head:?}"),
+    };
+    if cut {
+        format!("{shown}... ({} bytes)", bytes.len())
+    } else {
+        shown
+    }
+}
+
+/// An I/O error as a report shows it: a read timeout is called one (its kind differs between
+/// systems), anything else is its message and kind.
+pub fn what(err: &std::io::Error) -> String {
+    if is_timeout(err) {
+        format!("a read timeout ({:?}: nothing came)", err.kind())
+    } else {
+        format!("{err} ({:?})", err.kind())
+    }
+}
+
+/// The student's code running in the background (a server, say). Its panic, if it panics, is
+/// kept so that the check can report it instead of a mere silence.
+pub struct Background {
+    panic: Arc<Mutex<Option<String>>>,
+    done: mpsc::Receiver<()>,
+}
+
+impl Background {
+    /// The panic message, if the code has panicked by now.
+    pub fn panicked(&self) -> Option<String> {
+        let _ = self.done.try_recv();
+        self.panic.lock().ok().and_then(|panic| panic.clone())
+    }
+
+    /// A failure for a silence: the student's panic if there was one, else `otherwise`.
+    pub fn explain(&self, expected: &str, otherwise: Failure) -> Failure {
+        // Give a panic that is on its way a moment to be recorded.
+        let _ = self.done.recv_timeout(Duration::from_millis(50));
+        match self.panicked() {
+            Some(message) => fail(
+                expected.to_owned(),
+                format!("your code panicked: {message}"),
+            ),
+            None => otherwise,
+        }
+    }
+}
+
+/// Runs the student's `code` on a thread of its own, which the check never joins (a server
+/// loops for ever; the thread ends with the process).
+pub fn background(code: impl FnOnce() + Send + 'static) -> Background {
+    install_hook();
+    let panic = Arc::new(Mutex::new(None));
+    let (tx, done) = mpsc::channel();
+    let kept = Arc::clone(&panic);
+    thread::spawn(move || {
+        IN_CHECK.with(|flag| flag.set(true));
+        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(code)) {
+            if let Ok(mut slot) = kept.lock() {
+                *slot = Some(panic_text(&*payload));
+            }
+        }
+        let _ = tx.send(());
+    });
+    Background { panic, done }
+}
+
+/// Runs one check on a thread of its own and reports its result. A panic in the student's code
+/// becomes a failure naming the step it happened at; a check still running after `limit`
+/// becomes a failure too (its thread is left behind; the process ends it).
+pub fn run(check: fn() -> Check, limit: Duration) -> Check {
+    install_hook();
+    let (tx, rx) = mpsc::channel();
+    let shared = Arc::new(Mutex::new(String::new()));
+    let seen = Arc::clone(&shared);
+    let spawned = thread::Builder::new()
+        .name("exercise check".into())
+        .spawn(move || {
+            IN_CHECK.with(|flag| flag.set(true));
+            SHARED_STEP.with(|step| *step.borrow_mut() = Some(seen));
+            let result = match panic::catch_unwind(check) {
+                Ok(result) => result,
+                Err(payload) => Err(fail(
+                    "your code to return, not to panic",
+                    format!("it panicked: {}", panic_text(&*payload)),
+                )),
+            };
+            let _ = tx.send(result);
+        });
+    if let Err(err) = spawned {
+        return Err(Failure {
+            step: "start the check".into(),
+            expected: "a thread to run it on".into(),
+            got: format!("error: {err}"),
+        });
+    }
+    match rx.recv_timeout(limit) {
+        Ok(result) => result,
+        Err(_) => Err(Failure {
+            step: shared.lock().map(|step| step.clone()).unwrap_or_default(),
+            expected: format!("your code to return within {} s", limit.as_secs()),
+            got: "it was still running: a read without a timeout, or a loop that never ends?"
+                .into(),
+        }),
+    }
+}
+
+/// The message of a panic, with where it happened when the hook saw it.
+fn panic_text(payload: &(dyn Any + Send)) -> String {
+    let message = if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "(a panic without a message)".to_owned()
+    };
+    match LAST_PANIC.with(|last| last.borrow_mut().take()) {
+        Some(location) => format!("{message} (at {location})"),
+        None => message,
+    }
+}
+
+/// Panics on a check's threads are reported by the check, so the hook only notes where they
+/// happened and stays quiet; panics anywhere else go to the hook that was there before.
+fn install_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if IN_CHECK.with(Cell::get) {
+                let location = info
+                    .location()
+                    .map(|at| format!("{}:{}", at.file(), at.line()))
+                    .unwrap_or_default();
+                LAST_PANIC.with(|last| *last.borrow_mut() = Some(location));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panics() -> Check {
+        step("call the student's code");
+        todo!()
+    }
+
+    fn fails() -> Check {
+        step("compare");
+        expect_eq(1, 2)
+    }
+
+    fn passes() -> Check {
+        expect_eq("a", "a")
+    }
+
+    #[test]
+    fn a_todo_in_the_students_code_is_a_failure_naming_the_step_and_the_place() {
+        let failure = run(panics, PATIENCE).unwrap_err();
+        assert_eq!(failure.step, "call the student's code");
+        assert!(failure.got.contains("not yet implemented"), "{failure:?}");
+        assert!(failure.got.contains("lib.rs:"), "{failure:?}");
+    }
+
+    #[test]
+    fn a_mismatch_shows_what_was_expected_and_what_came() {
+        let failure = run(fails, PATIENCE).unwrap_err();
+        assert_eq!(
+            (failure.expected.as_str(), failure.got.as_str()),
+            ("2", "1")
+        );
+        assert_eq!(run(passes, PATIENCE), Ok(()));
+    }
+
+    #[test]
+    fn code_that_never_returns_is_reported_after_the_limit() {
+        fn hangs() -> Check {
+            step("wait for a datagram that never comes");
+            thread::sleep(Duration::from_secs(60));
+            Ok(())
+        }
+        let failure = run(hangs, Duration::from_millis(100)).unwrap_err();
+        assert!(failure.got.contains("still running"), "{failure:?}");
+        assert_eq!(failure.step, "wait for a datagram that never comes");
+    }
+}

@@ -1,0 +1,43 @@
+//! Reference solutions to the exercises, file for file beside ../exercises/. The checks are
+//! the same file (../exercises/checks/), so what passes here is what a student must write.
+//! Run them all: `cargo run -p exercises -- solutions`.
+
+#[path = "08-many-clients/async_server.rs"]
+pub mod async_server;
+#[path = "02-udp-qq/chat_contacts.rs"]
+pub mod chat_contacts;
+#[path = "02-udp-qq/chat_relay.rs"]
+pub mod chat_relay;
+#[path = "01-udp-echo/echo_once.rs"]
+pub mod echo_once;
+#[path = "01-udp-echo/echo_retry.rs"]
+pub mod echo_retry;
+#[path = "06-empty-datagram/empty_or_timeout.rs"]
+pub mod empty_or_timeout;
+#[path = "06-empty-datagram/heartbeat.rs"]
+pub mod heartbeat;
+#[path = "07-loss/loss_tally.rs"]
+pub mod loss_tally;
+#[path = "08-many-clients/pool_server.rs"]
+pub mod pool_server;
+#[path = "04-tcp-remote-cmd/read_frame.rs"]
+pub mod read_frame;
+#[path = "05-udp-remote-cmd/reassemble.rs"]
+pub mod reassemble;
+#[path = "09-reliable-udp/rto_estimator.rs"]
+pub mod rto_estimator;
+#[path = "05-udp-remote-cmd/send_in_pieces.rs"]
+pub mod send_in_pieces;
+#[path = "07-loss/send_numbered.rs"]
+pub mod send_numbered;
+#[path = "03-ntp-time/sntp_ask.rs"]
+pub mod sntp_ask;
+#[path = "03-ntp-time/sntp_offset.rs"]
+pub mod sntp_offset;
+#[path = "09-reliable-udp/stop_and_wait.rs"]
+pub mod stop_and_wait;
+#[path = "04-tcp-remote-cmd/tcp_upper.rs"]
+pub mod tcp_upper;
+
+#[path = "../exercises/checks/mod.rs"]
+pub mod checks;
