@@ -302,9 +302,11 @@ pub fn bind_tcp(addr: SocketAddr) -> Result<TcpListener, Error> {
 /// connection cannot be taken for part of a new one. A server stopped while clients were
 /// connected closed first: its old connections still hold the port, and on Linux and macOS
 /// a restart's `bind` fails with "Address already in use" (errno 98 / 48) until they expire,
-/// unless SO_REUSEADDR is set, which lets a listener bind past them (never past another
-/// listener). Python's socketserver sets it too (`allow_reuse_address`); the tutorial's
-/// server does not.
+/// unless SO_REUSEADDR is set, which lets a listener bind past them. On Linux it never lets
+/// a second listener onto a port in use; on BSD and macOS it does let a second server bind a
+/// more specific address (127.0.0.1) on the same port as one bound to the wildcard (UNP
+/// 7.5). Python's socketserver sets it too (`allow_reuse_address`); the tutorial's server
+/// does not.
 ///
 /// Windows differs: there SO_REUSEADDR lets a second program bind a port another is using
 /// (port stealing), so it stays off; Windows checks TIME_WAIT differently, and its own guard,
