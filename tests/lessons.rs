@@ -754,3 +754,18 @@ fn the_chinese_pages_use_the_glossarys_terms() {
         "GLOSSARY_NOT_YET lists variants that are gone: remove them\n{fixed:#?}"
     );
 }
+
+/// No page carries a merge's conflict markers: a half-resolved merge once left both sides of
+/// a section in two pages, and every other check here still passed.
+#[test]
+fn no_page_carries_merge_conflict_markers() {
+    let mut found = Vec::new();
+    for page in markdown_files() {
+        for (number, line) in read(&page).lines().enumerate() {
+            if line.starts_with("<<<<<<< ") || line == "=======" || line.starts_with(">>>>>>> ") {
+                found.push(format!("{}:{}: {line}", page.display(), number + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "conflict markers:\n{}", found.join("\n"));
+}
