@@ -64,3 +64,13 @@ pub fn human_rate(bytes_per_second: f64) -> String {
         format!("{:.1} KB/s", bytes_per_second / 1e3)
     }
 }
+
+/// Where `quic-receiver` writes its certificate and `quic-sender` reads it, unless told.
+pub fn default_quic_cert() -> std::path::PathBuf {
+    std::env::temp_dir().join("socket-lessons-quic-cert.der")
+}
+
+/// What the QUIC programs say where they are left out.
+pub const QUIC_NOTICE: &str = "NOTICE: QUIC is not built for macOS in this course: quinn's TLS \
+    library (rustls with ring) compiles C code, and the course's macOS build is checked by \
+    cross-compiling from Linux, where no Apple C compiler exists. See lessons/09-reliable-udp.md.";
