@@ -81,7 +81,10 @@ struct InFlight {
     transmissions: u32,
     /// Waiting in the retransmission queue.
     queued: bool,
-    /// Acknowledged packets numbered above it (for fast retransmit).
+    /// When it was last sent, counted in transmissions: 0 for the sender's first, 1 for the
+    /// next... An ACK for a packet sent later than this one overtakes it.
+    order: u64,
+    /// Packets sent after it and acknowledged before it (for fast retransmit).
     overtaken: u32,
 }
 
@@ -96,6 +99,8 @@ pub struct Sender {
     next: u32,
     in_flight: BTreeMap<u32, InFlight>,
     retransmit: VecDeque<u32>,
+    /// Transmissions so far (the next one's `order`).
+    transmissions: u64,
     rtt: RttEstimator,
     /// Timeouts since the last ACK that acknowledged something new.
     silent_timeouts: u32,
@@ -119,6 +124,7 @@ impl Sender {
             next: 0,
             in_flight: BTreeMap::new(),
             retransmit: VecDeque::new(),
+            transmissions: 0,
             rtt,
             silent_timeouts: 0,
             stats: SenderStats::default(),
@@ -162,7 +168,9 @@ impl Sender {
             slot.queued = false;
             slot.sent_at = now;
             slot.transmissions += 1;
+            slot.order = self.transmissions;
             slot.overtaken = 0;
+            self.transmissions += 1;
             self.stats.retransmissions += 1;
             return Some(self.packet(seq));
         }
@@ -175,9 +183,11 @@ impl Sender {
                     sent_at: now,
                     transmissions: 1,
                     queued: false,
+                    order: self.transmissions,
                     overtaken: 0,
                 },
             );
+            self.transmissions += 1;
             return Some(self.packet(seq));
         }
         None
@@ -275,11 +285,18 @@ impl Sender {
         for seq in below {
             self.acknowledge(seq, now);
         }
-        if self.config.mode == Mode::SelectiveRepeat && self.acknowledge(header.seq, now) {
-            // Fast retransmit: a packet that three later ones have overtaken is lost, most
-            // likely; do not wait for its timer.
+        if self.config.mode != Mode::SelectiveRepeat {
+            return;
+        }
+        if let Some(acked) = self.acknowledge(header.seq, now) {
+            // Fast retransmit: a packet that three packets sent after it have overtaken is
+            // lost, most likely; do not wait for its timer. ("After": a packet sent again is
+            // only overtaken by packets sent after its new copy.)
             let mut lost = Vec::new();
             for (&seq, slot) in self.in_flight.range_mut(..header.seq) {
+                if slot.order > acked.order {
+                    continue;
+                }
                 slot.overtaken += 1;
                 if slot.overtaken == 3 && !slot.queued {
                     lost.push(seq);
@@ -292,11 +309,9 @@ impl Sender {
         }
     }
 
-    /// Marks `seq` acknowledged; true if it was in flight.
-    fn acknowledge(&mut self, seq: u32, now: Duration) -> bool {
-        let Some(slot) = self.in_flight.remove(&seq) else {
-            return false;
-        };
+    /// Marks `seq` acknowledged; what we knew of it, if it was in flight.
+    fn acknowledge(&mut self, seq: u32, now: Duration) -> Option<InFlight> {
+        let slot = self.in_flight.remove(&seq)?;
         self.silent_timeouts = 0;
         // Karn's rule: an ACK for a packet sent twice may answer either copy, so its time says
         // nothing about the round trip. Only packets sent once give an RTT sample.
@@ -304,7 +319,7 @@ impl Sender {
             self.rtt.sample(now.saturating_sub(slot.sent_at));
             self.stats.rtt_samples += 1;
         }
-        true
+        Some(slot)
     }
 }
 
