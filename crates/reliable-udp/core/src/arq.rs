@@ -241,9 +241,9 @@ impl Sender {
         // them: the receiver (or the path to it) is gone. Any progress starts the count again.
         if self.silent_timeouts >= self.config.max_retries {
             self.failure = Some(format!(
-                "no acknowledgement for packet {first} after {} retransmissions \
-                 (is the receiver running?)",
-                self.config.max_retries
+                "gave up after {} timeouts in a row with no acknowledgement (packet {first} \
+                 unanswered): is the receiver running?",
+                self.config.max_retries + 1
             ));
             return;
         }

@@ -42,7 +42,7 @@ pub fn send(socket: &UdpSocket, data: Vec<u8>, config: Config, progress: bool) -
             Err(err) => return Err(refused(socket, err)),
         }
         if progress && start.elapsed() >= next_report {
-            next_report += Duration::from_secs(1);
+            next_report = start.elapsed() + Duration::from_secs(1);
             let s = sender.stats();
             eprintln!(
                 "  {:.0} s: {} datagrams sent ({} again), rto {:.0} ms",

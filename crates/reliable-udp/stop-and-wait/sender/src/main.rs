@@ -57,6 +57,10 @@ struct Args {
     #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "200ms")]
     min_rto: Duration,
 
+    /// The retransmission timeout's ceiling: back-off doubles it up to this (RFC 6298: 60s or more)
+    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "4s")]
+    max_rto: Duration,
+
     /// Timeouts in a row, with nothing acknowledged, before giving up
     #[arg(long, value_name = "N", default_value_t = 8)]
     max_retries: u32,
@@ -75,6 +79,7 @@ fn main() -> Result<(), common::Error> {
         window: 1,
         mode: Mode::SelectiveRepeat,
         min_rto: args.min_rto,
+        max_rto: args.max_rto,
         max_retries: args.max_retries,
         ..Config::default()
     };
