@@ -27,7 +27,9 @@ fn test_file(name: &str, len: usize) -> PathBuf {
     let mut state = 0x1234_5678_u64 ^ len as u64;
     let data: Vec<u8> = (0..len)
         .map(|_| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
             (state >> 33) as u8
         })
         .collect();
@@ -43,7 +45,10 @@ fn run_to_the_end(command: Command) -> Running {
     let mut running = Running::spawn(command);
     match running.exit_within(TRANSFER_DEADLINE) {
         Some(_) => running,
-        None => panic!("did not finish in {TRANSFER_DEADLINE:?}\n{}", running.transcript()),
+        None => panic!(
+            "did not finish in {TRANSFER_DEADLINE:?}\n{}",
+            running.transcript()
+        ),
     }
 }
 
@@ -65,7 +70,12 @@ fn transfer_matches(
     let link = link(receiver.addr, link_settings);
 
     let mut command = Command::new(cargo_bin(sender));
-    command.args(["--server", &link.addr.to_string(), "--file", file.to_str().unwrap()]);
+    command.args([
+        "--server",
+        &link.addr.to_string(),
+        "--file",
+        file.to_str().unwrap(),
+    ]);
     command.args(sender_args);
     let mut sent = run_to_the_end(command);
     assert!(sent.expect_exit().success(), "{}", sent.transcript());
@@ -74,12 +84,26 @@ fn transfer_matches(
     let sha = reliable_udp_core::sha256_hex(&data);
     let line = receiver.expect_stdout(&format!("received {} bytes", data.len()));
     assert!(line.ends_with(&format!("sha256 {sha}")), "{line}");
-    assert_eq!(std::fs::read(&output).unwrap(), data, "{receiver}", receiver = receiver.transcript());
+    assert_eq!(
+        std::fs::read(&output).unwrap(),
+        data,
+        "{receiver}",
+        receiver = receiver.transcript()
+    );
     let _ = std::fs::remove_file(output);
 }
 
 const HOSTILE: &[&str] = &[
-    "--loss", "20%", "--duplicate", "5%", "--reorder", "5%", "--jitter", "1ms", "--seed", "9",
+    "--loss",
+    "20%",
+    "--duplicate",
+    "5%",
+    "--reorder",
+    "5%",
+    "--jitter",
+    "1ms",
+    "--seed",
+    "9",
 ];
 
 #[test]
@@ -108,7 +132,16 @@ fn the_sliding_window_delivers_a_file_byte_for_byte_through_20_percent_loss_in_b
             "window-receiver",
             &["--mode", mode],
             "window-sender",
-            &["--mode", mode, "--window", "16", "--min-rto", "50ms", "--max-rto", max_rto],
+            &[
+                "--mode",
+                mode,
+                "--window",
+                "16",
+                "--min-rto",
+                "50ms",
+                "--max-rto",
+                max_rto,
+            ],
             HOSTILE,
             &file,
         );
@@ -206,7 +239,9 @@ fn through_the_link(settings: &[&str], count: u32) -> Vec<u32> {
         let mut first = true;
         loop {
             match sink.recv(&mut buffer) {
-                Ok(4) => got.push(u32::from_be_bytes([buffer[0], buffer[1], buffer[2], buffer[3]])),
+                Ok(4) => got.push(u32::from_be_bytes([
+                    buffer[0], buffer[1], buffer[2], buffer[3],
+                ])),
                 Ok(len) => panic!("a datagram of {len} bytes came out"),
                 Err(_) if !first => break,
                 Err(err) => panic!("nothing came through the link: {err}"),
@@ -223,7 +258,14 @@ fn through_the_link(settings: &[&str], count: u32) -> Vec<u32> {
 #[test]
 fn the_lossy_link_drops_duplicates_and_reorders_at_the_rates_asked_and_repeats_with_a_seed() {
     let settings = [
-        "--loss", "20%", "--duplicate", "5%", "--reorder", "10%", "--seed", "7",
+        "--loss",
+        "20%",
+        "--duplicate",
+        "5%",
+        "--reorder",
+        "10%",
+        "--seed",
+        "7",
     ];
     let n = 1000;
     let first = through_the_link(&settings, n);
@@ -246,8 +288,14 @@ fn the_lossy_link_drops_duplicates_and_reorders_at_the_rates_asked_and_repeats_w
     let within = |count: f64, trials: f64, p: f64| {
         (count - trials * p).abs() < 4.0 * (trials * p * (1.0 - p)).sqrt()
     };
-    assert!(within(delivered, n as f64, 0.8), "{delivered} of {n} delivered");
-    assert!(within(duplicated, delivered, 0.05), "{duplicated} duplicated");
+    assert!(
+        within(delivered, n as f64, 0.8),
+        "{delivered} of {n} delivered"
+    );
+    assert!(
+        within(duplicated, delivered, 0.05),
+        "{duplicated} duplicated"
+    );
     // A held-back datagram is overtaken only if the next ones come within 10 ms, so the
     // count can fall short of 10 % on a slow machine, never above it by much.
     assert!(overtaken > 0, "nothing was reordered");
@@ -259,7 +307,16 @@ fn the_lossy_link_drops_duplicates_and_reorders_at_the_rates_asked_and_repeats_w
     sorted.sort_unstable();
     again.sort_unstable();
     assert_eq!(sorted, again, "the same seed gave another run");
-    let other = ["--loss", "20%", "--duplicate", "5%", "--reorder", "10%", "--seed", "8"];
+    let other = [
+        "--loss",
+        "20%",
+        "--duplicate",
+        "5%",
+        "--reorder",
+        "10%",
+        "--seed",
+        "8",
+    ];
     let mut different = through_the_link(&other, n);
     different.sort_unstable();
     assert_ne!(sorted, different);
@@ -270,7 +327,10 @@ fn the_lossy_link_drops_duplicates_and_reorders_at_the_rates_asked_and_repeats_w
 #[test]
 fn the_lossy_link_prints_what_it_did_when_interrupted() {
     let sink = udp_socket();
-    let mut link = link(sink.local_addr().unwrap(), &["--loss", "50%", "--seed", "3"]);
+    let mut link = link(
+        sink.local_addr().unwrap(),
+        &["--loss", "50%", "--seed", "3"],
+    );
     let source = udp_socket();
     for _ in 0..100 {
         source.send_to(b"x", link.addr).unwrap();
@@ -292,7 +352,10 @@ fn the_lossy_link_prints_what_it_did_when_interrupted() {
 #[test]
 fn udp_ping_reports_the_loss_the_link_caused_and_rtts_of_twice_the_delay() {
     let echo = start_server(cargo_bin("udp-echo-server"), &["--quiet"]);
-    let link = link(echo.addr, &["--loss", "20%", "--delay", "20ms", "--seed", "5"]);
+    let link = link(
+        echo.addr,
+        &["--loss", "20%", "--delay", "20ms", "--seed", "5"],
+    );
     let mut command = Command::new(cargo_bin("udp-ping"));
     command.args([
         "--server",
@@ -306,11 +369,22 @@ fn udp_ping_reports_the_loss_the_link_caused_and_rtts_of_twice_the_delay() {
     assert!(ping.expect_exit().success(), "{}", ping.transcript());
     let summary = ping.expect_stdout(" received, ");
     // "50 sent, 32 received, 36.0% loss": each way loses 20 %, so a round trip 36 %.
-    let received: f64 = summary.split(", ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let received: f64 = summary
+        .split(", ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let lost = 50.0 - received;
     let sd = (50.0_f64 * 0.36 * 0.64).sqrt();
     assert!((lost - 18.0).abs() < 4.0 * sd, "{summary}");
-    assert!(summary.contains(&format!("{:.1}% loss", lost * 2.0)), "{summary}");
+    assert!(
+        summary.contains(&format!("{:.1}% loss", lost * 2.0)),
+        "{summary}"
+    );
     // rtt min/avg/max/mdev = a/b/c/d ms: at least the 40 ms the link adds, not much more.
     let rtt = ping.expect_stdout("rtt min/avg/max/mdev = ");
     let numbers: Vec<f64> = rtt
@@ -332,7 +406,18 @@ fn kcp_transfers_through_the_lossy_link_complete_and_match_byte_for_byte() {
         &[],
         "kcp-sender",
         &[],
-        &["--loss", "5%", "--delay", "5ms", "--duplicate", "1%", "--reorder", "2%", "--seed", "7"],
+        &[
+            "--loss",
+            "5%",
+            "--delay",
+            "5ms",
+            "--duplicate",
+            "1%",
+            "--reorder",
+            "2%",
+            "--seed",
+            "7",
+        ],
         &file,
     );
 }
@@ -349,7 +434,18 @@ fn quic_transfers_through_the_lossy_link_complete_and_match_byte_for_byte() {
         &["--cert", cert],
         "quic-sender",
         &["--cert", cert],
-        &["--loss", "5%", "--delay", "5ms", "--duplicate", "1%", "--reorder", "2%", "--seed", "7"],
+        &[
+            "--loss",
+            "5%",
+            "--delay",
+            "5ms",
+            "--duplicate",
+            "1%",
+            "--reorder",
+            "2%",
+            "--seed",
+            "7",
+        ],
         &file,
     );
 }

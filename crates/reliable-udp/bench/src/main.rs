@@ -152,7 +152,11 @@ fn spawn_server(name: &str, args: &[&str]) -> Result<(Spawned, SocketAddr), comm
 }
 
 /// A link on a free port with `imp` both ways, run inside the bench.
-fn start_link(to: SocketAddr, imp: Impairment, seed: u64) -> Result<std::sync::Arc<Relay>, common::Error> {
+fn start_link(
+    to: SocketAddr,
+    imp: Impairment,
+    seed: u64,
+) -> Result<std::sync::Arc<Relay>, common::Error> {
     let front = common::bind_udp("127.0.0.1:0".parse().map_err(|_| "bad address")?)?;
     let relay = Relay::new(front, to, imp.clone(), imp, seed)?;
     let runner = relay.clone();
@@ -265,14 +269,24 @@ fn transfer(
     let window_text = window.to_string();
     let (receiver, sender, receiver_args, mut sender_args): (&str, &str, Vec<&str>, Vec<&str>) =
         match protocol {
-            "stop-and-wait" => ("stop-and-wait-receiver", "stop-and-wait-sender", vec![], vec![]),
+            "stop-and-wait" => (
+                "stop-and-wait-receiver",
+                "stop-and-wait-sender",
+                vec![],
+                vec![],
+            ),
             "window" => (
                 "window-receiver",
                 "window-sender",
                 vec![],
                 vec!["--window", &window_text],
             ),
-            "quic" => ("quic-receiver", "quic-sender", vec!["--cert", &cert], vec!["--cert", &cert]),
+            "quic" => (
+                "quic-receiver",
+                "quic-sender",
+                vec!["--cert", &cert],
+                vec!["--cert", &cert],
+            ),
             _ => ("kcp-receiver", "kcp-sender", vec![], vec![]),
         };
     let (receiver, receiver_addr) = spawn_server(receiver, &receiver_args)?;
@@ -384,7 +398,9 @@ fn main() -> Result<(), common::Error> {
             queue: 64,
             ..Impairment::default()
         };
-        sweep.push(transfer("window", &file, &sha, args.size, imp, window, &args)?);
+        sweep.push(transfer(
+            "window", &file, &sha, args.size, imp, window, &args,
+        )?);
     }
     for protocol in ["quic", "kcp"] {
         let imp = Impairment {
@@ -411,7 +427,9 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn us(d: Option<Duration>) -> String {
-    d.map_or("n/a".to_owned(), |d| format!("{:.1} µs", d.as_secs_f64() * 1e6))
+    d.map_or("n/a".to_owned(), |d| {
+        format!("{:.1} µs", d.as_secs_f64() * 1e6)
+    })
 }
 
 fn print_cpu(cpu: &CpuResult) {
@@ -448,10 +466,13 @@ fn print_grid(args: &Args, cpu: &CpuResult, runs: &[Run]) {
     );
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     for run in runs {
-        let goodput = run
-            .goodput(args.size)
-            .map_or_else(|| run.failure.clone().unwrap_or_default(), reliable_udp_core::human_rate);
-        let time = run.time.map_or("-".to_owned(), |t| format!("{:.2} s", t.as_secs_f64()));
+        let goodput = run.goodput(args.size).map_or_else(
+            || run.failure.clone().unwrap_or_default(),
+            reliable_udp_core::human_rate,
+        );
+        let time = run
+            .time
+            .map_or("-".to_owned(), |t| format!("{:.2} s", t.as_secs_f64()));
         let of_bound = match (run.protocol.as_str(), run.goodput(args.size)) {
             ("stop-and-wait", Some(g)) => {
                 format!("{:.0} %", 100.0 * g / bound(run.delay, cpu.rtt))
@@ -483,9 +504,10 @@ fn print_sweep(args: &Args, sweep: &[Run]) {
     println!("| protocol | window | goodput | bytes on the wire per byte | tail drops |");
     println!("| --- | --- | --- | --- | --- |");
     for run in sweep {
-        let goodput = run
-            .goodput(args.size)
-            .map_or_else(|| run.failure.clone().unwrap_or_default(), reliable_udp_core::human_rate);
+        let goodput = run.goodput(args.size).map_or_else(
+            || run.failure.clone().unwrap_or_default(),
+            reliable_udp_core::human_rate,
+        );
         println!(
             "| {} | {} | {goodput} | {:.2} | {} |",
             run.protocol,
@@ -497,7 +519,11 @@ fn print_sweep(args: &Args, sweep: &[Run]) {
 }
 
 fn print_json(args: &Args, cpu: &CpuResult, runs: &[Run], sweep: &[Run]) {
-    let opt = |d: Option<Duration>| d.map_or("null".to_owned(), |d| format!("{:.3}", d.as_secs_f64() * 1e6));
+    let opt = |d: Option<Duration>| {
+        d.map_or("null".to_owned(), |d| {
+            format!("{:.3}", d.as_secs_f64() * 1e6)
+        })
+    };
     let run_json = |run: &Run| {
         format!(
             "{{\"protocol\":\"{}\",\"loss_percent\":{},\"delay_ms\":{},\"window\":{},\"rate\":{},\
@@ -508,8 +534,10 @@ fn print_json(args: &Args, cpu: &CpuResult, runs: &[Run], sweep: &[Run]) {
             ms(run.delay),
             run.window.map_or("null".to_owned(), |w| w.to_string()),
             run.rate.map_or("null".to_owned(), |r| r.to_string()),
-            run.time.map_or("null".to_owned(), |t| format!("{:.4}", t.as_secs_f64())),
-            run.goodput(args.size).map_or("null".to_owned(), |g| format!("{g:.0}")),
+            run.time
+                .map_or("null".to_owned(), |t| format!("{:.4}", t.as_secs_f64())),
+            run.goodput(args.size)
+                .map_or("null".to_owned(), |g| format!("{g:.0}")),
             run.wire_ratio,
             run.queue_drops,
             run.failure

@@ -281,7 +281,11 @@ impl Sender {
         self.stats.acks += 1;
         // Everything below `ack` has arrived (cumulative), and so has `seq` itself (with
         // Selective Repeat, possibly out of order).
-        let below: Vec<u32> = self.in_flight.range(..header.ack).map(|(&s, _)| s).collect();
+        let below: Vec<u32> = self
+            .in_flight
+            .range(..header.ack)
+            .map(|(&s, _)| s)
+            .collect();
         for seq in below {
             self.acknowledge(seq, now);
         }

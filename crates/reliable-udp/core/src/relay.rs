@@ -117,7 +117,10 @@ impl Relay {
 
     /// What the link did so far: client to server, then server to client.
     pub fn counters(&self) -> (Counters, Counters) {
-        (lock(&self.up).counters.clone(), lock(&self.down).counters.clone())
+        (
+            lock(&self.up).counters.clone(),
+            lock(&self.down).counters.clone(),
+        )
     }
 
     /// The summary printed at the end.
@@ -166,7 +169,10 @@ impl Relay {
                     continue;
                 }
                 Err(err) => {
-                    eprintln!("cannot open a socket towards {} for {client}: {err}", self.to);
+                    eprintln!(
+                        "cannot open a socket towards {} for {client}: {err}",
+                        self.to
+                    );
                     continue;
                 }
             };
@@ -212,7 +218,9 @@ impl Relay {
                 Ok(len) => len,
                 // Nothing listens at the server's address (yet): the OS tells us through an
                 // ICMP message; the client will find out by its own timeout, as without us.
-                Err(err) if is_transient(&err) || err.kind() == io::ErrorKind::ConnectionRefused => {
+                Err(err)
+                    if is_transient(&err) || err.kind() == io::ErrorKind::ConnectionRefused =>
+                {
                     continue;
                 }
                 Err(err) => {

@@ -55,10 +55,9 @@ pub fn send(socket: &UdpSocket, data: Vec<u8>, config: Config, progress: bool) -
     }
     let elapsed = start.elapsed();
     let s = sender.stats();
-    let srtt = sender
-        .rtt()
-        .srtt()
-        .map_or("none".to_owned(), |d| format!("{:.1} ms", d.as_secs_f64() * 1000.0));
+    let srtt = sender.rtt().srtt().map_or("none".to_owned(), |d| {
+        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    });
     println!(
         "sent {total} bytes in {:.3} s ({}): {} datagrams, {} of them again ({} after a timeout, \
          {} fast), {:.2} bytes on the wire per byte of file; srtt {srtt}, rto {:.0} ms",
@@ -83,7 +82,9 @@ fn refused(socket: &UdpSocket, err: io::Error) -> io::Error {
             .map_or("the receiver".to_owned(), |a| a.to_string());
         return io::Error::new(
             err.kind(),
-            format!("nothing listens at {to} (the OS got an ICMP port unreachable): start the receiver first"),
+            format!(
+                "nothing listens at {to} (the OS got an ICMP port unreachable): start the receiver first"
+            ),
         );
     }
     err

@@ -197,7 +197,10 @@ mod tests {
         let packet = encode(header, b"payload");
         assert_eq!(decode(b"echo hello"), Err(Malformed::Garbage));
         assert_eq!(decode(&[]), Err(Malformed::Garbage));
-        assert_eq!(decode(&packet[..packet.len() - 1]), Err(Malformed::Truncated));
+        assert_eq!(
+            decode(&packet[..packet.len() - 1]),
+            Err(Malformed::Truncated)
+        );
         let mut flipped = packet.clone();
         flipped[HEADER_LEN] ^= 0x01;
         assert_eq!(decode(&flipped), Err(Malformed::Corrupt));

@@ -42,7 +42,12 @@ fn simulate(data: &[u8], config: Config, imp: Impairment) -> (Vec<u8>, Sender, R
             }
         }
         if sender.is_done() {
-            return (delivered.expect("sender done, file not delivered"), sender, receiver, now);
+            return (
+                delivered.expect("sender done, file not delivered"),
+                sender,
+                receiver,
+                now,
+            );
         }
         // Jump to the next event: a datagram arriving, or the sender's timer.
         let next_arrival = wire.peek().map(|Reverse(e)| e.0);
@@ -188,7 +193,12 @@ fn a_sender_whose_receiver_vanished_gives_up_after_max_retries_with_a_clear_erro
     // The first copy and four more; then 1 + 2 + 4 + 4 + 4 seconds of waiting at most.
     assert_eq!(sent, 5);
     assert_eq!(now, Duration::from_secs(15));
-    assert!(sender.failure().unwrap().contains("gave up after 5 timeouts in a row"));
+    assert!(
+        sender
+            .failure()
+            .unwrap()
+            .contains("gave up after 5 timeouts in a row")
+    );
 }
 
 #[test]
@@ -205,7 +215,10 @@ fn when_the_last_ack_is_lost_the_receiver_answers_the_fin_again_and_both_end() {
     sender.on_timeout(ms(2000));
     let fin_again = sender.poll_transmit(ms(2000)).unwrap();
     let outcome = receiver.on_datagram(&fin_again, ms(2001));
-    assert!(outcome.delivered.is_none(), "the file is not delivered twice");
+    assert!(
+        outcome.delivered.is_none(),
+        "the file is not delivered twice"
+    );
     sender.on_datagram(&outcome.reply.unwrap(), ms(2002));
     assert!(sender.is_done());
 }
@@ -226,7 +239,12 @@ fn garbage_truncated_corrupt_duplicate_and_out_of_window_datagrams_are_dropped_a
     assert!(receiver.on_datagram(b"echo hello", now).reply.is_none());
     assert!(receiver.on_datagram(&[], now).reply.is_none());
     let whole = packet(0, b"abcdef");
-    assert!(receiver.on_datagram(&whole[..whole.len() - 2], now).reply.is_none());
+    assert!(
+        receiver
+            .on_datagram(&whole[..whole.len() - 2], now)
+            .reply
+            .is_none()
+    );
     let mut corrupt = whole.clone();
     corrupt[wire::HEADER_LEN] ^= 0x20;
     assert!(receiver.on_datagram(&corrupt, now).reply.is_none());
@@ -234,10 +252,22 @@ fn garbage_truncated_corrupt_duplicate_and_out_of_window_datagrams_are_dropped_a
     // The same packet again is answered (its ACK may have been lost) but not kept twice.
     assert!(receiver.on_datagram(&whole, now).reply.is_some());
     // Far beyond the window of 4.
-    assert!(receiver.on_datagram(&packet(1000, b"x"), now).reply.is_none());
+    assert!(
+        receiver
+            .on_datagram(&packet(1000, b"x"), now)
+            .reply
+            .is_none()
+    );
     let s = receiver.stats();
     assert_eq!(
-        (s.garbage, s.truncated, s.corrupt, s.duplicates, s.out_of_window, s.accepted),
+        (
+            s.garbage,
+            s.truncated,
+            s.corrupt,
+            s.duplicates,
+            s.out_of_window,
+            s.accepted
+        ),
         (2, 1, 1, 1, 1, 1)
     );
     assert_eq!(receiver.in_progress(), Some((8, 6)));

@@ -117,7 +117,10 @@ fn main() -> Result<(), common::Error> {
             prefix.copy_from_slice(&talk.stream[..8]);
             let expected = u64::from_be_bytes(prefix);
             if expected > MAX_FILE {
-                writeln!(log, "{from} announced {expected} bytes, more than we take: ignored")?;
+                writeln!(
+                    log,
+                    "{from} announced {expected} bytes, more than we take: ignored"
+                )?;
                 talk.done = true;
                 continue;
             }

@@ -58,7 +58,8 @@ struct Wire {
 impl Write for Wire {
     fn write(&mut self, datagram: &[u8]) -> io::Result<usize> {
         self.datagrams.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(datagram.len() as u64, Ordering::Relaxed);
+        self.bytes
+            .fetch_add(datagram.len() as u64, Ordering::Relaxed);
         self.socket.send(datagram)
     }
 
@@ -101,7 +102,9 @@ fn main() -> Result<(), common::Error> {
         let now = start.elapsed().as_millis() as u32;
         // Hand KCP the next part of the stream while its queue is short (it would take all of
         // it at once, but then holds the whole file in segments).
-        while queued < stream.len() && kcp.wait_snd() < 2 * usize::from(reliable_udp_core::KCP_WINDOW) {
+        while queued < stream.len()
+            && kcp.wait_snd() < 2 * usize::from(reliable_udp_core::KCP_WINDOW)
+        {
             let end = (queued + 16 * kcp.mss()).min(stream.len());
             kcp.send(&stream[queued..end]).map_err(|err| failed(&err))?;
             queued = end;

@@ -96,9 +96,15 @@ mod quic {
         let cert = CertificateDer::from(made.cert);
         let key = PrivatePkcs8KeyDer::from(made.signing_key.serialize_der());
         std::fs::write(&cert_path, &cert).map_err(|err| {
-            format!("cannot write the certificate to {}: {err}", cert_path.display())
+            format!(
+                "cannot write the certificate to {}: {err}",
+                cert_path.display()
+            )
         })?;
-        println!("certificate for localhost written to {}", cert_path.display());
+        println!(
+            "certificate for localhost written to {}",
+            cert_path.display()
+        );
         std::io::stdout().flush()?;
 
         let mut config = quinn::ServerConfig::with_single_cert(vec![cert], key.into())
@@ -136,7 +142,10 @@ mod quic {
         let connection = incoming.await.map_err(|err| err.to_string())?;
         let from = connection.remote_address();
         // The sender opens one unidirectional stream and writes the file into it.
-        let mut stream = connection.accept_uni().await.map_err(|err| err.to_string())?;
+        let mut stream = connection
+            .accept_uni()
+            .await
+            .map_err(|err| err.to_string())?;
         let data = stream
             .read_to_end(MAX_FILE)
             .await

@@ -77,7 +77,11 @@ mod quic {
     use quinn::rustls::RootCertStore;
     use quinn::rustls::pki_types::CertificateDer;
 
-    pub async fn send(server: SocketAddr, cert_path: PathBuf, data: Vec<u8>) -> Result<(), common::Error> {
+    pub async fn send(
+        server: SocketAddr,
+        cert_path: PathBuf,
+        data: Vec<u8>,
+    ) -> Result<(), common::Error> {
         // Trust exactly the receiver's certificate, nothing else.
         let cert = std::fs::read(&cert_path).map_err(|err| {
             format!(
@@ -127,7 +131,9 @@ mod quic {
             .write_all(&data)
             .await
             .map_err(|err| failed("sending to", &err))?;
-        stream.finish().map_err(|err| failed("finishing the stream to", &err))?;
+        stream
+            .finish()
+            .map_err(|err| failed("finishing the stream to", &err))?;
         // The receiver closes the connection once it has read the whole stream.
         match connection.closed().await {
             quinn::ConnectionError::ApplicationClosed(_) => {}
