@@ -25,7 +25,7 @@
 //! ```text
 //! listening on udp://127.0.0.1:8086
 //! relaying to udp://127.0.0.1:8080
-//! new client 127.0.0.1:51234, speaking to the server from 0.0.0.0:40001
+//! new client 127.0.0.1:51234, speaking to the server from 127.0.0.1:40001
 //! client -> server: 10 received (...), 7 forwarded (...), 3 lost, ...
 //! ```
 //!
