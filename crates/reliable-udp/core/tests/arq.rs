@@ -10,6 +10,9 @@ use reliable_udp_core::arq::{Config, Mode, Receiver, Sender};
 use reliable_udp_core::link::{Direction, Impairment};
 use reliable_udp_core::wire::{self, Header, Kind};
 
+/// A datagram on the simulated wire: arrival time, order sent, for the receiver?, bytes.
+type InFlight = (Duration, u64, bool, Vec<u8>);
+
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
@@ -27,8 +30,7 @@ fn simulate(data: &[u8], config: Config, imp: Impairment) -> (Vec<u8>, Sender, R
     let mut receiver = Receiver::new(mode, window);
     let mut to_receiver = Direction::new(imp.clone(), 1);
     let mut to_sender = Direction::new(imp, 2);
-    // (arrival time, order, for the receiver?, bytes)
-    let mut wire: BinaryHeap<Reverse<(Duration, u64, bool, Vec<u8>)>> = BinaryHeap::new();
+    let mut wire: BinaryHeap<Reverse<InFlight>> = BinaryHeap::new();
     let mut order = 0;
     let mut now = Duration::ZERO;
     let mut delivered = None;
