@@ -21,7 +21,7 @@
 //!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -370,7 +370,7 @@ fn main() -> Result<(), common::Error> {
 
     let cpu = measure_cpu(args.pings)?;
     if !args.json {
-        print_cpu(&cpu);
+        print_cpu(&mut io::stdout(), &cpu)?;
     }
 
     let mut runs = Vec::new();
@@ -414,10 +414,11 @@ fn main() -> Result<(), common::Error> {
     let _ = std::fs::remove_file(&file);
 
     if args.json {
-        print_json(&args, &cpu, &runs, &sweep);
+        print_json(&mut io::stdout(), &args, &cpu, &runs, &sweep)?;
     } else {
-        print_grid(&args, &cpu, &runs);
-        print_sweep(&args, &sweep);
+        let mut out = io::stdout();
+        print_grid(&mut out, &args, &cpu, &runs)?;
+        print_sweep(&mut out, &args, &sweep)?;
     }
     Ok(())
 }
@@ -432,23 +433,26 @@ fn us(d: Option<Duration>) -> String {
     })
 }
 
-fn print_cpu(cpu: &CpuResult) {
-    println!(
+fn print_cpu(out: &mut dyn Write, cpu: &CpuResult) -> io::Result<()> {
+    writeln!(
+        out,
         "CPU per datagram ({} ping-pongs through the link to udp-echo-server --quiet, {} lost, \
          {:.0} µs per round trip):",
         cpu.exchanges,
         cpu.lost,
         cpu.rtt.as_secs_f64() * 1e6
-    );
-    println!("  udp-echo-server: {}", us(cpu.echo_per_datagram));
-    println!("  lossy-link:      {}", us(cpu.link_per_datagram));
+    )?;
+    writeln!(out, "  udp-echo-server: {}", us(cpu.echo_per_datagram))?;
+    writeln!(out, "  lossy-link:      {}", us(cpu.link_per_datagram))?;
     if let (Some(e), Some(l)) = (cpu.echo_per_datagram, cpu.link_per_datagram) {
-        println!(
+        writeln!(
+            out,
             "  ratio: {:.2} (the link against the echo server)",
             l.as_secs_f64() / e.as_secs_f64().max(1e-12)
-        );
+        )?;
     }
-    println!();
+    writeln!(out)?;
+    Ok(())
 }
 
 /// Stop-and-wait's bound: one full datagram per round trip (2 x delay + the loopback's RTT).
@@ -456,15 +460,17 @@ fn bound(delay: Duration, base_rtt: Duration) -> f64 {
     wire::MAX_PAYLOAD as f64 / (2 * delay + base_rtt).as_secs_f64()
 }
 
-fn print_grid(args: &Args, cpu: &CpuResult, runs: &[Run]) {
-    println!(
+fn print_grid(out: &mut dyn Write, args: &Args, cpu: &CpuResult, runs: &[Run]) -> io::Result<()> {
+    writeln!(
+        out,
         "{} bytes through the link (each way: the loss and delay shown); window {}",
         args.size, args.window
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "| delay | loss | protocol | goodput | time | bytes on the wire per byte | of the 1-per-RTT bound |"
-    );
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    )?;
+    writeln!(out, "| --- | --- | --- | --- | --- | --- | --- |")?;
     for run in runs {
         let goodput = run.goodput(args.size).map_or_else(
             || run.failure.clone().unwrap_or_default(),
@@ -479,46 +485,61 @@ fn print_grid(args: &Args, cpu: &CpuResult, runs: &[Run]) {
             }
             _ => String::new(),
         };
-        println!(
+        writeln!(
+            out,
             "| {} ms | {} % | {} | {goodput} | {time} | {:.2} | {of_bound} |",
             run.delay.as_millis(),
             run.loss * 100.0,
             run.protocol,
             run.wire_ratio
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        out,
         "(the bound: {} bytes per round trip of 2 x delay + {:.0} µs, the loopback round trip \
          through the link measured above)",
         wire::MAX_PAYLOAD,
         cpu.rtt.as_secs_f64() * 1e6
-    );
-    println!();
+    )?;
+    writeln!(out)?;
+    Ok(())
 }
 
-fn print_sweep(args: &Args, sweep: &[Run]) {
-    println!(
+fn print_sweep(out: &mut dyn Write, args: &Args, sweep: &[Run]) -> io::Result<()> {
+    writeln!(
+        out,
         "The window against a link of {} with a 64-datagram queue, 20 ms each way, no loss:",
         reliable_udp_core::human_rate(args.rate as f64)
-    );
-    println!("| protocol | window | goodput | bytes on the wire per byte | tail drops |");
-    println!("| --- | --- | --- | --- | --- |");
+    )?;
+    writeln!(
+        out,
+        "| protocol | window | goodput | bytes on the wire per byte | tail drops |"
+    )?;
+    writeln!(out, "| --- | --- | --- | --- | --- |")?;
     for run in sweep {
         let goodput = run.goodput(args.size).map_or_else(
             || run.failure.clone().unwrap_or_default(),
             reliable_udp_core::human_rate,
         );
-        println!(
+        writeln!(
+            out,
             "| {} | {} | {goodput} | {:.2} | {} |",
             run.protocol,
             run.window.map_or("its own".to_owned(), |w| w.to_string()),
             run.wire_ratio,
             run.queue_drops
-        );
+        )?;
     }
+    Ok(())
 }
 
-fn print_json(args: &Args, cpu: &CpuResult, runs: &[Run], sweep: &[Run]) {
+fn print_json(
+    out: &mut dyn Write,
+    args: &Args,
+    cpu: &CpuResult,
+    runs: &[Run],
+    sweep: &[Run],
+) -> io::Result<()> {
     let opt = |d: Option<Duration>| {
         d.map_or("null".to_owned(), |d| {
             format!("{:.3}", d.as_secs_f64() * 1e6)
@@ -547,7 +568,8 @@ fn print_json(args: &Args, cpu: &CpuResult, runs: &[Run], sweep: &[Run]) {
     };
     let grid: Vec<String> = runs.iter().map(run_json).collect();
     let sweep: Vec<String> = sweep.iter().map(run_json).collect();
-    println!(
+    writeln!(
+        out,
         "{{\"size\":{},\"seed\":{},\"cpu\":{{\"exchanges\":{},\"lost\":{},\"rtt_us\":{:.1},\
          \"echo_us_per_datagram\":{},\"link_us_per_datagram\":{}}},\"grid\":[{}],\"sweep\":[{}]}}",
         args.size,
@@ -559,5 +581,6 @@ fn print_json(args: &Args, cpu: &CpuResult, runs: &[Run], sweep: &[Run]) {
         opt(cpu.link_per_datagram),
         grid.join(","),
         sweep.join(",")
-    );
+    )?;
+    Ok(())
 }

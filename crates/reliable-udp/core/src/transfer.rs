@@ -58,7 +58,8 @@ pub fn send(socket: &UdpSocket, data: Vec<u8>, config: Config, progress: bool) -
     let srtt = sender.rtt().srtt().map_or("none".to_owned(), |d| {
         format!("{:.1} ms", d.as_secs_f64() * 1000.0)
     });
-    println!(
+    writeln!(
+        io::stdout(),
         "sent {total} bytes in {:.3} s ({}): {} datagrams, {} of them again ({} after a timeout, \
          {} fast), {:.2} bytes on the wire per byte of file; srtt {srtt}, rto {:.0} ms",
         elapsed.as_secs_f64(),
@@ -69,7 +70,7 @@ pub fn send(socket: &UdpSocket, data: Vec<u8>, config: Config, progress: bool) -
         s.fast_retransmits,
         s.wire_bytes as f64 / total.max(1) as f64,
         sender.rtt().rto().as_secs_f64() * 1000.0,
-    );
+    )?;
     Ok(())
 }
 

@@ -135,13 +135,14 @@ fn main() -> Result<(), common::Error> {
         }
     }
     let elapsed = start.elapsed();
-    println!(
+    writeln!(
+        io::stdout(),
         "sent {} bytes in {:.3} s ({}): {} datagrams, {:.2} bytes on the wire per byte of file",
         data.len(),
         elapsed.as_secs_f64(),
         reliable_udp_core::human_rate(data.len() as f64 / elapsed.as_secs_f64()),
         datagrams.load(Ordering::Relaxed),
         bytes.load(Ordering::Relaxed) as f64 / data.len().max(1) as f64,
-    );
+    )?;
     Ok(())
 }

@@ -118,16 +118,18 @@ fn main() -> Result<(), common::Error> {
     // The client-facing socket, bound and announced like every server of the course.
     let front = common::bind_udp(args.addr)?;
     common::announce_udp(&front)?;
-    println!("relaying to udp://{}", args.to);
-    std::io::stdout().flush()?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "relaying to udp://{}", args.to)?;
+    stdout.flush()?;
 
     let relay = Relay::new(front, args.to, up, down, args.seed)?;
 
     // Ctrl-C: print what the link did, then end. (The handler runs on a thread of its own.)
     let on_ctrl_c = relay.clone();
     ctrlc::set_handler(move || {
-        println!("{}", on_ctrl_c.report());
-        let _ = std::io::stdout().flush();
+        let mut stdout = std::io::stdout();
+        // Nothing more can be done if the report cannot be written: end all the same.
+        let _ = writeln!(stdout, "{}", on_ctrl_c.report()).and_then(|()| stdout.flush());
         std::process::exit(0);
     })
     .map_err(|err| format!("cannot catch Ctrl-C: {err}"))?;
@@ -142,7 +144,6 @@ fn main() -> Result<(), common::Error> {
 
     // Serve until stopped, telling of each new client: its datagrams go to the server from a
     // socket of its own, so that the server's replies can find their way back.
-    let mut stdout = std::io::stdout();
     relay.run(|client, via| {
         writeln!(
             stdout,
@@ -150,6 +151,6 @@ fn main() -> Result<(), common::Error> {
         )?;
         stdout.flush()
     })?;
-    println!("{}", relay.report());
+    writeln!(stdout, "{}", relay.report())?;
     Ok(())
 }

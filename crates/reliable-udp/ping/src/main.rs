@@ -29,7 +29,7 @@
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -61,16 +61,18 @@ struct Args {
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
+    let mut out = io::stdout();
     // A connected socket: replies from anyone else are filtered out by the OS, and a closed
     // port is reported to us (ICMP port unreachable) instead of being silent.
     let socket = common::client_udp(args.server)?;
     socket.connect(args.server)?;
-    println!(
+    writeln!(
+        out,
         "PING {}: {} pings, waiting {} s for each",
         args.server,
         args.count,
         args.timeout.as_secs_f64()
-    );
+    )?;
 
     let mut estimator = RttEstimator::new(Duration::from_millis(200), Duration::from_secs(60));
     let mut sent_at: HashMap<u32, Instant> = HashMap::new();
@@ -86,7 +88,11 @@ fn main() -> Result<(), common::Error> {
         let start = Instant::now();
         sent_at.insert(seq, start);
         if let Err(err) = socket.send(message.as_bytes()) {
-            println!("seq={seq}: cannot send: {}", explain(&err, args.server));
+            writeln!(
+                out,
+                "seq={seq}: cannot send: {}",
+                explain(&err, args.server)
+            )?;
             continue;
         }
         // Wait for this ping's reply until the deadline; a late reply to an earlier ping is
@@ -95,30 +101,31 @@ fn main() -> Result<(), common::Error> {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                println!("seq={seq}: request timed out");
+                writeln!(out, "seq={seq}: request timed out")?;
                 break;
             }
             socket.set_read_timeout(Some(left))?;
             let len = match socket.recv(&mut buffer) {
                 Ok(len) => len,
                 Err(err) if common::is_timeout(&err) => {
-                    println!("seq={seq}: request timed out");
+                    writeln!(out, "seq={seq}: request timed out")?;
                     break;
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                 Err(err) => {
-                    println!("seq={seq}: {}", explain(&err, args.server));
+                    writeln!(out, "seq={seq}: {}", explain(&err, args.server))?;
                     break;
                 }
             };
             let got = reply_seq(&buffer[..len]);
             if got != Some(seq) {
                 match got.and_then(|n| sent_at.get(&n).map(|t| (n, t))) {
-                    Some((n, t)) => println!(
+                    Some((n, t)) => writeln!(
+                        out,
                         "late reply to seq={n} after {:.1} ms (ignored)",
                         t.elapsed().as_secs_f64() * 1000.0
-                    ),
-                    None => println!("a reply that is not one of our pings (ignored)"),
+                    )?,
+                    None => writeln!(out, "a reply that is not one of our pings (ignored)")?,
                 }
                 continue;
             }
@@ -127,22 +134,27 @@ fn main() -> Result<(), common::Error> {
             // matters when a packet is sent again).
             estimator.sample(rtt);
             rtts.push(rtt.as_secs_f64() * 1000.0);
-            println!(
+            writeln!(
+                out,
                 "reply from {}: seq={seq} time={:.1} ms   srtt={:.1} rttvar={:.1} rto={:.0} ms",
                 args.server,
                 rtt.as_secs_f64() * 1000.0,
                 estimator.srtt().unwrap_or(rtt).as_secs_f64() * 1000.0,
                 estimator.rttvar().as_secs_f64() * 1000.0,
                 estimator.rto().as_secs_f64() * 1000.0,
-            );
+            )?;
             break;
         }
     }
 
-    println!("--- {} ping statistics ---", args.server);
+    writeln!(out, "--- {} ping statistics ---", args.server)?;
     let received = rtts.len() as u32;
     let loss = 100.0 * f64::from(args.count - received) / f64::from(args.count.max(1));
-    println!("{} sent, {received} received, {loss:.1}% loss", args.count);
+    writeln!(
+        out,
+        "{} sent, {received} received, {loss:.1}% loss",
+        args.count
+    )?;
     if !rtts.is_empty() {
         let n = rtts.len() as f64;
         let min = rtts.iter().copied().fold(f64::INFINITY, f64::min);
@@ -150,16 +162,20 @@ fn main() -> Result<(), common::Error> {
         let avg = rtts.iter().sum::<f64>() / n;
         // mdev as Linux ping computes it: the standard deviation of the RTTs.
         let mdev = (rtts.iter().map(|r| (r - avg) * (r - avg)).sum::<f64>() / n).sqrt();
-        println!("rtt min/avg/max/mdev = {min:.1}/{avg:.1}/{max:.1}/{mdev:.1} ms");
+        writeln!(
+            out,
+            "rtt min/avg/max/mdev = {min:.1}/{avg:.1}/{max:.1}/{mdev:.1} ms"
+        )?;
         if let Some(formula) = estimator.unclamped_rto() {
-            println!(
+            writeln!(
+                out,
                 "rfc 6298: srtt {:.1} ms, rttvar {:.1} ms, rto {:.0} ms (the formula alone gives \
                  {:.1} ms; the floor is 200 ms)",
                 estimator.srtt().unwrap_or_default().as_secs_f64() * 1000.0,
                 estimator.rttvar().as_secs_f64() * 1000.0,
                 estimator.rto().as_secs_f64() * 1000.0,
                 formula.as_secs_f64() * 1000.0
-            );
+            )?;
         }
     }
     Ok(())

@@ -101,10 +101,11 @@ mod quic {
                 cert_path.display()
             )
         })?;
-        println!(
+        writeln!(
+            std::io::stdout(),
             "certificate for localhost written to {}",
             cert_path.display()
-        );
+        )?;
         std::io::stdout().flush()?;
 
         let mut config = quinn::ServerConfig::with_single_cert(vec![cert], key.into())

@@ -69,6 +69,7 @@ fn run(args: Args, cert: PathBuf) -> Result<(), common::Error> {
 
 #[cfg(not(target_vendor = "apple"))]
 mod quic {
+    use std::io::Write;
     use std::net::SocketAddr;
     use std::path::PathBuf;
     use std::sync::Arc;
@@ -141,7 +142,8 @@ mod quic {
         }
         let elapsed = start.elapsed();
         let stats = connection.stats();
-        println!(
+        writeln!(
+            std::io::stdout(),
             "sent {} bytes in {:.3} s ({}): {} datagrams, {} packets lost and sent again, {:.2} \
              bytes on the wire per byte of file; rtt {:.1} ms, congestion window {} bytes",
             data.len(),
@@ -152,7 +154,7 @@ mod quic {
             stats.udp_tx.bytes as f64 / data.len().max(1) as f64,
             stats.path.rtt.as_secs_f64() * 1000.0,
             stats.path.cwnd,
-        );
+        )?;
         endpoint.wait_idle().await;
         Ok(())
     }
