@@ -449,3 +449,22 @@ fn quic_transfers_through_the_lossy_link_complete_and_match_byte_for_byte() {
         &file,
     );
 }
+
+#[test]
+fn the_lossy_link_works_in_front_of_the_lesson_3_sntp_server_and_adds_its_delay_to_the_round_trip()
+{
+    let sntp = start_server(cargo_bin("ntp-time-server"), &["--sntp"]);
+    let link = link(sntp.addr, &["--delay", "20ms"]);
+    let mut command = Command::new(cargo_bin("ntp-time-client"));
+    command.args(["--sntp", "--server", &link.addr.to_string()]);
+    let mut client = run_to_the_end(command);
+    assert!(client.expect_exit().success(), "{}", client.transcript());
+    // "round-trip delay: 0.041326 s": the link's 20 ms each way, and a little more.
+    let line = client.expect_stdout("round-trip delay: ");
+    let delay: f64 = line
+        .trim_start_matches("round-trip delay: ")
+        .trim_end_matches(" s")
+        .parse()
+        .unwrap();
+    assert!((0.040..0.140).contains(&delay), "{line}");
+}
