@@ -426,6 +426,15 @@ fn kcp_transfers_through_the_lossy_link_complete_and_match_byte_for_byte() {
 #[cfg(not(target_vendor = "apple"))]
 #[test]
 fn quic_transfers_through_the_lossy_link_complete_and_match_byte_for_byte() {
+    if test_support::under_wine() {
+        // quinn sets socket options at start that Windows has and Wine lacks: its endpoint
+        // fails with os error 10045 (WSAEOPNOTSUPP). Checked on Linux and on real Windows.
+        eprintln!(
+            "NOTICE: QUIC transfer not checked under Wine: quinn's socket options are not \
+             implemented there (os error 10045)"
+        );
+        return;
+    }
     let file = test_file("quic", 300 * 1024);
     let cert = file.with_extension("der");
     let cert = cert.to_str().unwrap();
