@@ -38,6 +38,12 @@
 //!    `many-clients-async`, the bench `many-clients-bench` and the library
 //!    `many-clients-upper`, TCP 127.0.0.1:8085. The tutorial's one-client-at-a-time TCP echo,
 //!    then a thread per client, a thread pool and an event loop, measured side by side.
+//! 9. **When UDP must be reliable** (`lessons/09-reliable-udp.md`): packages `lossy-link`,
+//!    `udp-ping`, `stop-and-wait-sender`, `stop-and-wait-receiver`, `window-sender`,
+//!    `window-receiver`, `quic-sender`, `quic-receiver`, `kcp-sender`, `kcp-receiver`, the
+//!    bench `reliable-udp-bench` and the library `reliable-udp-core`, UDP 127.0.0.1:8086 to
+//!    8090. A lossy link of the course's own, the Kurose-Ross pinger with RFC 6298's RTO,
+//!    stop-and-wait, a sliding window, and QUIC and KCP through the same link.
 //!
 //! The tutorial's fifteen closing notes on TCP against UDP are each proved or disproved by
 //! a test in `tests/claims.rs`.

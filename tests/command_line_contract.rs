@@ -80,7 +80,31 @@ const SERVERS: &[(&str, &str, Proto, &str)] = &[
         Proto::Tcp,
         "127.0.0.1:8085",
     ),
+    ("lossy-link", LESSON_9, Proto::Udp, "127.0.0.1:8086"),
+    (
+        "stop-and-wait-receiver",
+        LESSON_9,
+        Proto::Udp,
+        "127.0.0.1:8087",
+    ),
+    ("window-receiver", LESSON_9, Proto::Udp, "127.0.0.1:8088"),
+    ("quic-receiver", LESSON_9, Proto::Udp, "127.0.0.1:8089"),
+    ("kcp-receiver", LESSON_9, Proto::Udp, "127.0.0.1:8090"),
 ];
+
+const LESSON_9: &str = "09-reliable-udp.md";
+
+/// The servers that can run here. The course's macOS build leaves QUIC out (see the QUIC
+/// programs' NOTICE: quinn's TLS library cannot be cross-compiled for macOS from Linux), and
+/// under Wine quinn cannot open its socket (Wine lacks a socket option Windows has: os error
+/// 10045, WSAEOPNOTSUPP), so the QUIC receiver is checked on Linux and real Windows only.
+fn servers() -> impl Iterator<Item = (&'static str, &'static str, Proto, &'static str)> {
+    let quic = cfg!(not(target_vendor = "apple")) && !test_support::under_wine();
+    SERVERS
+        .iter()
+        .copied()
+        .filter(move |s| quic || !s.0.starts_with("quic-"))
+}
 
 /// Every client: package, lesson file, the server it talks to by default.
 const CLIENTS: &[(&str, &str, &str)] = &[
@@ -97,6 +121,13 @@ const CLIENTS: &[(&str, &str, &str)] = &[
         "05-udp-remote-cmd.md",
         "127.0.0.1:8084",
     ),
+    // The pinger talks to the lossy link in front of the echo server by default; the senders
+    // send a file (stdin without --file) to their receivers.
+    ("udp-ping", LESSON_9, "127.0.0.1:8086"),
+    ("stop-and-wait-sender", LESSON_9, "127.0.0.1:8087"),
+    ("window-sender", LESSON_9, "127.0.0.1:8088"),
+    ("quic-sender", LESSON_9, "127.0.0.1:8089"),
+    ("kcp-sender", LESSON_9, "127.0.0.1:8090"),
 ];
 
 /// Programs with neither `--addr` nor `--server`.
@@ -105,6 +136,7 @@ const OTHERS: &[(&str, &str)] = &[
     ("loss-demo", "07-loss.md"),
     // Its --server is optional (without it, it starts each design itself): no default.
     ("many-clients-bench", "08-many-clients.md"),
+    ("reliable-udp-bench", LESSON_9),
 ];
 
 fn help(package: &str) -> String {
@@ -120,6 +152,7 @@ fn help(package: &str) -> String {
 fn every_program_names_its_lesson_file_in_help_and_the_file_exists() {
     let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
     let servers = SERVERS.iter().map(|s| (s.0, s.1));
+    // (--help works everywhere, QUIC included.)
     let clients = CLIENTS.iter().map(|c| (c.0, c.1));
     for (package, lesson) in servers.chain(clients).chain(OTHERS.iter().copied()) {
         let text = help(package);
@@ -152,7 +185,7 @@ fn every_server_and_client_defaults_to_its_lessons_own_loopback_port() {
 
 #[test]
 fn every_server_announces_the_address_it_really_got_on_ipv4_and_ipv6() {
-    for &(package, _, proto, _) in SERVERS {
+    for (package, _, proto, _) in servers() {
         for ask in ["127.0.0.1:0", "[::1]:0"] {
             let server = start_server(cargo_bin(package), &["--addr", ask]);
             let asked: SocketAddr = ask.parse().unwrap();
@@ -209,7 +242,7 @@ fn every_server_listening_beyond_loopback_says_so_on_stderr_once() {
 
 #[test]
 fn every_server_refuses_a_malformed_addr_with_status_2_and_an_example() {
-    for &(package, ..) in SERVERS {
+    for (package, ..) in servers() {
         for bad in ["8080", "localhost:8080", "127.0.0.1:99999"] {
             let output = Command::new(cargo_bin(package))
                 .args(["--addr", bad])
@@ -231,7 +264,7 @@ fn every_server_refuses_a_malformed_addr_with_status_2_and_an_example() {
 
 #[test]
 fn every_server_reports_an_address_in_use_in_one_friendly_line() {
-    for &(package, _, proto, _) in SERVERS {
+    for (package, _, proto, _) in servers() {
         // Hold a port of the server's protocol, then ask the server for it.
         let (_udp, _tcp, addr) = match proto {
             Proto::Udp => {
@@ -304,7 +337,12 @@ const BROKEN_PIPE: &[&str] = &["(os error 232)", "(os error 109)"];
 
 #[test]
 fn every_server_whose_stdout_is_closed_stops_with_an_error_line_not_a_panic() {
-    for &(package, _, proto, _) in SERVERS {
+    for (package, _, proto, _) in servers() {
+        // quinn drops a datagram that is not QUIC without telling the program: the QUIC
+        // receiver has nothing to log, so nothing to fail on.
+        if package == "quic-receiver" {
+            continue;
+        }
         let mut child = Command::new(cargo_bin(package))
             .args(["--addr", "127.0.0.1:0"])
             .stdin(Stdio::piped())

@@ -63,6 +63,16 @@ pub mod defaults {
     pub const UDP_REMOTE_CMD: SocketAddr = loopback(8084);
     /// Lesson 8, `many-clients` (every design): TCP 127.0.0.1:8085.
     pub const MANY_CLIENTS: SocketAddr = loopback(8085);
+    /// Lesson 9, `lossy-link`: UDP 127.0.0.1:8086 (it relays to the lesson 1 echo by default).
+    pub const LOSSY_LINK: SocketAddr = loopback(8086);
+    /// Lesson 9, `stop-and-wait-receiver`: UDP 127.0.0.1:8087.
+    pub const STOP_AND_WAIT: SocketAddr = loopback(8087);
+    /// Lesson 9, `window-receiver`: UDP 127.0.0.1:8088.
+    pub const WINDOW: SocketAddr = loopback(8088);
+    /// Lesson 9, `quic-receiver`: UDP 127.0.0.1:8089.
+    pub const QUIC: SocketAddr = loopback(8089);
+    /// Lesson 9, `kcp-receiver`: UDP 127.0.0.1:8090.
+    pub const KCP: SocketAddr = loopback(8090);
 }
 
 /// A failure to show the user: one clear line, no backtrace.

@@ -140,8 +140,7 @@ fn every_exercise_has_a_check_a_starter_a_solution_and_a_task_on_its_lesson_page
             "{} must mark the student's part with TODO and say how to check it",
             exercise.file
         );
-        // The task is on its lesson page, in both editions. Until lesson 9's page exists, its
-        // section waits in exercises/lesson9-section{,.zh}.md, to be appended to that page.
+        // The task is on its lesson page, in both editions.
         let prefix = format!("{:02}-", exercise.lesson);
         let page_in = |dir: &str| {
             fs::read_dir(root().join(dir))
@@ -153,14 +152,9 @@ fn every_exercise_has_a_check_a_starter_a_solution_and_a_task_on_its_lesson_page
                         .to_string_lossy()
                         .starts_with(&prefix)
                 })
+                .unwrap_or_else(|| panic!("no page for lesson {} in {dir}", exercise.lesson))
         };
-        let pages: Vec<PathBuf> = match (page_in("lessons"), page_in("lessons/zh")) {
-            (Some(english), Some(chinese)) => vec![english, chinese],
-            _ => vec![
-                root().join("exercises/lesson9-section.md"),
-                root().join("exercises/lesson9-section.zh.md"),
-            ],
-        };
+        let pages = [page_in("lessons"), page_in("lessons/zh")];
         for page in pages {
             let text = fs::read_to_string(&page).unwrap();
             assert!(

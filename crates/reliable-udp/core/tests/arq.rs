@@ -1,0 +1,276 @@
+//! The sender and receiver state machines on virtual time: no sockets, no sleeping, the same
+//! result on every run. A simulated channel (the lossy link's own decisions) sits between them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::time::Duration;
+
+use reliable_udp_core::arq::{Config, Mode, Receiver, Sender};
+use reliable_udp_core::link::{Direction, Impairment};
+use reliable_udp_core::wire::{self, Header, Kind};
+
+/// A datagram on the simulated wire: arrival time, order sent, for the receiver?, bytes.
+type InFlight = (Duration, u64, bool, Vec<u8>);
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+fn file(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 + i / 251) as u8).collect()
+}
+
+/// Runs a whole transfer through a channel that treats both directions with `imp`; returns
+/// what the receiver delivered, the sender, the receiver and the virtual time it took.
+fn simulate(data: &[u8], config: Config, imp: Impairment) -> (Vec<u8>, Sender, Receiver, Duration) {
+    let mode = config.mode;
+    let window = config.window;
+    let mut sender = Sender::new(99, data.to_vec(), config);
+    let mut receiver = Receiver::new(mode, window);
+    let mut to_receiver = Direction::new(imp.clone(), 1);
+    let mut to_sender = Direction::new(imp, 2);
+    let mut wire: BinaryHeap<Reverse<InFlight>> = BinaryHeap::new();
+    let mut order = 0;
+    let mut now = Duration::ZERO;
+    let mut delivered = None;
+    for _ in 0..1_000_000 {
+        sender.on_timeout(now);
+        assert!(sender.failure().is_none(), "{:?}", sender.failure());
+        while let Some(packet) = sender.poll_transmit(now) {
+            for at in to_receiver.decide(packet.len(), now) {
+                order += 1;
+                wire.push(Reverse((at, order, true, packet.clone())));
+            }
+        }
+        if sender.is_done() {
+            return (
+                delivered.expect("sender done, file not delivered"),
+                sender,
+                receiver,
+                now,
+            );
+        }
+        // Jump to the next event: a datagram arriving, or the sender's timer.
+        let next_arrival = wire.peek().map(|Reverse(e)| e.0);
+        let timer = sender.next_deadline();
+        now = match (next_arrival, timer) {
+            (Some(a), Some(t)) => a.min(t),
+            (Some(a), None) => a,
+            (None, Some(t)) => t,
+            (None, None) => panic!("nothing in flight and not done"),
+        };
+        while wire.peek().is_some_and(|Reverse(e)| e.0 <= now) {
+            let Reverse((_, _, for_receiver, bytes)) = wire.pop().unwrap();
+            if for_receiver {
+                let outcome = receiver.on_datagram(&bytes, now);
+                if let Some(file) = outcome.delivered {
+                    assert!(delivered.is_none(), "delivered twice");
+                    delivered = Some(file.data);
+                }
+                if let Some(ack) = outcome.reply {
+                    for at in to_sender.decide(ack.len(), now) {
+                        order += 1;
+                        wire.push(Reverse((at, order, false, ack.clone())));
+                    }
+                }
+            } else {
+                sender.on_datagram(&bytes, now);
+            }
+        }
+    }
+    panic!("the transfer did not end");
+}
+
+fn hostile() -> Impairment {
+    Impairment {
+        loss: 0.2,
+        duplicate: 0.05,
+        reorder: 0.05,
+        delay: ms(10),
+        jitter: ms(3),
+        ..Impairment::default()
+    }
+}
+
+#[test]
+fn stop_and_wait_delivers_byte_for_byte_through_loss_duplication_and_reordering() {
+    let data = file(50_000);
+    let (got, sender, receiver, _) = simulate(&data, Config::default(), hostile());
+    assert_eq!(got, data);
+    assert!(sender.stats().retransmissions > 0);
+    assert!(receiver.stats().duplicates > 0);
+}
+
+#[test]
+fn go_back_n_and_selective_repeat_deliver_byte_for_byte_through_the_same_channel() {
+    let data = file(200_000);
+    for mode in [Mode::GoBackN, Mode::SelectiveRepeat] {
+        let config = Config {
+            window: 16,
+            mode,
+            ..Config::default()
+        };
+        let (got, ..) = simulate(&data, config, hostile());
+        assert_eq!(got, data, "{mode:?}");
+    }
+}
+
+#[test]
+fn an_empty_file_is_one_fin_and_arrives_empty() {
+    let (got, sender, ..) = simulate(&[], Config::default(), Impairment::default());
+    assert!(got.is_empty());
+    assert_eq!(sender.stats().datagrams, 1);
+}
+
+#[test]
+fn a_window_of_16_finishes_a_clean_transfer_many_times_faster_than_stop_and_wait() {
+    let data = file(100 * 1024);
+    let clean = Impairment {
+        delay: ms(20),
+        ..Impairment::default()
+    };
+    let (_, _, _, one) = simulate(&data, Config::default(), clean.clone());
+    let window = Config {
+        window: 16,
+        ..Config::default()
+    };
+    let (_, _, _, sixteen) = simulate(&data, window, clean);
+    // 101 packets, one round trip (40 ms) each, against about 101 / 16 round trips.
+    assert_eq!(one, ms(40) * 101);
+    assert!(sixteen * 10 < one, "{sixteen:?} against {one:?}");
+}
+
+#[test]
+fn karns_rule_takes_no_rtt_sample_from_a_retransmitted_packet() {
+    let mut sender = Sender::new(5, vec![1; 2000], Config::default());
+    let first = sender.poll_transmit(ms(0)).unwrap();
+    assert!(sender.poll_transmit(ms(0)).is_none(), "a window of 1");
+    // No ACK within the initial RTO of one second: the packet goes again, the RTO doubles.
+    sender.on_timeout(ms(1000));
+    assert_eq!(sender.poll_transmit(ms(1000)), Some(first));
+    assert_eq!(sender.rtt().rto(), ms(2000));
+    // The ACK comes 50 ms after the second copy. It may answer the first copy (a 1050 ms
+    // round trip) or the second (50 ms): Karn's rule takes neither.
+    sender.on_datagram(&ack(5, 0, 1), ms(1050));
+    assert_eq!(sender.stats().rtt_samples, 0);
+    assert_eq!(sender.rtt().srtt(), None);
+    assert_eq!(sender.rtt().rto(), ms(2000), "the backed-off RTO stays");
+    // The next packet is sent once and answered 100 ms later: that is a sample.
+    sender.poll_transmit(ms(1050)).unwrap();
+    sender.on_datagram(&ack(5, 1, 2), ms(1150));
+    assert_eq!(sender.stats().rtt_samples, 1);
+    assert_eq!(sender.rtt().srtt(), Some(ms(100)));
+    assert_eq!(sender.rtt().rto(), ms(300)); // 100 + 4 * 50
+}
+
+fn ack(transfer: u32, seq: u32, cumulative: u32) -> Vec<u8> {
+    let header = Header {
+        kind: Kind::Ack,
+        transfer,
+        seq,
+        ack: cumulative,
+    };
+    wire::encode(header, &[])
+}
+
+#[test]
+fn a_sender_whose_receiver_vanished_gives_up_after_max_retries_with_a_clear_error() {
+    let config = Config {
+        max_retries: 4,
+        max_rto: Duration::from_secs(4),
+        ..Config::default()
+    };
+    let mut sender = Sender::new(1, vec![0; 100], config);
+    let mut now = Duration::ZERO;
+    let mut sent = 0;
+    while sender.failure().is_none() {
+        sender.on_timeout(now);
+        while sender.poll_transmit(now).is_some() {
+            sent += 1;
+        }
+        now = sender.next_deadline().unwrap_or(now);
+        assert!(now < Duration::from_secs(60), "still trying at {now:?}");
+    }
+    // The first copy and four more; then 1 + 2 + 4 + 4 + 4 seconds of waiting at most.
+    assert_eq!(sent, 5);
+    assert_eq!(now, Duration::from_secs(15));
+    assert!(
+        sender
+            .failure()
+            .unwrap()
+            .contains("gave up after 5 timeouts in a row")
+    );
+}
+
+#[test]
+fn when_the_last_ack_is_lost_the_receiver_answers_the_fin_again_and_both_end() {
+    let mut sender = Sender::new(3, b"hi".to_vec(), Config::default());
+    let mut receiver = Receiver::new(Mode::SelectiveRepeat, 1);
+    let data = sender.poll_transmit(ms(0)).unwrap();
+    let reply = receiver.on_datagram(&data, ms(1)).reply.unwrap();
+    sender.on_datagram(&reply, ms(2));
+    let fin = sender.poll_transmit(ms(2)).unwrap();
+    let outcome = receiver.on_datagram(&fin, ms(3));
+    assert_eq!(outcome.delivered.unwrap().data, b"hi");
+    // That ACK is lost. The sender's timer runs out and the FIN goes again.
+    sender.on_timeout(ms(2000));
+    let fin_again = sender.poll_transmit(ms(2000)).unwrap();
+    let outcome = receiver.on_datagram(&fin_again, ms(2001));
+    assert!(
+        outcome.delivered.is_none(),
+        "the file is not delivered twice"
+    );
+    sender.on_datagram(&outcome.reply.unwrap(), ms(2002));
+    assert!(sender.is_done());
+}
+
+#[test]
+fn garbage_truncated_corrupt_duplicate_and_out_of_window_datagrams_are_dropped_and_counted() {
+    let mut receiver = Receiver::new(Mode::SelectiveRepeat, 4);
+    let packet = |seq: u32, payload: &[u8]| {
+        let header = Header {
+            kind: Kind::Data,
+            transfer: 8,
+            seq,
+            ack: 0,
+        };
+        wire::encode(header, payload)
+    };
+    let now = ms(0);
+    assert!(receiver.on_datagram(b"echo hello", now).reply.is_none());
+    assert!(receiver.on_datagram(&[], now).reply.is_none());
+    let whole = packet(0, b"abcdef");
+    assert!(
+        receiver
+            .on_datagram(&whole[..whole.len() - 2], now)
+            .reply
+            .is_none()
+    );
+    let mut corrupt = whole.clone();
+    corrupt[wire::HEADER_LEN] ^= 0x20;
+    assert!(receiver.on_datagram(&corrupt, now).reply.is_none());
+    assert!(receiver.on_datagram(&whole, now).reply.is_some());
+    // The same packet again is answered (its ACK may have been lost) but not kept twice.
+    assert!(receiver.on_datagram(&whole, now).reply.is_some());
+    // Far beyond the window of 4.
+    assert!(
+        receiver
+            .on_datagram(&packet(1000, b"x"), now)
+            .reply
+            .is_none()
+    );
+    let s = receiver.stats();
+    assert_eq!(
+        (
+            s.garbage,
+            s.truncated,
+            s.corrupt,
+            s.duplicates,
+            s.out_of_window,
+            s.accepted
+        ),
+        (2, 1, 1, 1, 1, 1)
+    );
+    assert_eq!(receiver.in_progress(), Some((8, 6)));
+}

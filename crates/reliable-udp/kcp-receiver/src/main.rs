@@ -1,0 +1,193 @@
+//! # Lesson 9: a file over KCP, the receiver
+//!
+//! Receives files from `kcp-sender`: one KCP conversation per sender address, fed with every
+//! datagram from that address and updated every few milliseconds. The stream starts with the
+//! file's length; once that many bytes have arrived the file is shown with its SHA-256. The
+//! conversation is kept a while longer, so that KCP can still acknowledge a segment sent again
+//! because an ACK was lost. A datagram too short to be KCP, or that KCP refuses, is dropped
+//! and logged.
+//!
+//! ```text
+//! cargo run -p kcp-receiver
+//! cargo run -p kcp-sender -- --file Cargo.lock
+//! ```
+//!
+//! The walkthrough is `lessons/09-reliable-udp.md`.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::net::{SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use kcp::Kcp;
+
+/// Lesson 9: receives files over KCP (the kcp crate) and shows each one's SHA-256.
+#[derive(Parser)]
+#[command(
+    version,
+    after_help = "Lesson: lessons/09-reliable-udp.md\n\
+                  Sender: cargo run -p kcp-sender -- --file PATH"
+)]
+struct Args {
+    /// Where to listen: IP and port, like 127.0.0.1:8090 or [::1]:8090 (port 0 picks one)
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
+          default_value_t = common::defaults::KCP)]
+    addr: SocketAddr,
+
+    /// Write each file received here (the last one wins)
+    #[arg(long, value_name = "PATH")]
+    output: Option<PathBuf>,
+}
+
+/// A conversation silent this long is forgotten.
+const FORGET_AFTER: Duration = Duration::from_secs(30);
+
+/// Senders served at once.
+const MAX_TALKS: usize = 256;
+
+/// The most a sender may send in one file.
+const MAX_FILE: u64 = 1 << 30;
+
+/// KCP's `output` for one sender: datagrams go back to its address.
+struct Wire {
+    socket: Arc<UdpSocket>,
+    peer: SocketAddr,
+}
+
+impl Write for Wire {
+    fn write(&mut self, datagram: &[u8]) -> io::Result<usize> {
+        // A lost ACK is KCP's to recover (the sender resends): never a reason to stop.
+        let _ = self.socket.send_to(datagram, self.peer);
+        Ok(datagram.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+struct Conversation {
+    kcp: Kcp<Wire>,
+    /// The stream so far: 8 bytes of length, then the file.
+    stream: Vec<u8>,
+    done: bool,
+    began: Instant,
+    last_heard: Instant,
+}
+
+fn main() -> Result<(), common::Error> {
+    let args = Args::parse();
+    let socket = Arc::new(common::bind_udp(args.addr)?);
+    common::announce_udp(&socket)?;
+    // Wake up at least every 10 ms (KCP's tick) even when nothing arrives.
+    socket.set_read_timeout(Some(Duration::from_millis(10)))?;
+    let mut log = io::stdout();
+
+    let start = Instant::now();
+    let mut talks: HashMap<SocketAddr, Conversation> = HashMap::new();
+    let mut buffer = vec![0u8; 65_536];
+    let mut piece = vec![0u8; 65_536];
+    loop {
+        match socket.recv_from(&mut buffer) {
+            Ok((len, from)) => {
+                if let Err(why) = take(&mut talks, &socket, &buffer[..len], from) {
+                    writeln!(log, "dropped {len} bytes from {from}: {why}")?;
+                    log.flush()?;
+                }
+            }
+            Err(err) if common::is_timeout(&err) || err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) if common::is_stale_icmp_error(&err) => {}
+            Err(err) => eprintln!("receive failed: {err} (still serving)"),
+        }
+
+        // Let every conversation acknowledge and resend, and take what has arrived in order.
+        let now = start.elapsed().as_millis() as u32;
+        for (from, talk) in talks.iter_mut() {
+            let _ = talk.kcp.update(now);
+            while let Ok(len) = talk.kcp.recv(&mut piece) {
+                talk.stream.extend_from_slice(&piece[..len]);
+            }
+            if talk.done || talk.stream.len() < 8 {
+                continue;
+            }
+            let mut prefix = [0u8; 8];
+            prefix.copy_from_slice(&talk.stream[..8]);
+            let expected = u64::from_be_bytes(prefix);
+            if expected > MAX_FILE {
+                writeln!(
+                    log,
+                    "{from} announced {expected} bytes, more than we take: ignored"
+                )?;
+                talk.done = true;
+                continue;
+            }
+            if (talk.stream.len() - 8) as u64 >= expected {
+                talk.done = true;
+                let file = &talk.stream[8..];
+                writeln!(
+                    log,
+                    "received {} bytes from {from} in {:.3} s, sha256 {}",
+                    file.len(),
+                    talk.began.elapsed().as_secs_f64(),
+                    reliable_udp_core::sha256_hex(file)
+                )?;
+                log.flush()?;
+                if let Some(path) = &args.output {
+                    if let Err(err) = std::fs::write(path, file) {
+                        eprintln!("cannot write {}: {err}", path.display());
+                    }
+                }
+                talk.stream = Vec::new();
+            }
+        }
+        talks.retain(|_, talk| talk.last_heard.elapsed() < FORGET_AFTER);
+    }
+}
+
+/// Feeds one datagram to its sender's conversation, opening one for a new sender.
+fn take(
+    talks: &mut HashMap<SocketAddr, Conversation>,
+    socket: &Arc<UdpSocket>,
+    datagram: &[u8],
+    from: SocketAddr,
+) -> Result<(), String> {
+    if datagram.len() < kcp::KCP_OVERHEAD {
+        return Err(format!(
+            "shorter than a KCP header ({} bytes)",
+            kcp::KCP_OVERHEAD
+        ));
+    }
+    let new = !talks.contains_key(&from);
+    if new && talks.len() >= MAX_TALKS {
+        return Err(format!("{MAX_TALKS} conversations at once at most"));
+    }
+    let talk = talks.entry(from).or_insert_with(|| {
+        let wire = Wire {
+            socket: Arc::clone(socket),
+            peer: from,
+        };
+        let mut kcp = Kcp::new_stream(kcp::get_conv(datagram), wire);
+        let (nodelay, interval, resend, no_cc) = reliable_udp_core::KCP_TURBO;
+        kcp.set_nodelay(nodelay, interval, resend, no_cc);
+        kcp.set_wndsize(reliable_udp_core::KCP_WINDOW, reliable_udp_core::KCP_WINDOW);
+        Conversation {
+            kcp,
+            stream: Vec::new(),
+            done: false,
+            began: Instant::now(),
+            last_heard: Instant::now(),
+        }
+    });
+    talk.last_heard = Instant::now();
+    if let Err(err) = talk.kcp.input(datagram) {
+        // A first datagram KCP refuses opens no conversation.
+        if new {
+            talks.remove(&from);
+        }
+        return Err(format!("KCP refused it ({err})"));
+    }
+    Ok(())
+}

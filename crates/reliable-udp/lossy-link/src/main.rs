@@ -1,0 +1,156 @@
+//! # Lesson 9: the lossy link
+//!
+//! A UDP relay that stands between any client and any UDP server of the course and does to
+//! their datagrams what a bad network does: loses some, delays them, copies some, lets some
+//! overtake others, and (with `--rate`) carries only so many bytes per second through a queue
+//! that drops what does not fit. Linux's netem does this in the kernel; this program does it
+//! on every system, and `--seed` makes a run repeat exactly.
+//!
+//! Run it in front of the lesson 1 echo server (started first, in another terminal):
+//!
+//! ```text
+//! cargo run -p udp-echo-server
+//! cargo run -p lossy-link -- --loss 30% --delay 20ms --seed 7
+//! ```
+//!
+//! Then talk to the link instead of the server:
+//!
+//! ```text
+//! cargo run -p udp-echo-client -- --server 127.0.0.1:8086
+//! cargo run -p udp-ping
+//! ```
+//!
+//! You will see one line per new client, and what the link did when you press Ctrl-C:
+//!
+//! ```text
+//! listening on udp://127.0.0.1:8086
+//! relaying to udp://127.0.0.1:8080
+//! new client 127.0.0.1:51234, speaking to the server from 127.0.0.1:40001
+//! client -> server: 10 received (...), 7 forwarded (...), 3 lost, ...
+//! ```
+//!
+//! The walkthrough is `lessons/09-reliable-udp.md`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+use reliable_udp_core::link::{Impairment, parse_duration, parse_percent, parse_rate};
+use reliable_udp_core::relay::Relay;
+
+/// Lesson 9: a UDP relay that loses, delays, copies, reorders and rate-limits datagrams.
+#[derive(Parser)]
+#[command(
+    version,
+    after_help = "Every setting applies to both directions, unless --reply-loss says otherwise.\n\
+                  Lesson: lessons/09-reliable-udp.md\n\
+                  Try it: cargo run -p udp-echo-server, then this, then cargo run -p udp-ping"
+)]
+struct Args {
+    /// Where clients send: IP and port, like 127.0.0.1:8086 or [::1]:8086 (port 0 picks one)
+    #[arg(long, visible_alias = "listen", value_name = "HOST:PORT",
+          value_parser = common::parse_addr, default_value_t = common::defaults::LOSSY_LINK)]
+    addr: SocketAddr,
+
+    /// The server the datagrams go on to (the lesson 1 echo server by default)
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
+          default_value_t = common::defaults::UDP_ECHO)]
+    to: SocketAddr,
+
+    /// Chance that a datagram is lost, like 10% (each direction)
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, default_value = "0%")]
+    loss: f64,
+
+    /// Chance that a reply (server to client) is lost, if not the same as --loss
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    reply_loss: Option<f64>,
+
+    /// Time added to every datagram, like 20ms (each direction: a round trip gains twice this)
+    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "0ms")]
+    delay: Duration,
+
+    /// Up to this much more or less delay, at random, like 5ms
+    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "0ms")]
+    jitter: Duration,
+
+    /// Chance that a datagram is delivered twice, like 1%
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, default_value = "0%")]
+    duplicate: f64,
+
+    /// Chance that a datagram is held back 10 ms (plus --delay) so later ones overtake it
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, default_value = "0%")]
+    reorder: f64,
+
+    /// Bytes per second each direction carries at most, like 100KB or 8Mbit (no limit if absent)
+    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
+    rate: Option<u64>,
+
+    /// Datagrams that may wait for --rate; the next one is dropped (a tail drop)
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    queue: usize,
+
+    /// Seed of the random choices: the same seed and the same traffic give the same run
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+
+    /// Stop after this long and print what the link did (otherwise run until Ctrl-C)
+    #[arg(long, value_name = "TIME", value_parser = parse_duration)]
+    duration: Option<Duration>,
+}
+
+fn main() -> Result<(), common::Error> {
+    let args = Args::parse();
+    let up = Impairment {
+        loss: args.loss,
+        delay: args.delay,
+        jitter: args.jitter,
+        duplicate: args.duplicate,
+        reorder: args.reorder,
+        rate: args.rate,
+        queue: args.queue,
+    };
+    let down = Impairment {
+        loss: args.reply_loss.unwrap_or(args.loss),
+        ..up.clone()
+    };
+
+    // The client-facing socket, bound and announced like every server of the course.
+    let front = common::bind_udp(args.addr)?;
+    common::announce_udp(&front)?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "relaying to udp://{}", args.to)?;
+    stdout.flush()?;
+
+    let relay = Relay::new(front, args.to, up, down, args.seed)?;
+
+    // Ctrl-C: print what the link did, then end. (The handler runs on a thread of its own.)
+    let on_ctrl_c = relay.clone();
+    ctrlc::set_handler(move || {
+        let mut stdout = std::io::stdout();
+        // Nothing more can be done if the report cannot be written: end all the same.
+        let _ = writeln!(stdout, "{}", on_ctrl_c.report()).and_then(|()| stdout.flush());
+        std::process::exit(0);
+    })
+    .map_err(|err| format!("cannot catch Ctrl-C: {err}"))?;
+
+    if let Some(duration) = args.duration {
+        let stopper = relay.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(duration);
+            stopper.stop();
+        });
+    }
+
+    // Serve until stopped, telling of each new client: its datagrams go to the server from a
+    // socket of its own, so that the server's replies can find their way back.
+    relay.run(|client, via| {
+        writeln!(
+            stdout,
+            "new client {client}, speaking to the server from {via}"
+        )?;
+        stdout.flush()
+    })?;
+    writeln!(stdout, "{}", relay.report())?;
+    Ok(())
+}

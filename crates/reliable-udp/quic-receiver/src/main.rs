@@ -1,0 +1,173 @@
+//! # Lesson 9: a file over QUIC, the receiver
+//!
+//! QUIC (RFC 9000) is what the Internet now runs over UDP: HTTP/3 rides on it. It brings what
+//! our stop-and-wait and sliding window lack: encryption (TLS 1.3), congestion control (it
+//! slows down when the path loses packets, RFC 9002), flow control and many streams in one
+//! connection. This receiver uses the `quinn` crate: it makes a self-signed certificate for
+//! the name `localhost` at start, writes it to `--cert` so the sender can trust it, and for
+//! each connection reads one stream to its end, shows the size and SHA-256, and closes the
+//! connection (the sender's sign that everything arrived).
+//!
+//! Run it, the lossy link in front of it, then the sender:
+//!
+//! ```text
+//! cargo run -p quic-receiver
+//! cargo run -p lossy-link -- --to 127.0.0.1:8089 --loss 5% --delay 20ms
+//! cargo run -p quic-sender -- --server 127.0.0.1:8086 --file Cargo.lock
+//! ```
+//!
+//! The walkthrough is `lessons/09-reliable-udp.md`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Lesson 9: receives files over QUIC (quinn), with a self-signed certificate made at start.
+#[derive(Parser)]
+#[command(
+    version,
+    after_help = "Lesson: lessons/09-reliable-udp.md\n\
+                  Sender: cargo run -p quic-sender -- --file PATH"
+)]
+struct Args {
+    /// Where to listen: IP and port, like 127.0.0.1:8089 or [::1]:8089 (port 0 picks one)
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
+          default_value_t = common::defaults::QUIC)]
+    addr: SocketAddr,
+
+    /// Where to write the certificate for the sender [default: socket-lessons-quic-cert.der
+    /// in the temporary directory]
+    #[arg(long, value_name = "PATH")]
+    cert: Option<PathBuf>,
+
+    /// Write each file received here (the last one wins)
+    #[arg(long, value_name = "PATH")]
+    output: Option<PathBuf>,
+}
+
+fn main() -> Result<(), common::Error> {
+    let args = Args::parse();
+    let cert = args
+        .cert
+        .clone()
+        .unwrap_or_else(reliable_udp_core::default_quic_cert);
+    run(args, cert)
+}
+
+/// quinn's TLS library (rustls with ring) cannot be compiled for macOS from Linux, which is how
+/// this course checks its macOS build, so the QUIC programs are left out there.
+#[cfg(target_vendor = "apple")]
+fn run(_args: Args, _cert: PathBuf) -> Result<(), common::Error> {
+    Err(common::Error::new(reliable_udp_core::QUIC_NOTICE))
+}
+
+#[cfg(not(target_vendor = "apple"))]
+fn run(args: Args, cert: PathBuf) -> Result<(), common::Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(quic::serve(args, cert))
+}
+
+#[cfg(not(target_vendor = "apple"))]
+mod quic {
+    use std::io::Write;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use quinn::rustls::pki_types::{CertificateDer, PrivatePkcs8KeyDer};
+
+    use super::Args;
+
+    /// The most a sender may send in one file.
+    const MAX_FILE: usize = 1 << 30;
+
+    pub async fn serve(args: Args, cert_path: PathBuf) -> Result<(), common::Error> {
+        // Bind and announce like every server of the course, then hand the socket to quinn.
+        let socket = common::bind_udp(args.addr)?;
+        common::announce_udp(&socket)?;
+
+        // A certificate for "localhost", signed by itself: nobody vouches for it, so the
+        // sender must be given it (the file) to trust it. A real server gets one from a CA.
+        let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()])
+            .map_err(|err| format!("cannot make a certificate: {err}"))?;
+        let cert = CertificateDer::from(made.cert);
+        let key = PrivatePkcs8KeyDer::from(made.signing_key.serialize_der());
+        std::fs::write(&cert_path, &cert).map_err(|err| {
+            format!(
+                "cannot write the certificate to {}: {err}",
+                cert_path.display()
+            )
+        })?;
+        writeln!(
+            std::io::stdout(),
+            "certificate for localhost written to {}",
+            cert_path.display()
+        )?;
+        std::io::stdout().flush()?;
+
+        let mut config = quinn::ServerConfig::with_single_cert(vec![cert], key.into())
+            .map_err(|err| format!("cannot use the certificate: {err}"))?;
+        let mut transport = quinn::TransportConfig::default();
+        transport.max_idle_timeout(Some(idle_timeout()?));
+        config.transport_config(Arc::new(transport));
+        let endpoint = quinn::Endpoint::new(
+            quinn::EndpointConfig::default(),
+            Some(config),
+            socket,
+            Arc::new(quinn::TokioRuntime),
+        )?;
+
+        // One task per connection, so a slow sender never holds up the next one.
+        while let Some(incoming) = endpoint.accept().await {
+            let output = args.output.clone();
+            tokio::spawn(async move {
+                let from = incoming.remote_address();
+                if let Err(err) = receive(incoming, output).await {
+                    eprintln!("transfer from {from} failed: {err}");
+                }
+            });
+        }
+        Ok(())
+    }
+
+    pub fn idle_timeout() -> Result<quinn::IdleTimeout, common::Error> {
+        quinn::IdleTimeout::try_from(Duration::from_secs(10))
+            .map_err(|err| common::Error::new(err.to_string()))
+    }
+
+    async fn receive(incoming: quinn::Incoming, output: Option<PathBuf>) -> Result<(), String> {
+        let start = Instant::now();
+        let connection = incoming.await.map_err(|err| err.to_string())?;
+        let from = connection.remote_address();
+        // The sender opens one unidirectional stream and writes the file into it.
+        let mut stream = connection
+            .accept_uni()
+            .await
+            .map_err(|err| err.to_string())?;
+        let data = stream
+            .read_to_end(MAX_FILE)
+            .await
+            .map_err(|err| err.to_string())?;
+        // Closing says "I have it all": the sender waits for this before it ends.
+        connection.close(0u32.into(), b"received");
+        let line = format!(
+            "received {} bytes from {from} in {:.3} s, sha256 {}",
+            data.len(),
+            start.elapsed().as_secs_f64(),
+            reliable_udp_core::sha256_hex(&data)
+        );
+        let mut stdout = std::io::stdout().lock();
+        if let Err(err) = writeln!(stdout, "{line}").and_then(|()| stdout.flush()) {
+            eprintln!("Error: cannot write the log: {err}");
+            std::process::exit(1);
+        }
+        if let Some(path) = output {
+            std::fs::write(&path, &data)
+                .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,70 @@
+//! # Lesson 9: the sliding window, the receiver (Go-Back-N or Selective Repeat)
+//!
+//! Receives files from `window-sender`. With Go-Back-N (`--mode gbn`) it keeps only the next
+//! packet in order and answers anything else with the number it still waits for; with
+//! Selective Repeat (`--mode sr`, the default) it keeps up to `--window` packets that arrive
+//! early and delivers them once the gap before them is filled. Every file that arrives whole
+//! is shown with its SHA-256; bad, copied and out-of-window datagrams are dropped and counted.
+//!
+//! Run it, then the sender (directly, or through `lossy-link`):
+//!
+//! ```text
+//! cargo run -p window-receiver
+//! cargo run -p window-sender -- --file Cargo.lock
+//! ```
+//!
+//! The walkthrough is `lessons/09-reliable-udp.md`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+use reliable_udp_core::arq::Mode;
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    /// Go-Back-N: keep only the next packet in order
+    Gbn,
+    /// Selective Repeat: keep early packets, up to the window
+    Sr,
+}
+
+/// Lesson 9: receives files sent with a sliding window (Go-Back-N or Selective Repeat).
+#[derive(Parser)]
+#[command(
+    version,
+    after_help = "Lesson: lessons/09-reliable-udp.md\n\
+                  Sender: cargo run -p window-sender -- --file PATH"
+)]
+struct Args {
+    /// Where to listen: IP and port, like 127.0.0.1:8088 or [::1]:8088 (port 0 picks one)
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
+          default_value_t = common::defaults::WINDOW)]
+    addr: SocketAddr,
+
+    /// Packets kept when they arrive early (Selective Repeat; at least the sender's window)
+    #[arg(long, value_name = "N", default_value_t = 4096,
+          value_parser = clap::value_parser!(u32).range(1..=65536))]
+    window: u32,
+
+    /// What to keep of packets that arrive out of order
+    #[arg(long, value_enum, default_value = "sr")]
+    mode: ModeArg,
+
+    /// Write each file received here (the last one wins)
+    #[arg(long, value_name = "PATH")]
+    output: Option<PathBuf>,
+}
+
+fn main() -> Result<(), common::Error> {
+    let args = Args::parse();
+    let mode = match args.mode {
+        ModeArg::Gbn => Mode::GoBackN,
+        ModeArg::Sr => Mode::SelectiveRepeat,
+    };
+    let socket = common::bind_udp(args.addr)?;
+    common::announce_udp(&socket)?;
+    let mut log = std::io::stdout();
+    reliable_udp_core::transfer::serve(&socket, mode, args.window, args.output, &mut log)?;
+    Ok(())
+}

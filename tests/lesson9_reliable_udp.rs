@@ -1,0 +1,479 @@
+//! Lesson 9 end to end: the real programs, through the real lossy link, on loopback, with a
+//! seed. (The RFC 6298 and Karn's-rule checks are unit tests on virtual time, in
+//! crates/reliable-udp/core.)
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use reliable_udp_core::wire::{self, Header, Kind};
+use test_support::{QUIET, Running, Server, cargo_bin, start_server, udp_socket};
+
+/// A transfer through 20 % loss with stop-and-wait takes seconds: allow it a minute.
+const TRANSFER_DEADLINE: Duration = Duration::from_secs(60);
+
+fn link(to: SocketAddr, settings: &[&str]) -> Server {
+    let to = to.to_string();
+    let mut args = vec!["--to", to.as_str()];
+    args.extend_from_slice(settings);
+    start_server(cargo_bin("lossy-link"), &args)
+}
+
+/// A file with no repeating pattern a bug could hide in.
+fn test_file(name: &str, len: usize) -> PathBuf {
+    let mut state = 0x1234_5678_u64 ^ len as u64;
+    let data: Vec<u8> = (0..len)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) as u8
+        })
+        .collect();
+    let path = std::env::temp_dir().join(format!(
+        "socket-lessons-lesson9-{name}-{}.bin",
+        std::process::id()
+    ));
+    std::fs::write(&path, data).unwrap();
+    path
+}
+
+fn run_to_the_end(command: Command) -> Running {
+    let mut running = Running::spawn(command);
+    match running.exit_within(TRANSFER_DEADLINE) {
+        Some(_) => running,
+        None => panic!(
+            "did not finish in {TRANSFER_DEADLINE:?}\n{}",
+            running.transcript()
+        ),
+    }
+}
+
+/// Sends `file` with `sender` through a fresh lossy link to `receiver`, and checks that the
+/// receiver announced the file's SHA-256 and wrote the same bytes.
+fn transfer_matches(
+    receiver: &str,
+    receiver_args: &[&str],
+    sender: &str,
+    sender_args: &[&str],
+    link_settings: &[&str],
+    file: &PathBuf,
+) {
+    let output = file.with_extension("received");
+    let out = output.to_str().unwrap().to_owned();
+    let mut args = receiver_args.to_vec();
+    args.extend_from_slice(&["--output", &out]);
+    let receiver = start_server(cargo_bin(receiver), &args);
+    let link = link(receiver.addr, link_settings);
+
+    let mut command = Command::new(cargo_bin(sender));
+    command.args([
+        "--server",
+        &link.addr.to_string(),
+        "--file",
+        file.to_str().unwrap(),
+    ]);
+    command.args(sender_args);
+    let mut sent = run_to_the_end(command);
+    assert!(sent.expect_exit().success(), "{}", sent.transcript());
+
+    let data = std::fs::read(file).unwrap();
+    let sha = reliable_udp_core::sha256_hex(&data);
+    let line = receiver.expect_stdout(&format!("received {} bytes", data.len()));
+    assert!(line.ends_with(&format!("sha256 {sha}")), "{line}");
+    assert_eq!(
+        std::fs::read(&output).unwrap(),
+        data,
+        "{receiver}",
+        receiver = receiver.transcript()
+    );
+    let _ = std::fs::remove_file(output);
+}
+
+const HOSTILE: &[&str] = &[
+    "--loss",
+    "20%",
+    "--duplicate",
+    "5%",
+    "--reorder",
+    "5%",
+    "--jitter",
+    "1ms",
+    "--seed",
+    "9",
+];
+
+#[test]
+fn stop_and_wait_delivers_a_file_byte_for_byte_through_20_percent_loss_duplication_and_reordering()
+{
+    let file = test_file("stop-and-wait", 30 * 1024);
+    transfer_matches(
+        "stop-and-wait-receiver",
+        &[],
+        "stop-and-wait-sender",
+        &["--min-rto", "50ms"],
+        HOSTILE,
+        &file,
+    );
+}
+
+#[test]
+fn the_sliding_window_delivers_a_file_byte_for_byte_through_20_percent_loss_in_both_modes() {
+    // Go-Back-N sends the whole window again after each loss and, by Karn's rule, rarely gets
+    // an RTT sample to undo its back-off: at 20 % loss it needs ten times the bytes and far
+    // more time (the lesson measures it), so it gets a smaller file and a lower RTO ceiling.
+    let cases = [("sr", 200 * 1024, "4s"), ("gbn", 40 * 1024, "200ms")];
+    for (mode, len, max_rto) in cases {
+        let file = test_file(&format!("window-{mode}"), len);
+        transfer_matches(
+            "window-receiver",
+            &["--mode", mode],
+            "window-sender",
+            &[
+                "--mode",
+                mode,
+                "--window",
+                "16",
+                "--min-rto",
+                "50ms",
+                "--max-rto",
+                max_rto,
+            ],
+            HOSTILE,
+            &file,
+        );
+    }
+}
+
+#[test]
+fn a_sender_whose_receiver_vanished_stops_with_a_clear_error_after_its_retries() {
+    // A bound socket that never answers: the receiver's host is there, its program is not.
+    let silent = udp_socket();
+    let file = test_file("vanished", 5000);
+    for sender in ["stop-and-wait-sender", "window-sender"] {
+        let mut command = Command::new(cargo_bin(sender));
+        command.args([
+            "--server",
+            &silent.local_addr().unwrap().to_string(),
+            "--file",
+            file.to_str().unwrap(),
+            "--max-retries",
+            "1",
+        ]);
+        let started = Instant::now();
+        let mut running = run_to_the_end(command);
+        let status = running.expect_exit();
+        assert_eq!(status.code(), Some(1), "{}", running.transcript());
+        let error = running.expect_stderr("Error: gave up after 2 timeouts in a row");
+        assert!(error.ends_with("is the receiver running?"), "{error}");
+        // One second (RFC 6298's first RTO), then two (backed off): about 3 s, never a hang.
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
+}
+
+fn packet(kind: Kind, transfer: u32, seq: u32, payload: &[u8]) -> Vec<u8> {
+    wire::encode(
+        Header {
+            kind,
+            transfer,
+            seq,
+            ack: 0,
+        },
+        payload,
+    )
+}
+
+#[test]
+fn garbage_truncated_corrupt_duplicate_and_out_of_window_datagrams_are_dropped_and_counted() {
+    let receiver = start_server(cargo_bin("window-receiver"), &["--window", "16"]);
+    let peer = udp_socket();
+    let send = |bytes: &[u8]| {
+        peer.send_to(bytes, receiver.addr).unwrap();
+    };
+    let first = packet(Kind::Data, 77, 0, b"hello, ");
+    send(b"echo hello");
+    send(&first[..first.len() - 3]);
+    let mut corrupt = first.clone();
+    corrupt[wire::HEADER_LEN] ^= 0x40;
+    send(&corrupt);
+    send(&first);
+    send(&first);
+    send(&packet(Kind::Data, 77, 100_000, b"far away"));
+    send(&packet(Kind::Data, 77, 1, b"world"));
+    send(&packet(Kind::Fin, 77, 2, b""));
+    // The receiver is still serving, and says what it dropped.
+    receiver.expect_stdout("dropped 10 bytes from");
+    receiver.expect_stdout("(truncated)");
+    receiver.expect_stdout("(corrupt)");
+    let line = receiver.expect_stdout(&format!(
+        "received 12 bytes from {}",
+        peer.local_addr().unwrap()
+    ));
+    assert!(line.ends_with(&reliable_udp_core::sha256_hex(b"hello, world")));
+    receiver.expect_stdout(
+        "so far: 8 datagrams, 3 accepted, 1 duplicates, 1 out of window, 1 garbage, \
+         1 truncated, 1 corrupt, 0 of another transfer",
+    );
+}
+
+/// Sends `count` numbered datagrams through a link with `settings` and returns the numbers
+/// that came out, in the order they came.
+fn through_the_link(settings: &[&str], count: u32) -> Vec<u32> {
+    let sink = udp_socket();
+    let link = link(sink.local_addr().unwrap(), settings);
+    let source = udp_socket();
+    let mut got = Vec::new();
+    let mut buffer = [0u8; 16];
+    // In batches of 100, so that no socket buffer on the way overflows (that would be a loss
+    // the link did not decide). After each batch, wait for the first datagram, then take
+    // datagrams until none has come for a while: only the absence of more can say that the
+    // link has let everything through.
+    for batch in (0..count).collect::<Vec<_>>().chunks(100) {
+        for n in batch {
+            source.send_to(&n.to_be_bytes(), link.addr).unwrap();
+        }
+        sink.set_read_timeout(Some(test_support::DEADLINE)).unwrap();
+        let mut first = true;
+        loop {
+            match sink.recv(&mut buffer) {
+                Ok(4) => got.push(u32::from_be_bytes([
+                    buffer[0], buffer[1], buffer[2], buffer[3],
+                ])),
+                Ok(len) => panic!("a datagram of {len} bytes came out"),
+                Err(_) if !first => break,
+                Err(err) => panic!("nothing came through the link: {err}"),
+            }
+            if first {
+                sink.set_read_timeout(Some(QUIET)).unwrap();
+                first = false;
+            }
+        }
+    }
+    got
+}
+
+#[test]
+fn the_lossy_link_drops_duplicates_and_reorders_at_the_rates_asked_and_repeats_with_a_seed() {
+    let settings = [
+        "--loss",
+        "20%",
+        "--duplicate",
+        "5%",
+        "--reorder",
+        "10%",
+        "--seed",
+        "7",
+    ];
+    let n = 1000;
+    let first = through_the_link(&settings, n);
+    let mut copies: HashMap<u32, u32> = HashMap::new();
+    for &id in &first {
+        *copies.entry(id).or_default() += 1;
+    }
+    let delivered = copies.len() as f64;
+    let duplicated = copies.values().filter(|&&c| c == 2).count() as f64;
+    // Arrivals after a higher number: those held back and overtaken.
+    let mut highest = 0;
+    let mut overtaken = 0;
+    for &id in &first {
+        if id < highest {
+            overtaken += 1;
+        }
+        highest = highest.max(id);
+    }
+    // Within four standard deviations of the binomial mean.
+    let within = |count: f64, trials: f64, p: f64| {
+        (count - trials * p).abs() < 4.0 * (trials * p * (1.0 - p)).sqrt()
+    };
+    assert!(
+        within(delivered, n as f64, 0.8),
+        "{delivered} of {n} delivered"
+    );
+    assert!(
+        within(duplicated, delivered, 0.05),
+        "{duplicated} duplicated"
+    );
+    // A held-back datagram is overtaken only if the next ones come within 10 ms, so the
+    // count can fall short of 10 % on a slow machine, never above it by much.
+    assert!(overtaken > 0, "nothing was reordered");
+    assert!(within(overtaken as f64, delivered, 0.1) || overtaken as f64 <= delivered * 0.1);
+
+    // The same seed, the same fates; another seed, others.
+    let mut again = through_the_link(&settings, n);
+    let mut sorted = first.clone();
+    sorted.sort_unstable();
+    again.sort_unstable();
+    assert_eq!(sorted, again, "the same seed gave another run");
+    let other = [
+        "--loss",
+        "20%",
+        "--duplicate",
+        "5%",
+        "--reorder",
+        "10%",
+        "--seed",
+        "8",
+    ];
+    let mut different = through_the_link(&other, n);
+    different.sort_unstable();
+    assert_ne!(sorted, different);
+}
+
+/// Ctrl-C is a signal only on Unix; on Windows the console sends it, which a test cannot.
+#[cfg(unix)]
+#[test]
+fn the_lossy_link_prints_what_it_did_when_interrupted() {
+    let sink = udp_socket();
+    let mut link = link(
+        sink.local_addr().unwrap(),
+        &["--loss", "50%", "--seed", "3"],
+    );
+    let source = udp_socket();
+    for _ in 0..100 {
+        source.send_to(b"x", link.addr).unwrap();
+    }
+    // The first datagram through says the link has started on them.
+    let mut buffer = [0u8; 8];
+    sink.recv(&mut buffer).unwrap();
+    let status = Command::new("kill")
+        .args(["-INT", &link.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(link.expect_exit().success());
+    let report = link.expect_stdout("client -> server: 100 received");
+    assert!(report.contains(" lost"), "{report}");
+    link.expect_stdout("server -> client: 0 received");
+}
+
+#[test]
+fn udp_ping_reports_the_loss_the_link_caused_and_rtts_of_twice_the_delay() {
+    let echo = start_server(cargo_bin("udp-echo-server"), &["--quiet"]);
+    let link = link(
+        echo.addr,
+        &["--loss", "20%", "--delay", "20ms", "--seed", "5"],
+    );
+    let mut command = Command::new(cargo_bin("udp-ping"));
+    command.args([
+        "--server",
+        &link.addr.to_string(),
+        "--count",
+        "50",
+        "--timeout",
+        "0.3",
+    ]);
+    let mut ping = run_to_the_end(command);
+    assert!(ping.expect_exit().success(), "{}", ping.transcript());
+    let summary = ping.expect_stdout(" received, ");
+    // "50 sent, 32 received, 36.0% loss": each way loses 20 %, so a round trip 36 %.
+    let received: f64 = summary
+        .split(", ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let lost = 50.0 - received;
+    let sd = (50.0_f64 * 0.36 * 0.64).sqrt();
+    assert!((lost - 18.0).abs() < 4.0 * sd, "{summary}");
+    assert!(
+        summary.contains(&format!("{:.1}% loss", lost * 2.0)),
+        "{summary}"
+    );
+    // rtt min/avg/max/mdev = a/b/c/d ms: at least the 40 ms the link adds, not much more.
+    let rtt = ping.expect_stdout("rtt min/avg/max/mdev = ");
+    let numbers: Vec<f64> = rtt
+        .trim_start_matches("rtt min/avg/max/mdev = ")
+        .trim_end_matches(" ms")
+        .split('/')
+        .map(|x| x.parse().unwrap())
+        .collect();
+    assert!(numbers[0] >= 40.0, "{rtt}");
+    assert!(numbers[1] < 40.0 + 100.0, "{rtt}");
+    ping.expect_stdout("rfc 6298: srtt ");
+}
+
+#[test]
+fn kcp_transfers_through_the_lossy_link_complete_and_match_byte_for_byte() {
+    let file = test_file("kcp", 300 * 1024);
+    transfer_matches(
+        "kcp-receiver",
+        &[],
+        "kcp-sender",
+        &[],
+        &[
+            "--loss",
+            "5%",
+            "--delay",
+            "5ms",
+            "--duplicate",
+            "1%",
+            "--reorder",
+            "2%",
+            "--seed",
+            "7",
+        ],
+        &file,
+    );
+}
+
+/// QUIC is left out of the course's macOS build (see the QUIC programs' NOTICE).
+#[cfg(not(target_vendor = "apple"))]
+#[test]
+fn quic_transfers_through_the_lossy_link_complete_and_match_byte_for_byte() {
+    if test_support::under_wine() {
+        // quinn sets socket options at start that Windows has and Wine lacks: its endpoint
+        // fails with os error 10045 (WSAEOPNOTSUPP). Checked on Linux and on real Windows.
+        eprintln!(
+            "NOTICE: QUIC transfer not checked under Wine: quinn's socket options are not \
+             implemented there (os error 10045)"
+        );
+        return;
+    }
+    let file = test_file("quic", 300 * 1024);
+    let cert = file.with_extension("der");
+    let cert = cert.to_str().unwrap();
+    transfer_matches(
+        "quic-receiver",
+        &["--cert", cert],
+        "quic-sender",
+        &["--cert", cert],
+        &[
+            "--loss",
+            "5%",
+            "--delay",
+            "5ms",
+            "--duplicate",
+            "1%",
+            "--reorder",
+            "2%",
+            "--seed",
+            "7",
+        ],
+        &file,
+    );
+}
+
+#[test]
+fn the_lossy_link_works_in_front_of_the_lesson_3_sntp_server_and_adds_its_delay_to_the_round_trip()
+{
+    let sntp = start_server(cargo_bin("ntp-time-server"), &["--sntp"]);
+    let link = link(sntp.addr, &["--delay", "20ms"]);
+    let mut command = Command::new(cargo_bin("ntp-time-client"));
+    command.args(["--sntp", "--server", &link.addr.to_string()]);
+    let mut client = run_to_the_end(command);
+    assert!(client.expect_exit().success(), "{}", client.transcript());
+    // "round-trip delay: 0.041326 s": the link's 20 ms each way, and a little more.
+    let line = client.expect_stdout("round-trip delay: ");
+    let delay: f64 = line
+        .trim_start_matches("round-trip delay: ")
+        .trim_end_matches(" s")
+        .parse()
+        .unwrap();
+    assert!((0.040..0.140).contains(&delay), "{line}");
+}
