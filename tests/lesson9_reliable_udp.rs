@@ -422,8 +422,6 @@ fn kcp_transfers_through_the_lossy_link_complete_and_match_byte_for_byte() {
     );
 }
 
-/// QUIC is left out of the course's macOS build (see the QUIC programs' NOTICE).
-#[cfg(not(target_vendor = "apple"))]
 #[test]
 fn quic_transfers_through_the_lossy_link_complete_and_match_byte_for_byte() {
     if test_support::under_wine() {
@@ -476,4 +474,46 @@ fn the_lossy_link_works_in_front_of_the_lesson_3_sntp_server_and_adds_its_delay_
         .parse()
         .unwrap();
     assert!((0.040..0.140).contains(&delay), "{line}");
+}
+
+/// Issue 16's loop rule, for the relay: aimed at itself, it would forward every datagram to
+/// itself for ever, so it refuses to start.
+#[test]
+fn the_lossy_link_refuses_to_forward_to_itself() {
+    let own = test_support::unused_udp_addr().to_string();
+    let mut link = Running::spawn({
+        let mut command = Command::new(cargo_bin("lossy-link"));
+        command.args(["--addr", &own, "--to", &own]);
+        command
+    });
+    assert!(!link.expect_exit().success());
+    link.expect_stderr("is the link's own address: it would forward to itself");
+}
+
+/// A datagram forged "from" the link's own port is dropped and counted, never forwarded:
+/// otherwise its reply would come back into the link as a new client's datagram. Forging
+/// needs a raw socket (root); without one the test says so and skips.
+#[test]
+#[cfg(unix)]
+fn a_datagram_forged_from_the_link_itself_is_dropped_and_counted() {
+    let Some(forger) = test_support::Forger::open("the forged lossy-link test") else {
+        return;
+    };
+    let sink = udp_socket();
+    let mut link = link(sink.local_addr().unwrap(), &[]);
+    forger.send(link.addr.port(), link.addr, b"loop");
+    // An honest datagram after it arrives; the forged one never did.
+    let source = udp_socket();
+    source.send_to(b"honest", link.addr).unwrap();
+    let mut buffer = [0u8; 16];
+    let n = sink.recv(&mut buffer).unwrap();
+    assert_eq!(&buffer[..n], b"honest");
+    test_support::assert_no_datagram(&sink);
+    let status = Command::new("kill")
+        .args(["-INT", &link.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(link.expect_exit().success());
+    link.expect_stdout("1 datagrams dropped that claimed to come from the link itself");
 }

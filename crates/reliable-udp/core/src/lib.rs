@@ -70,11 +70,6 @@ pub fn default_quic_cert() -> std::path::PathBuf {
     std::env::temp_dir().join("socket-lessons-quic-cert.der")
 }
 
-/// What the QUIC programs say where they are left out.
-pub const QUIC_NOTICE: &str = "NOTICE: QUIC is not built for macOS in this course: quinn's TLS \
-    library (rustls with ring) compiles C code, and the course's macOS build is checked by \
-    cross-compiling from Linux, where no Apple C compiler exists. See lessons/09-reliable-udp.md.";
-
 /// The KCP settings both KCP programs use: its "turbo" mode from the KCP README (no delay,
 /// a 10 ms tick, resend after 2 skipping ACKs, no congestion control), as game servers run it,
 /// and windows of 128 packets each way.

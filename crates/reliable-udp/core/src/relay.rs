@@ -65,6 +65,8 @@ pub struct Relay {
     down: Mutex<Direction>,
     flows: Mutex<HashMap<SocketAddr, Arc<UdpSocket>>>,
     refused_flows: AtomicU64,
+    /// Datagrams that claimed to come from the relay itself (see [`Relay::is_ourselves`]).
+    refused_loops: AtomicU64,
     timetable: Mutex<BinaryHeap<Reverse<Pending>>>,
     wake: Condvar,
     order: AtomicU64,
@@ -87,6 +89,13 @@ impl Relay {
         down: Impairment,
         seed: u64,
     ) -> io::Result<Arc<Relay>> {
+        // A relay aimed at itself would forward each datagram to itself, for ever.
+        if to == front.local_addr()? {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("--to {to} is the link's own address: it would forward to itself"),
+            ));
+        }
         front.set_read_timeout(Some(POLL))?;
         let relay = Arc::new(Relay {
             front: Arc::new(front),
@@ -98,6 +107,7 @@ impl Relay {
             down: Mutex::new(Direction::new(down, seed ^ 0x5DEE_CE66_D1CE_F00D)),
             flows: Mutex::new(HashMap::new()),
             refused_flows: AtomicU64::new(0),
+            refused_loops: AtomicU64::new(0),
             timetable: Mutex::new(BinaryHeap::new()),
             wake: Condvar::new(),
             order: AtomicU64::new(0),
@@ -127,6 +137,12 @@ impl Relay {
     pub fn report(&self) -> String {
         let (up, down) = self.counters();
         let mut text = format!("client -> server: {up}\nserver -> client: {down}");
+        let loops = self.refused_loops.load(Ordering::Relaxed);
+        if loops > 0 {
+            text.push_str(&format!(
+                "\n{loops} datagrams dropped that claimed to come from the link itself (forged)"
+            ));
+        }
         let refused = self.refused_flows.load(Ordering::Relaxed);
         if refused > 0 {
             text.push_str(&format!(
@@ -158,6 +174,12 @@ impl Relay {
                 Err(err) if is_transient(&err) => continue,
                 Err(err) => return Err(err),
             };
+            // UDP lets a sender write any address: a datagram "from" one of our own sockets
+            // would make the relay feed itself (the echo/chargen loop of lesson 3).
+            if self.is_ourselves(client) {
+                self.refused_loops.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
             let flow = match self.flow(client) {
                 Ok(Some((flow, true))) => {
                     new_client(client, flow.local_addr()?)?;
@@ -182,6 +204,30 @@ impl Relay {
             }
         }
         Ok(())
+    }
+
+    /// Does `from` name one of the relay's own sockets (its front, or a socket it opened
+    /// towards the server for some client) on this machine?
+    fn is_ourselves(&self, from: SocketAddr) -> bool {
+        let local = from.ip().is_loopback()
+            || from.ip().is_unspecified()
+            || self
+                .front
+                .local_addr()
+                .is_ok_and(|front| front.ip() == from.ip());
+        if !local {
+            return false;
+        }
+        if self
+            .front
+            .local_addr()
+            .is_ok_and(|front| front.port() == from.port())
+        {
+            return true;
+        }
+        lock(&self.flows)
+            .values()
+            .any(|flow| flow.local_addr().is_ok_and(|own| own.port() == from.port()))
     }
 
     /// This client's socket towards the server, opened (and its reader started) on first use.

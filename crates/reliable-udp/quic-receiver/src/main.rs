@@ -55,14 +55,6 @@ fn main() -> Result<(), common::Error> {
     run(args, cert)
 }
 
-/// quinn's TLS library (rustls with ring) cannot be compiled for macOS from Linux, which is how
-/// this course checks its macOS build, so the QUIC programs are left out there.
-#[cfg(target_vendor = "apple")]
-fn run(_args: Args, _cert: PathBuf) -> Result<(), common::Error> {
-    Err(common::Error::new(reliable_udp_core::QUIC_NOTICE))
-}
-
-#[cfg(not(target_vendor = "apple"))]
 fn run(args: Args, cert: PathBuf) -> Result<(), common::Error> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -70,7 +62,6 @@ fn run(args: Args, cert: PathBuf) -> Result<(), common::Error> {
     runtime.block_on(quic::serve(args, cert))
 }
 
-#[cfg(not(target_vendor = "apple"))]
 mod quic {
     use std::io::Write;
     use std::path::PathBuf;
