@@ -1,5 +1,6 @@
-//! Nothing a server started outlives the server: not after Ctrl-C, a `kill`, a crash, or a
-//! closed stdout, and not even after SIGKILL, which no program can catch.
+//! What a server's commands started does not outlive the server: not after Ctrl-C, a `kill`,
+//! a crash, or a closed stdout, and not even after SIGKILL, which no program can catch (with
+//! the limits said below).
 //!
 //! - Unix: each command runs in its own process group, so Ctrl-C in the server's terminal
 //!   (which signals only the terminal's foreground group) does not reach it, and a dead
@@ -16,8 +17,12 @@
 //!   server is a "child subreaper" (`PR_SET_CHILD_SUBREAPER`, as tini and systemd use), so a
 //!   process whose parent died becomes the server's child instead of init's: while a command
 //!   runs, the server lists the groups of all its descendants with the companion, and when
-//!   the command is over it kills every orphan that came to it. macOS has no subreaper: a
-//!   process there that leaves its group and whose parent exits escapes (lesson 4 says so).
+//!   the command is over it kills every orphan that came to it. It looks every 0.1 s, so a
+//!   process that escapes less than 0.1 s before a SIGKILL of the server can survive (the
+//!   companion knows only the groups listed so far), and orphans cannot be told apart: with
+//!   several commands at once, one that escaped from one command may be killed when another
+//!   ends. macOS has no subreaper: a process there that leaves its group and whose parent
+//!   exits escapes (lesson 4 says so).
 //! - Windows: the server puts itself in a job object marked "kill on job close"; every
 //!   process it starts is in that job too, and when the server ends, Windows closes its
 //!   handle to the job and ends them all.

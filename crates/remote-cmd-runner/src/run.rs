@@ -1,8 +1,9 @@
 //! Running one command line in the platform shell, the way a server that serves strangers
-//! must: stdin closed, both output pipes read at the same time, one deadline for the whole
-//! command, and a cap on how many bytes are kept. When the command's output ends (or the
-//! deadline comes), everything it started is killed: a remote command never outlives its
-//! reply, and never outlives the server (see [`crate::reaper`]).
+//! must: stdin from the null device (`/dev/null`, `NUL`), both output pipes read at the same
+//! time, one deadline for the whole command, and a cap on how many bytes are kept. When the
+//! command's output ends (or the deadline comes), everything it started is killed, and when
+//! the server stops too; on Linux even what left the command's process group. What remains
+//! possible (on macOS, or in the last 0.1 s before a SIGKILL) is in [`crate::reaper`].
 
 use std::io::{self, Read};
 use std::process::{Command, Stdio};

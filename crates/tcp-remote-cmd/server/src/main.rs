@@ -7,12 +7,14 @@
 //! leaves, accept the next one.
 //!
 //! Unlike the tutorial's, neither a command nor a client can hang, flood or crash this
-//! server: stdin is closed, both output pipes are read at once, `--timeout` kills a command
-//! and everything it started, `--max-output` caps what is kept, a command longer than one
-//! read is refused rather than run in pieces (but without `--framed`, a short command that
-//! arrives in two pieces runs as two: lesson 4 shows it), each message has one deadline
-//! (`--io-timeout`), `--concurrent` serves at most `--max-clients` at once, and when the
-//! server stops its commands stop with it.
+//! server: stdin is the null device, both output pipes are read at once, `--timeout` kills a
+//! command and everything it started (and covers encoding its reply), `--max-output` caps what
+//! is kept, a command longer than one read is refused rather than run in pieces (but without
+//! `--framed`, a short command that arrives in two pieces runs as two: lesson 4 shows it, and
+//! `--allow-remote` requires `--framed`), each message has one deadline (`--io-timeout`), a
+//! client silent for `--idle-timeout` is hung up on, `--concurrent` serves at most
+//! `--max-clients` at once, and when the server stops its commands stop with it (on macOS,
+//! except what left their process group: lesson 4).
 //!
 //! Run it:
 //!
