@@ -327,25 +327,23 @@ fn the_lossy_link_drops_duplicates_and_reorders_at_the_rates_asked_and_repeats_w
 #[test]
 fn the_lossy_link_prints_what_it_did_when_interrupted() {
     let sink = udp_socket();
-    let mut link = link(
-        sink.local_addr().unwrap(),
-        &["--loss", "50%", "--seed", "3"],
-    );
+    // No loss here, so the test knows when all 100 have passed (the rates are tested above).
+    let mut link = link(sink.local_addr().unwrap(), &["--seed", "3"]);
     let source = udp_socket();
     for _ in 0..100 {
         source.send_to(b"x", link.addr).unwrap();
     }
-    // The first datagram through says the link has started on them.
     let mut buffer = [0u8; 8];
-    sink.recv(&mut buffer).unwrap();
+    for _ in 0..100 {
+        sink.recv(&mut buffer).unwrap();
+    }
     let status = Command::new("kill")
         .args(["-INT", &link.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
     assert!(link.expect_exit().success());
-    let report = link.expect_stdout("client -> server: 100 received");
-    assert!(report.contains(" lost"), "{report}");
+    link.expect_stdout("client -> server: 100 received (100 bytes), 100 forwarded");
     link.expect_stdout("server -> client: 0 received");
 }
 
