@@ -14,7 +14,9 @@
 //! before it. To bound that wait, at most `--max-queue` requests wait their turn; the others
 //! are answered "busy" at once, and nothing of theirs is run. A second thread reads the
 //! socket all the time, so requests are answered "busy" rather than left to fill the
-//! socket's buffer while a command runs.
+//! socket's buffer while a command runs: as long as it reads them faster than they arrive.
+//! A flood faster than that still fills the buffer, and the OS drops what does not fit
+//! without telling anyone (lesson 5 gives the rates measured).
 //!
 //! Run it:
 //!
