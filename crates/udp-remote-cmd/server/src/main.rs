@@ -14,9 +14,11 @@
 //! before it. To bound that wait, at most `--max-queue` requests wait their turn; the others
 //! are answered "busy" at once, and nothing of theirs is run. A second thread reads the
 //! socket all the time, so requests are answered "busy" rather than left to fill the
-//! socket's buffer while a command runs (as long as it reads faster than they arrive).
-//! Nothing from its own address or a service port below 1024 is run or answered, and one
-//! sender gets at most 20 replies a second, so a forged datagram cannot start a loop.
+//! socket's buffer while a command runs: as long as it reads them faster than they arrive.
+//! A flood faster than that still fills the buffer, and the OS drops what does not fit
+//! without telling anyone (lesson 5 gives the rates measured). Nothing from its own address
+//! or a service port below 1024 is run or answered, and one sender gets at most 20 replies a
+//! second, so a forged datagram cannot start a loop.
 //!
 //! Run it:
 //!
