@@ -97,7 +97,8 @@ fn shell(line: &str) -> Command {
 /// out of processes or memory).
 pub fn run(line: &str, limits: Limits, deadline: Instant) -> io::Result<Outcome> {
     let mut command = shell(line);
-    // stdin is closed (null): a command that reads it, like `cat`, sees end of input at once.
+    // stdin is the null device (/dev/null, NUL on Windows): a command that reads it, like
+    // `cat`, sees end of input at once.
     // The tutorial gives it a pipe that it never writes or closes, so `cat` waits forever.
     command
         .stdin(Stdio::null())

@@ -81,7 +81,7 @@ fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
 }
 
 #[test]
-fn cat_returns_at_once_because_stdin_is_closed() {
+fn cat_returns_at_once_because_stdin_is_the_null_device() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
     let start = Instant::now();

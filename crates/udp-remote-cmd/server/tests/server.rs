@@ -63,7 +63,7 @@ fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
 }
 
 #[test]
-fn cat_returns_at_once_because_stdin_is_closed() {
+fn cat_returns_at_once_because_stdin_is_the_null_device() {
     let (server, client) = server(&[]);
     let start = Instant::now();
     assert_eq!(ask(&server, &client, shell::READ_STDIN), gbk("执行成功"));
