@@ -151,6 +151,7 @@ fn workspace_packages() -> Vec<String> {
     let mut names = Vec::new();
     walk(&root(), 0, &mut names);
     walk(&root().join("crates"), 2, &mut names);
+    walk(&root().join("book"), 0, &mut names);
     names
 }
 
@@ -553,7 +554,10 @@ fn diagrams_may_differ_in_their_labels_but_not_in_their_shape() {
         diagram_structure(r#"    a["x"] --> b["y"]"#),
         diagram_structure(r#"    a["x"] -.-> b["y"]"#)
     );
-    assert_ne!(diagram_structure("    C->>K: SYN"), diagram_structure("    K->>C: SYN"));
+    assert_ne!(
+        diagram_structure("    C->>K: SYN"),
+        diagram_structure("    K->>C: SYN")
+    );
     assert_ne!(
         diagram_structure("flowchart LR"),
         diagram_structure("flowchart TB")
