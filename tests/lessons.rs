@@ -12,7 +12,8 @@
 //!    the root package (src/lib.rs), so the course index and the table stay complete.
 //! 6. The Chinese edition (README.zh-CN.md, lessons/zh/) keeps step with the English one:
 //!    the same files, the same headings in the same order, the same code blocks byte for
-//!    byte, the same links to the same tests and files, and prose that is mostly Chinese.
+//!    byte (a ```` ```mermaid ```` diagram may translate its labels but must keep its
+//!    shape), the same links to the same tests and files, and prose that is mostly Chinese.
 //!    Checks 1 to 4 run over both editions.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -150,6 +151,7 @@ fn workspace_packages() -> Vec<String> {
     let mut names = Vec::new();
     walk(&root(), 0, &mut names);
     walk(&root().join("crates"), 2, &mut names);
+    walk(&root().join("book"), 0, &mut names);
     names
 }
 
@@ -364,6 +366,34 @@ fn local_links(page: &Path, prose: &str) -> Vec<String> {
     found
 }
 
+/// A line of a Mermaid diagram without the words a translator changes, so that the two
+/// editions must draw the same diagram (its type, node and participant ids, edges, in order)
+/// with labels in their own language: every `"quoted label"` becomes `""`, and in a sequence
+/// diagram the text after `participant X as` and after the `:` of a message or note goes.
+fn diagram_structure(line: &str) -> String {
+    let mut out = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        if c == '"' {
+            quoted = !quoted;
+            out.push(c);
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    let trimmed = out.trim_start();
+    if trimmed.starts_with("participant ") || trimmed.starts_with("actor ") {
+        if let Some(at) = out.find(" as ") {
+            out.truncate(at + 4);
+        }
+    } else if let Some(at) = out.find(':') {
+        // A message (`A->>B: text`) or a note (`Note over A: text`). A flowchart has no `:`
+        // outside its quoted labels.
+        out.truncate(at + 1);
+    }
+    out
+}
+
 /// The first place two lists differ, for a message a translator can act on.
 fn first_difference<T: std::fmt::Debug + PartialEq>(english: &[T], chinese: &[T]) -> String {
     let at = english
@@ -429,7 +459,14 @@ fn the_chinese_edition_keeps_step_with_the_english_one() {
             ));
         }
 
-        let block = |b: &Block| format!("```{}\n{}", b.info, b.lines.join("\n"));
+        let block = |b: &Block| {
+            let lines: Vec<String> = if b.info == "mermaid" {
+                b.lines.iter().map(|line| diagram_structure(line)).collect()
+            } else {
+                b.lines.clone()
+            };
+            format!("```{}\n{}", b.info, lines.join("\n"))
+        };
         let en_code: Vec<String> = en_blocks.iter().map(block).collect();
         let zh_code: Vec<String> = zh_blocks.iter().map(block).collect();
         if en_code != zh_code {
@@ -491,6 +528,40 @@ fn the_parity_check_names_the_first_difference() {
     assert!(chinese_share("这是一个关于 `recvfrom` 的句子，讲的是 UDP。") > 0.5);
     assert!(chinese_share("This is English about UDP 套接字.") < 0.5);
     assert_eq!(heading_levels("# a\ntext\n## b\n### c\n"), [1, 2, 3]);
+}
+
+#[test]
+fn diagrams_may_differ_in_their_labels_but_not_in_their_shape() {
+    // Translated labels compare equal...
+    assert_eq!(
+        diagram_structure(r#"    a["Sender"] -->|"ack"| b{"full?"}"#),
+        diagram_structure(r#"    a["发送方"] -->|"确认"| b{"满了吗？"}"#)
+    );
+    assert_eq!(
+        diagram_structure("    participant C as client"),
+        diagram_structure("    participant C as 客户端")
+    );
+    assert_eq!(
+        diagram_structure("    C->>K: SYN"),
+        diagram_structure("    C->>K: 同步")
+    );
+    // ...but another node id, edge, arrow or diagram type does not.
+    assert_ne!(
+        diagram_structure(r#"    a["x"] --> b["y"]"#),
+        diagram_structure(r#"    a["x"] --> c["y"]"#)
+    );
+    assert_ne!(
+        diagram_structure(r#"    a["x"] --> b["y"]"#),
+        diagram_structure(r#"    a["x"] -.-> b["y"]"#)
+    );
+    assert_ne!(
+        diagram_structure("    C->>K: SYN"),
+        diagram_structure("    K->>C: SYN")
+    );
+    assert_ne!(
+        diagram_structure("flowchart LR"),
+        diagram_structure("flowchart TB")
+    );
 }
 
 /// The programs a lesson's `$ ` command line runs: one per part of a pipeline or list
