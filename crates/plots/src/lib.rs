@@ -227,23 +227,25 @@ fn ranges(panel: &Panel) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
         if low > high {
             (low, high) = if log { (1.0, 10.0) } else { (0.0, 1.0) };
         }
+        // The y axis (from_zero) gets more room above, for the legend in its upper left.
+        let above = if from_zero { 0.3 } else { 0.08 };
         if log {
-            (low / 1.5)..(high * 1.5)
+            (low / 1.5)..(high * (high / low).powf(above).max(1.5))
         } else {
             if from_zero {
                 low = low.min(0.0);
             }
-            let room = if high > low {
-                (high - low) * 0.08
+            let span = if high > low {
+                high - low
             } else {
                 high.abs().max(1.0)
             };
             let low = if from_zero && low >= 0.0 {
                 low
             } else {
-                low - room
+                low - span * 0.08
             };
-            low..(high + room)
+            low..(high + span * above)
         }
     };
     let xs = points()
