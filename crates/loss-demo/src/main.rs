@@ -126,7 +126,7 @@ pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "  {spinner} [{bar:40}] {pos}/{len} {msg} ({elapsed})",
     ) {
-        bar.set_style(style.progress_chars("=> "));
+        bar.set_style(style.progress_chars("=> ").tick_chars("-\\|/ "));
     }
     bar.set_message(what.to_owned());
     // Redrawn ten times a second, so the elapsed time moves during one long step.

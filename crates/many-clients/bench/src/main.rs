@@ -436,6 +436,9 @@ async fn measure(
     let mut latencies = Vec::with_capacity(run.clients * args.requests);
     let mut firsts = Vec::with_capacity(run.clients);
     let mut pending = tasks;
+    // When the last client finished (each says when), not when this loop noticed: it looks
+    // only every 20 ms, which would dwarf a short run.
+    let mut last_done = started;
     while !pending.is_empty() {
         if let Some(now) = Sample::take(pid).threads {
             threads = threads.max(Some(now));
@@ -447,6 +450,7 @@ async fn measure(
                 progress.inc(1);
                 match task.await {
                     Ok(client) => {
+                        last_done = last_done.max(client.done);
                         row.requests += client.latencies.len() as u64;
                         latencies.extend(client.latencies);
                         firsts.extend(client.first);
@@ -466,7 +470,7 @@ async fn measure(
         }
         pending = still;
     }
-    row.elapsed = started.elapsed();
+    row.elapsed = last_done - started;
     let after = Sample::take(pid);
     drop(idle);
     // Idle connections never opened (the server held no more) count as done.
@@ -509,6 +513,8 @@ struct Client {
     /// From the start of connect to the first reply.
     first: Option<Duration>,
     failure: Option<String>,
+    /// When it finished (or gave up).
+    done: Instant,
 }
 
 /// One active client: connect, then `requests` round trips, each timed.
@@ -517,16 +523,19 @@ async fn active(addr: SocketAddr, payload: Vec<u8>, requests: usize, timeout: Du
         latencies: Vec::with_capacity(requests),
         first: None,
         failure: None,
+        done: Instant::now(),
     };
     let connecting = Instant::now();
     let mut stream = match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
         Ok(Ok(stream)) => stream,
         Ok(Err(err)) => {
             client.failure = Some(format!("connect: {err}"));
+            client.done = Instant::now();
             return client;
         }
         Err(_) => {
             client.failure = Some(format!("connect: no answer within {timeout:?}"));
+            client.done = Instant::now();
             return client;
         }
     };
@@ -559,6 +568,7 @@ async fn active(addr: SocketAddr, payload: Vec<u8>, requests: usize, timeout: Du
             }
         }
     }
+    client.done = Instant::now();
     client
 }
 
