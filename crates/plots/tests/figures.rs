@@ -24,10 +24,13 @@ fn figures() -> Vec<PathBuf> {
     found
 }
 
+/// Pages and their text.
+type Pages = Vec<(PathBuf, String)>;
+
 /// The lessons (English, then Chinese) that embed `img/NAME`.
-fn lessons_embedding(name: &str) -> (Vec<(PathBuf, String)>, Vec<(PathBuf, String)>) {
+fn lessons_embedding(name: &str) -> (Pages, Pages) {
     let pages = |dir: PathBuf, link: String| {
-        let mut pages: Vec<(PathBuf, String)> = std::fs::read_dir(dir)
+        let mut pages: Pages = std::fs::read_dir(dir)
             .unwrap()
             .map(|entry| entry.unwrap().path())
             .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
