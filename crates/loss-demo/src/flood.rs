@@ -66,12 +66,31 @@ impl Default for Options {
 }
 
 /// One row of the table: one run of the experiment.
-struct Run {
-    asked: Option<u32>,
-    set: usize,
-    sent: u64,
-    send_failed: u64,
-    received: u64,
+pub struct Run {
+    pub asked: Option<u32>,
+    pub set: usize,
+    pub sent: u64,
+    pub send_failed: u64,
+    pub received: u64,
+}
+
+/// The table: a row per run (`flood` has two, `buffer-sweep` one per buffer size).
+pub fn write_table(out: &mut impl Write, runs: &[Run]) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  | SO_RCVBUF asked | SO_RCVBUF set |    sent | received |    lost | lost % |"
+    )?;
+    for run in runs {
+        let asked = run.asked.map_or("OS default".to_owned(), |n| n.to_string());
+        let lost = run.sent.saturating_sub(run.received);
+        let percent = 100.0 * lost as f64 / run.sent.max(1) as f64;
+        writeln!(
+            out,
+            "  | {asked:>15} | {:>13} | {:>7} | {:>8} | {lost:>7} | {percent:>5.1}% |",
+            run.set, run.sent, run.received
+        )?;
+    }
+    Ok(())
 }
 
 pub fn run(out: &mut impl Write, options: &Options) -> Result<(), common::Error> {
@@ -83,25 +102,16 @@ pub fn run(out: &mut impl Write, options: &Options) -> Result<(), common::Error>
             options.count, options.size
         ),
     )?;
-    let runs = [
-        one_run(options, options.small_rcvbuf)?,
-        one_run(options, Some(options.rcvbuf))?,
-    ];
-
-    writeln!(
-        out,
-        "  | SO_RCVBUF asked | SO_RCVBUF set |    sent | received |    lost | lost % |"
-    )?;
-    for run in &runs {
-        let asked = run.asked.map_or("OS default".to_owned(), |n| n.to_string());
-        let lost = run.sent.saturating_sub(run.received);
-        let percent = 100.0 * lost as f64 / run.sent.max(1) as f64;
-        writeln!(
-            out,
-            "  | {asked:>15} | {:>13} | {:>7} | {:>8} | {lost:>7} | {percent:>5.1}% |",
-            run.set, run.sent, run.received
-        )?;
+    // A bar of the two runs on a terminal (stderr), ticking while a long flood is sent.
+    let progress = crate::progress(2, "floods");
+    let mut runs = Vec::new();
+    for rcvbuf in [options.small_rcvbuf, Some(options.rcvbuf)] {
+        runs.push(one_run(options, rcvbuf)?);
+        progress.inc(1);
     }
+    progress.finish_and_clear();
+
+    write_table(out, &runs)?;
     for run in &runs {
         if run.send_failed > 0 {
             say(
@@ -160,7 +170,7 @@ pub fn run(out: &mut impl Write, options: &Options) -> Result<(), common::Error>
 
 /// One run: a receiver with the given SO_RCVBUF that does not read, a sender that sends
 /// `count` datagrams as fast as it can, then the receiver counts what it kept.
-fn one_run(options: &Options, rcvbuf: Option<u32>) -> Result<Run, common::Error> {
+pub fn one_run(options: &Options, rcvbuf: Option<u32>) -> Result<Run, common::Error> {
     let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
 
     // socket2, because the standard library cannot set SO_RCVBUF. Ask, then read back what

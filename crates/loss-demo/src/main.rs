@@ -11,6 +11,9 @@
 //! - `boundaries`: three UDP sends against three TCP writes.
 //! - `flood`: thousands of datagrams at a receiver that is not reading (no flow control).
 //!
+//! And one more, not run by default: `buffer-sweep` repeats the flood for receive buffers of
+//! 4 KiB to 4 MiB and, with `--plot FILE.svg`, draws how many datagrams each kept.
+//!
 //! Run them all, in that order, or one by one (no server needed; ports are chosen by the OS;
 //! each finishes in about a second):
 //!
@@ -42,6 +45,7 @@ mod boundaries;
 mod flood;
 mod late_receiver;
 mod no_receiver;
+mod sweep;
 mod truncation;
 
 /// How long a read waits before the demo decides nothing more is coming. Every read has a
@@ -76,6 +80,9 @@ enum Experiment {
     Boundaries,
     /// Blast datagrams at a receiver that is not reading: the overflow is dropped
     Flood(flood::Options),
+    /// The flood again for each receive buffer size, 4 KiB to 4 MiB: datagrams kept against
+    /// SO_RCVBUF (with --plot FILE.svg, as a chart)
+    BufferSweep(sweep::Options),
 }
 
 fn main() -> Result<(), common::Error> {
@@ -87,6 +94,7 @@ fn main() -> Result<(), common::Error> {
         Some(Experiment::LateReceiver) => late_receiver::run(&mut out)?,
         Some(Experiment::Boundaries) => boundaries::run(&mut out)?,
         Some(Experiment::Flood(options)) => flood::run(&mut out, &options)?,
+        Some(Experiment::BufferSweep(options)) => sweep::run(&mut out, &options)?,
         None => {
             truncation::run(&mut out)?;
             no_receiver::run(&mut out)?;
@@ -109,6 +117,21 @@ pub fn not_arrived(err: std::io::Error) -> common::Error {
     } else {
         err.into()
     }
+}
+
+/// A progress bar of `len` steps on stderr. indicatif draws it only when stderr is a
+/// terminal: piped or redirected, the program prints exactly what it printed without it.
+pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "  {spinner} [{bar:40}] {pos}/{len} {msg} ({elapsed})",
+    ) {
+        bar.set_style(style.progress_chars("=> ").tick_chars("-\\|/ "));
+    }
+    bar.set_message(what.to_owned());
+    // Redrawn ten times a second, so the elapsed time moves during one long step.
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    bar
 }
 
 /// The title line of an experiment: its subcommand's name and what it shows.

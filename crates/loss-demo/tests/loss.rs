@@ -257,3 +257,100 @@ fn help_names_the_lesson() {
         .success()
         .stdout(predicates::str::contains("lessons/07-loss.md"));
 }
+
+/// A file in the system's temporary folder, unique to this test run, removed when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str) -> TempFile {
+        TempFile(std::env::temp_dir().join(format!("loss-demo-{}-{name}", std::process::id())))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn buffer_sweep_plots_one_point_per_measured_buffer_size_with_the_numbers_of_its_table() {
+    let svg = TempFile::new("sweep.svg");
+    let path = svg.0.to_str().unwrap();
+    let args = [
+        "buffer-sweep",
+        "--count",
+        "300",
+        "--size",
+        "1000",
+        "--from",
+        "8192",
+        "--to",
+        "32768",
+        "--plot",
+        path,
+    ];
+    let lines = run(&args);
+    let rows = flood_rows(&lines);
+    assert_eq!(rows.len(), 3, "8, 16 and 32 KiB asked: {lines:#?}");
+
+    let text = std::fs::read_to_string(&svg.0).unwrap();
+    let (command, panels) = plots::parse(&text).unwrap();
+    assert_eq!(
+        command,
+        format!("cargo run -p loss-demo -- {}", args.join(" "))
+    );
+    let [panel] = panels.as_slice() else {
+        panic!("one panel: {panels:#?}")
+    };
+    let labels: Vec<&str> = panel.series.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, ["kept by the receiver", "sent"]);
+    // Each point is a row of the table: x the buffer set (KiB), y the datagrams kept / sent.
+    let kept: Vec<(f64, f64)> = rows
+        .iter()
+        .map(|r| (r.set as f64 / 1024.0, r.received as f64))
+        .collect();
+    assert_eq!(panel.series[0].points, kept);
+    assert!(panel.series[1].points.iter().all(|p| p.1 == 300.0));
+    // And the file is what the plotting code draws from those points: one dot per point.
+    assert_eq!(plots::svg(&panels, &command).unwrap(), text);
+    assert_eq!(text.matches("<circle").count(), 6);
+}
+
+#[test]
+fn piped_the_progress_bars_add_nothing_and_stdout_is_only_the_report() {
+    // stderr and stdout are pipes here, as in a script: indicatif must draw nothing.
+    for args in [
+        &["flood", "--count", "300"][..],
+        &[
+            "buffer-sweep",
+            "--count",
+            "100",
+            "--from",
+            "8192",
+            "--to",
+            "16384",
+        ][..],
+    ] {
+        let output = assert_cmd::Command::new(DEMO)
+            .args(args)
+            .timeout(DEADLINE)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        assert_eq!(output.stderr, b"", "{args:?}");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(!stdout.contains(['\r', '\u{1b}']), "{args:?}: {stdout:?}");
+        // Every line is the heading, a table row, a `key: value` line, or the blank first line.
+        for line in stdout.lines() {
+            assert!(
+                line.is_empty()
+                    || line.starts_with("== ")
+                    || line.starts_with("  | ")
+                    || line.starts_with("  ") && line.contains(':'),
+                "{args:?}: unexpected line {line:?}"
+            );
+        }
+    }
+}

@@ -13,8 +13,11 @@
 # server after the other, at window 1 (latency) and window 16 (throughput): the servers wait
 # idle while another is measured, and a burst of other work on the machine hits every server
 # alike. Each cell of the table is the median of the rounds. It prints a Markdown table (the
-# README's "Performance" section) and the ratios the course aims for.
-# Settings: DURATION (seconds per run, default 2), ROUNDS (default 5), SERVER_CPU, BENCH_CPU.
+# README's "Performance" section) and the ratios the course aims for. Every run's JSON line
+# (with the server's name as its label) goes into RESULTS, for lesson 1's figure:
+#     cargo run -p plots -- udp-echo target/udp-echo-compare.jsonl --out lessons/img/01-compare.svg
+# Settings: DURATION (seconds per run, default 2), ROUNDS (default 5), SERVER_CPU, BENCH_CPU,
+# RESULTS (default target/udp-echo-compare.jsonl).
 set -euo pipefail
 
 DURATION=${DURATION:-2}
@@ -22,6 +25,7 @@ ROUNDS=${ROUNDS:-5}
 SERVER_CPU=${SERVER_CPU:-0}
 BENCH_CPU=${BENCH_CPU:-1}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
+RESULTS=${RESULTS:-target/udp-echo-compare.jsonl}
 
 if [[ ! -f crates/udp-echo/bench/compare.sh ]]; then
     echo "run me from the repository root: bash crates/udp-echo/bench/compare.sh" >&2
@@ -126,6 +130,8 @@ if [[ -n "$PYTHON" ]]; then
     start_server "same, PYTHONUNBUFFERED=1" env PYTHONUNBUFFERED=1 "$PYTHON" "$tmp/tutorial_server.py" 0
 fi
 
+mkdir -p "$(dirname "$RESULTS")"
+: > "$RESULTS"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # Results, one file per server and window: a line per round with
 # replies/s, median µs, p99 µs, server CPU µs per reply, server busy %, lost + wrong.
@@ -134,7 +140,8 @@ for round in $(seq "$ROUNDS"); do
         for window in 1 16; do
             before=$(cpu_ticks "${PID[$name]}")
             json=$(taskset -c "$BENCH_CPU" "$BENCH_BIN" --server "${ADDR[$name]}" \
-                --window "$window" --duration "$DURATION" --json)
+                --window "$window" --duration "$DURATION" --json --label "$name")
+            printf '%s\n' "$json" >> "$RESULTS"
             ticks=$(($(cpu_ticks "${PID[$name]}") - before))
             awk -v t="$ticks" -v hz="$CLK_TCK" \
                 -v rate="$(json_field replies_per_s "$json")" \
@@ -197,3 +204,5 @@ for window in 1 16; do
     fi
     echo "$line"
 done
+echo
+echo "Every run is in $RESULTS; draw them: cargo run -p plots -- udp-echo $RESULTS --out FILE.svg"

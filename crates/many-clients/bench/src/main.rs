@@ -28,12 +28,17 @@
 //! async           100      0      131675       571      1709          3.3       0       3.4       n/a        3         5.8
 //! ```
 //!
+//! `--clients` and `--idle` take lists (`--clients 1,10,100,1000`): the bench runs each design
+//! once for each value, and with `--plot FILE.svg` draws requests/s and the first reply's p99
+//! against clients, and memory per idle connection against idle connections, one line per
+//! design. On a terminal, a progress bar on stderr counts the connections of each run.
+//!
 //! The walkthrough is `lessons/08-many-clients.md`.
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -56,13 +61,14 @@ const DESIGNS: [&str; 4] = ["iterative", "threads", "pool", "async"];
                   -p many-clients-threads -p many-clients-pool -p many-clients-async"
 )]
 struct Args {
-    /// Connections that make round trips
-    #[arg(long, value_name = "N", default_value_t = 100)]
-    clients: usize,
+    /// Connections that make round trips (a list, 1,10,100, runs each design once per value)
+    #[arg(long, value_name = "N", value_delimiter = ',', default_value = "100")]
+    clients: Vec<usize>,
 
-    /// Connections opened first, that say hello once and then stay silent to the end
-    #[arg(long, value_name = "M", default_value_t = 0)]
-    idle: usize,
+    /// Connections opened first, that say hello once and then stay silent to the end (a
+    /// list, like --clients)
+    #[arg(long, value_name = "M", value_delimiter = ',', default_value = "0")]
+    idle: Vec<usize>,
 
     /// Round trips per active connection, one at a time
     #[arg(long, value_name = "R", default_value_t = 100)]
@@ -98,6 +104,19 @@ struct Args {
     /// Print the results as JSON instead of a table
     #[arg(long)]
     json: bool,
+
+    /// Also draw the results as an SVG chart into this file
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+}
+
+impl Args {
+    /// The most connections one run opens: each server and our own open-files limit must
+    /// have room for them.
+    fn most_connections(&self) -> usize {
+        let most = |list: &[usize]| list.iter().copied().max().unwrap_or(0);
+        most(&self.clients) + most(&self.idle)
+    }
 }
 
 /// What one run against one server measured.
@@ -146,25 +165,58 @@ impl Drop for Spawned {
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
-    raise_open_files_limit(args.clients + args.idle)?;
+    raise_open_files_limit(args.most_connections())?;
 
     // The clients run on one thread: the bench takes at most one core from the server.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
 
-    let mut rows = Vec::new();
-    if let Some(addr) = args.server {
-        let name = format!("server {addr}");
-        rows.push(runtime.block_on(measure(&args, name, addr, args.pid)));
-    } else {
-        for design in &args.design {
-            let (server, addr) = spawn(design, &args)?;
-            let pid = Some(server.0.id());
-            rows.push(runtime.block_on(measure(&args, design.clone(), addr, pid)));
-            drop(server);
+    // Every run: each design (or the one server) at each number of idle and active clients.
+    let mut runs = Vec::new();
+    let designs = match args.server {
+        Some(addr) => vec![format!("server {addr}")],
+        None => args.design.clone(),
+    };
+    for design in &designs {
+        for &idle in &args.idle {
+            for &clients in &args.clients {
+                runs.push(Run {
+                    design: design.clone(),
+                    clients,
+                    idle,
+                });
+            }
         }
     }
+
+    // On a terminal: one bar for the whole bench, a step per connection. Piped: nothing.
+    let steps = runs.iter().map(|run| (run.clients + run.idle) as u64).sum();
+    let progress = indicatif::ProgressBar::new(steps);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "[{bar:40}] {pos}/{len} connections, {msg} ({elapsed})",
+    ) {
+        progress.set_style(style.progress_chars("=> "));
+    }
+
+    let mut rows = Vec::new();
+    for run in &runs {
+        progress.set_message(format!(
+            "{}: {} idle, {} active",
+            run.design, run.idle, run.clients
+        ));
+        let row = if let Some(addr) = args.server {
+            runtime.block_on(measure(&args, run, addr, args.pid, &progress))
+        } else {
+            let (server, addr) = spawn(&run.design, &args)?;
+            let pid = Some(server.0.id());
+            let row = runtime.block_on(measure(&args, run, addr, pid, &progress));
+            drop(server);
+            row
+        };
+        rows.push(row);
+    }
+    progress.finish_and_clear();
 
     if args.json {
         println!("{}", json(&rows));
@@ -175,7 +227,76 @@ fn main() -> Result<(), common::Error> {
             println!("{}: first failure: {failure}", row.design);
         }
     }
+    if let Some(path) = &args.plot {
+        plot(path, &rows)?;
+    }
     Ok(())
+}
+
+/// One run of the bench: a design, its idle and its active connections.
+struct Run {
+    design: String,
+    clients: usize,
+    idle: usize,
+}
+
+/// The chart of the rows: requests/s and the first reply's p99 against active clients (when
+/// more than one number of clients was measured, or no memory), memory per idle connection
+/// against idle connections (when measured). One line per design.
+fn plot(path: &Path, rows: &[Row]) -> Result<(), common::Error> {
+    let several = |values: Vec<usize>| {
+        let first = values.first().copied();
+        values.iter().any(|v| Some(*v) != first)
+    };
+    let idle_vary = several(rows.iter().map(|r| r.idle).collect());
+    let clients_vary = several(rows.iter().map(|r| r.clients).collect());
+    let memory = rows.iter().any(|r| r.idle_kib_each.is_some());
+
+    let mut panels = Vec::new();
+    if clients_vary || !memory {
+        let mut rate = plots::Panel::new("Requests per second", "active clients", "requests/s");
+        let mut first = plots::Panel::new(
+            "Wait for the first reply (p99)",
+            "active clients",
+            "milliseconds",
+        );
+        rate.x_log = true;
+        first.x_log = true;
+        first.y_log = true;
+        for row in rows {
+            let label = if idle_vary {
+                format!("{}, {} idle", row.design, row.idle)
+            } else {
+                row.design.clone()
+            };
+            let x = row.clients as f64;
+            rate.add(&label, x, row.rate().round());
+            if let Some(wait) = row.first_p99 {
+                first.add(&label, x, wait.as_secs_f64() * 1e3);
+            }
+        }
+        panels.extend([rate, first]);
+    }
+    if memory {
+        let mut each = plots::Panel::new(
+            "Server memory per idle connection",
+            "idle connections held",
+            "KiB",
+        );
+        each.x_log = true;
+        for row in rows {
+            let label = if clients_vary {
+                format!("{}, {} active", row.design, row.clients)
+            } else {
+                row.design.clone()
+            };
+            if let Some(kib) = row.idle_kib_each {
+                each.add(&label, row.idle_held as f64, kib);
+            }
+        }
+        panels.push(each);
+    }
+    plots::write_svg(path, &panels, &plots::this_command("many-clients-bench"))
 }
 
 /// Each connection is a file descriptor, here and in the server. Linux allows 1024 by default
@@ -224,7 +345,7 @@ fn spawn(design: &str, args: &Args) -> Result<(Spawned, SocketAddr), common::Err
     ]);
     if design == "threads" {
         // Enough places for every connection of the run.
-        let places = (args.clients + args.idle + 16).to_string();
+        let places = (args.most_connections() + 16).to_string();
         command.args(["--max-clients", &places]);
     }
     let mut child = Spawned(
@@ -258,11 +379,17 @@ fn drain(mut from: impl Read) {
 
 /// One run: idle connections first, then the active ones, with the server's numbers taken
 /// before, between and after.
-async fn measure(args: &Args, design: String, addr: SocketAddr, pid: Option<u32>) -> Row {
+async fn measure(
+    args: &Args,
+    run: &Run,
+    addr: SocketAddr,
+    pid: Option<u32>,
+    progress: &indicatif::ProgressBar,
+) -> Row {
     let mut row = Row {
-        design,
-        clients: args.clients,
-        idle: args.idle,
+        design: run.design.clone(),
+        clients: run.clients,
+        idle: run.idle,
         ..Row::default()
     };
     let before = Sample::take(pid);
@@ -270,11 +397,14 @@ async fn measure(args: &Args, design: String, addr: SocketAddr, pid: Option<u32>
     // The idle ones, one at a time, each answered once: then the server surely holds it (a
     // connection still in the backlog costs the server nothing yet). A design that cannot
     // hold it (every worker is busy) is found out by the first hello left unanswered.
-    let mut idle = Vec::with_capacity(args.idle);
+    let mut idle = Vec::with_capacity(run.idle);
     let patience = args.timeout.min(Duration::from_secs(2));
-    for _ in 0..args.idle {
+    for _ in 0..run.idle {
         match round_trip_new(addr, patience).await {
-            Ok(stream) => idle.push(stream),
+            Ok(stream) => {
+                idle.push(stream);
+                progress.inc(1);
+            }
             Err(err) => {
                 row.first_failure = Some(format!("idle connection {}: {err}", idle.len() + 1));
                 break;
@@ -295,7 +425,7 @@ async fn measure(args: &Args, design: String, addr: SocketAddr, pid: Option<u32>
         .map(|i| b"abcdefghijklmnopqrstuvwxyz"[i % 26])
         .collect();
     let started = Instant::now();
-    let tasks: Vec<_> = (0..args.clients)
+    let tasks: Vec<_> = (0..run.clients)
         .map(|_| {
             let payload = payload.clone();
             let (requests, timeout) = (args.requests, args.timeout);
@@ -303,9 +433,12 @@ async fn measure(args: &Args, design: String, addr: SocketAddr, pid: Option<u32>
         })
         .collect();
     // Sample the server's threads while the clients run.
-    let mut latencies = Vec::with_capacity(args.clients * args.requests);
-    let mut firsts = Vec::with_capacity(args.clients);
+    let mut latencies = Vec::with_capacity(run.clients * args.requests);
+    let mut firsts = Vec::with_capacity(run.clients);
     let mut pending = tasks;
+    // When the last client finished (each says when), not when this loop noticed: it looks
+    // only every 20 ms, which would dwarf a short run.
+    let mut last_done = started;
     while !pending.is_empty() {
         if let Some(now) = Sample::take(pid).threads {
             threads = threads.max(Some(now));
@@ -314,8 +447,10 @@ async fn measure(args: &Args, design: String, addr: SocketAddr, pid: Option<u32>
         let mut still = Vec::new();
         for task in pending {
             if task.is_finished() {
+                progress.inc(1);
                 match task.await {
                     Ok(client) => {
+                        last_done = last_done.max(client.done);
                         row.requests += client.latencies.len() as u64;
                         latencies.extend(client.latencies);
                         firsts.extend(client.first);
@@ -335,9 +470,11 @@ async fn measure(args: &Args, design: String, addr: SocketAddr, pid: Option<u32>
         }
         pending = still;
     }
-    row.elapsed = started.elapsed();
+    row.elapsed = last_done - started;
     let after = Sample::take(pid);
     drop(idle);
+    // Idle connections never opened (the server held no more) count as done.
+    progress.inc((run.idle - row.idle_held) as u64);
 
     latencies.sort_unstable();
     row.p50 = percentile(&latencies, 50.0);
@@ -376,6 +513,8 @@ struct Client {
     /// From the start of connect to the first reply.
     first: Option<Duration>,
     failure: Option<String>,
+    /// When it finished (or gave up).
+    done: Instant,
 }
 
 /// One active client: connect, then `requests` round trips, each timed.
@@ -384,16 +523,19 @@ async fn active(addr: SocketAddr, payload: Vec<u8>, requests: usize, timeout: Du
         latencies: Vec::with_capacity(requests),
         first: None,
         failure: None,
+        done: Instant::now(),
     };
     let connecting = Instant::now();
     let mut stream = match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
         Ok(Ok(stream)) => stream,
         Ok(Err(err)) => {
             client.failure = Some(format!("connect: {err}"));
+            client.done = Instant::now();
             return client;
         }
         Err(_) => {
             client.failure = Some(format!("connect: no answer within {timeout:?}"));
+            client.done = Instant::now();
             return client;
         }
     };
@@ -426,6 +568,7 @@ async fn active(addr: SocketAddr, payload: Vec<u8>, requests: usize, timeout: Du
             }
         }
     }
+    client.done = Instant::now();
     client
 }
 

@@ -79,3 +79,88 @@ fn the_bench_says_which_server_binary_is_missing_and_how_to_build_it() {
         "{stderr}"
     );
 }
+
+/// Every value of a field in the bench's JSON array, in order.
+fn fields<'a>(json: &'a str, name: &str) -> Vec<&'a str> {
+    json.split("},{")
+        .map(|object| field(object, name))
+        .collect()
+}
+
+#[test]
+fn the_plot_has_one_point_per_run_with_the_numbers_of_the_json_and_piped_no_progress() {
+    let server = start_server(cargo_bin("many-clients-async"), &["--backlog", "64"]);
+    let svg = std::env::temp_dir().join(format!("many-clients-bench-{}.svg", std::process::id()));
+    let svg_arg = svg.to_str().unwrap().to_owned();
+    let (addr, pid) = (server.addr.to_string(), server.id().to_string());
+    let args = [
+        "--server",
+        &addr,
+        "--pid",
+        &pid,
+        "--clients",
+        "2,4",
+        "--idle",
+        "3,6",
+        "--requests",
+        "5",
+        "--json",
+        "--plot",
+        &svg_arg,
+    ];
+    let output = Command::new(env!("CARGO_BIN_EXE_many-clients-bench"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(&svg);
+    let _ = std::fs::remove_file(&svg);
+    assert!(output.status.success(), "{output:?}");
+    // Piped, the progress bar draws nothing: stderr stays empty, stdout is the JSON alone.
+    assert_eq!(output.stderr, b"");
+    let json = String::from_utf8(output.stdout).unwrap();
+    let json = json.trim();
+    assert!(json.starts_with("[{") && json.ends_with("}]"), "{json}");
+
+    let (command, panels) = plots::parse(&text.unwrap()).unwrap();
+    assert_eq!(
+        command,
+        format!("cargo run -p many-clients-bench -- {}", args.join(" "))
+    );
+    // Four runs (idle 3 and 6, each with 2 and 4 clients): requests/s against clients, one
+    // line per number of idle connections, each point the run's rate (rounded).
+    let rates: Vec<f64> = fields(json, "requests_per_second")
+        .iter()
+        .map(|r| r.parse::<f64>().unwrap().round())
+        .collect();
+    assert_eq!(rates.len(), 4, "{json}");
+    let label = format!("server {addr}");
+    let rate = &panels[0];
+    assert_eq!(rate.title, "Requests per second");
+    let lines: Vec<&str> = rate.series.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(
+        lines,
+        [format!("{label}, 3 idle"), format!("{label}, 6 idle")]
+    );
+    assert_eq!(rate.series[0].points, [(2.0, rates[0]), (4.0, rates[1])]);
+    assert_eq!(rate.series[1].points, [(2.0, rates[2]), (4.0, rates[3])]);
+    assert_eq!(
+        panels[1]
+            .series
+            .iter()
+            .map(|s| s.points.len())
+            .sum::<usize>(),
+        4
+    );
+    // Memory per idle connection comes from /proc: a third panel on Linux only, one point per
+    // run at the idle connections held.
+    #[cfg(target_os = "linux")]
+    {
+        let memory = &panels[2];
+        for series in &memory.series {
+            let xs: Vec<f64> = series.points.iter().map(|p| p.0).collect();
+            assert_eq!(xs, [3.0, 6.0], "{memory:?}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    assert_eq!(panels.len(), 2);
+}

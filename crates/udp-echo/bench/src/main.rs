@@ -84,6 +84,11 @@ struct Args {
     /// Print the summary as one JSON object, for scripts
     #[arg(long)]
     json: bool,
+
+    /// A name for the server measured, written into the JSON (compare.sh passes each
+    /// server's; `cargo run -p plots -- udp-echo` draws one line per name)
+    #[arg(long, value_name = "NAME")]
+    label: Option<String>,
 }
 
 fn main() -> Result<(), common::Error> {
@@ -132,6 +137,20 @@ fn run(args: &Args) -> Result<Summary, common::Error> {
     let mut last_check = start;
     let mut now = start;
 
+    // On a terminal, a bar on stderr: the time measured so far, or the requests sent. It is
+    // moved only every TICK, so drawing it costs the measurement nothing; piped, it is hidden.
+    let progress = match args.count {
+        Some(count) => indicatif::ProgressBar::new(count),
+        None => indicatif::ProgressBar::new(args.duration.as_millis() as u64),
+    };
+    let template = match args.count {
+        Some(_) => "[{bar:40}] {pos}/{len} requests sent, {msg}",
+        None => "[{bar:40}] {elapsed}/{duration} measured, {msg}",
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        progress.set_style(style.progress_chars("=> "));
+    }
+
     loop {
         // Keep the window full: one new request for each one answered or lost.
         while waiting.len() < window_size && may_send(sent, now) {
@@ -176,13 +195,20 @@ fn run(args: &Args) -> Result<Summary, common::Error> {
         if now - last_check >= TICK {
             lost += waiting.expire(now, LOSS_TIMEOUT) as u64;
             last_check = now;
+            match args.count {
+                Some(_) => progress.set_position(sent),
+                None => progress.set_position((now - start).as_millis() as u64),
+            }
+            progress.set_message(format!("{} replies", round_trips.len()));
         }
     }
+    progress.finish_and_clear();
 
     round_trips.sort_unstable();
     let replies = round_trips.len() as u64;
     Ok(Summary {
         server: args.server,
+        label: args.label.clone(),
         window: window_size,
         size,
         // The rate counts the time in which the replies came, not the wait for lost ones.

@@ -19,6 +19,8 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Option<Duration> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     pub server: SocketAddr,
+    /// What the run measured, in the bench's own words (`--label`), for a plot's legend.
+    pub label: Option<String>,
     pub window: usize,
     pub size: usize,
     /// How long the measurement ran.
@@ -90,7 +92,7 @@ impl Summary {
             concat!(
                 "{{\"server\":\"{}\",\"window\":{},\"size\":{},\"seconds\":{:.3},",
                 "\"sent\":{},\"replies\":{},\"replies_per_s\":{:.0},",
-                "\"rtt_median_us\":{},\"rtt_p99_us\":{},\"lost\":{},\"wrong\":{},\"late\":{}}}"
+                "\"rtt_median_us\":{},\"rtt_p99_us\":{},\"lost\":{},\"wrong\":{},\"late\":{}{}}}"
             ),
             self.server,
             self.window,
@@ -103,9 +105,30 @@ impl Summary {
             us(self.p99),
             self.lost,
             self.wrong,
-            self.late
+            self.late,
+            self.label.as_deref().map_or(String::new(), |label| format!(
+                ",\"label\":{}",
+                json_text(label)
+            ))
         )
     }
+}
+
+/// A JSON string: quotes and backslashes escaped, control characters as \u00XX.
+fn json_text(text: &str) -> String {
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(quoted, "\\u{:04x}", c as u32);
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 fn micros(d: Duration) -> f64 {
@@ -151,6 +174,7 @@ mod tests {
     fn summary() -> Summary {
         Summary {
             server: "127.0.0.1:8080".parse().unwrap(),
+            label: None,
             window: 16,
             size: 64,
             elapsed: Duration::from_secs(2),
@@ -180,6 +204,15 @@ mod tests {
             "{\"server\":\"127.0.0.1:8080\",\"window\":16,\"size\":64,\"seconds\":2.000,\
              \"sent\":1003,\"replies\":1000,\"replies_per_s\":500,\"rtt_median_us\":35.0,\
              \"rtt_p99_us\":120.0,\"lost\":2,\"wrong\":1,\"late\":0}"
+        );
+        let labelled = Summary {
+            label: Some("C \"loop\"".into()),
+            ..summary()
+        };
+        assert!(
+            labelled
+                .json()
+                .ends_with(",\"late\":0,\"label\":\"C \\\"loop\\\"\"}")
         );
         let none = Summary {
             replies: 0,

@@ -179,3 +179,78 @@ fn help_explains_the_flags_and_names_the_lesson() {
     }
     assert!(help.contains("lessons/01-udp-echo.md"), "{help}");
 }
+
+#[test]
+fn piped_the_bench_prints_its_one_line_and_nothing_on_stderr() {
+    let server = start_server(
+        cargo_bin("udp-echo-server"),
+        &["--quiet", "--max-replies-per-peer", "0"],
+    );
+    for args in [&["--duration", "0.3"][..], &["--count", "500"]] {
+        let output = bench(server.addr, args);
+        assert!(output.status.success(), "{output:?}");
+        // No progress bar when stderr is not a terminal: not a byte of it.
+        assert_eq!(output.stderr, b"", "{args:?}");
+        let line = stdout(&output);
+        assert_eq!(line.lines().count(), 1, "{line:?}");
+        assert!(!line.contains(['\r', '\u{1b}']), "{line:?}");
+        assert!(line.contains(" replies/s, round trip median "), "{line:?}");
+    }
+}
+
+#[test]
+fn the_plot_of_labelled_runs_has_a_line_per_label_and_a_point_per_window_from_the_json() {
+    let server = start_server(
+        cargo_bin("udp-echo-server"),
+        &["--quiet", "--max-replies-per-peer", "0"],
+    );
+    let dir = std::env::temp_dir().join(format!("udp-echo-plot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (results, svg) = (dir.join("results.jsonl"), dir.join("plot.svg"));
+    // Two "servers" (the same one twice, under two names) at windows 1 and 4, as compare.sh
+    // runs them: one JSON line per run.
+    let mut lines = Vec::new();
+    for label in ["first", "second"] {
+        for window in ["1", "4"] {
+            let args = [
+                "--duration",
+                "0.2",
+                "--window",
+                window,
+                "--json",
+                "--label",
+                label,
+            ];
+            let output = bench(server.addr, &args);
+            assert!(output.status.success(), "{output:?}");
+            lines.push(stdout(&output).trim().to_owned());
+        }
+    }
+    std::fs::write(&results, lines.join("\n")).unwrap();
+    let (results_arg, svg_arg) = (results.to_str().unwrap(), svg.to_str().unwrap());
+    let output = std::process::Command::new(cargo_bin("plots"))
+        .args(["udp-echo", results_arg, "--out", svg_arg])
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(&svg);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(output.status.success(), "{output:?}");
+
+    let (command, panels) = plots::parse(&text.unwrap()).unwrap();
+    assert_eq!(
+        command,
+        format!("cargo run -p plots -- udp-echo {results_arg} --out {svg_arg}")
+    );
+    let rate = &panels[0];
+    let labels: Vec<&str> = rate.series.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, ["first", "second"]);
+    // One run per label and window, so each point is that run's replies/s.
+    for (series, runs) in rate.series.iter().zip(lines.chunks(2)) {
+        let expected: Vec<(f64, f64)> = runs
+            .iter()
+            .map(|json| (field(json, "window"), field(json, "replies_per_s")))
+            .collect();
+        assert_eq!(series.points, expected, "{}", series.label);
+    }
+    assert_eq!(panels[1].series.len(), 2, "round trips, one line per label");
+}
