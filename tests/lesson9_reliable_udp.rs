@@ -515,3 +515,80 @@ fn a_datagram_forged_from_the_link_itself_is_dropped_and_counted() {
     assert!(link.expect_exit().success());
     link.expect_stdout("1 datagrams dropped that claimed to come from the link itself");
 }
+
+/// Issue 20: lesson 9's figure is drawn from a run. A tiny grid (10 KiB, 0 and 5 % loss, no
+/// delay) with `--json --plot`: the SVG has one line per protocol and one point per finished
+/// transfer, each at the goodput the JSON reports for it.
+#[test]
+fn the_bench_plots_goodput_against_loss_from_the_transfers_it_ran() {
+    if test_support::under_wine() {
+        // QUIC cannot start under Wine (see the QUIC test), so that run fails there.
+        return;
+    }
+    let plot = std::env::temp_dir().join(format!("lesson9-goodput-{}.svg", std::process::id()));
+    let mut bench = Command::new(cargo_bin("reliable-udp-bench"));
+    bench
+        .args([
+            "--size", "10240", "--loss", "0,5", "--delay", "0ms", "--pings", "200", "--json",
+        ])
+        .arg("--plot")
+        .arg(&plot);
+    let output = bench.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json = String::from_utf8(output.stdout).unwrap();
+    // The grid's finished transfers, as (protocol, loss, goodput in KiB/s).
+    let grid = &json[json.find("\"grid\":").unwrap()..json.find("\"sweep\":").unwrap()];
+    let field = |entry: &str, name: &str| -> String {
+        let start = entry.find(&format!("\"{name}\":")).unwrap() + name.len() + 3;
+        let rest = &entry[start..];
+        rest[..rest.find([',', '}']).unwrap()]
+            .trim_matches('"')
+            .to_owned()
+    };
+    let mut expected: Vec<(String, f64, f64)> = grid
+        .split("{\"protocol\"")
+        .skip(1)
+        .map(|entry| format!("{{\"protocol\"{entry}"))
+        .filter(|entry| field(entry, "goodput_bytes_per_s") != "null")
+        .map(|entry| {
+            let goodput: f64 = field(&entry, "goodput_bytes_per_s").parse().unwrap();
+            (
+                field(&entry, "protocol"),
+                field(&entry, "loss_percent").parse().unwrap(),
+                goodput / 1024.0,
+            )
+        })
+        .collect();
+    let (command, panels) = plots::parse(&std::fs::read_to_string(&plot).unwrap()).unwrap();
+    std::fs::remove_file(&plot).unwrap();
+    assert!(
+        command.starts_with("cargo run -p reliable-udp-bench -- --size 10240"),
+        "{command}"
+    );
+    assert_eq!(panels.len(), 1);
+    let mut drawn: Vec<(String, f64, f64)> = panels[0]
+        .series
+        .iter()
+        .flat_map(|series| {
+            series
+                .points
+                .iter()
+                .map(|&(x, y)| (series.label.clone(), x, y))
+        })
+        .collect();
+    expected.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    drawn.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    assert_eq!(drawn.len(), expected.len());
+    assert!(expected.len() >= 6, "too few transfers finished: {json}");
+    for (want, got) in expected.iter().zip(&drawn) {
+        assert_eq!((&want.0, want.1), (&got.0, got.1));
+        assert!(
+            (want.2 - got.2).abs() <= want.2 * 1e-3,
+            "{want:?} drawn as {got:?}"
+        );
+    }
+}

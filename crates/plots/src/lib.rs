@@ -239,9 +239,11 @@ fn ranges(panel: &Panel) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
         if low > high {
             (low, high) = if log { (1.0, 10.0) } else { (0.0, 1.0) };
         }
-        // The y axis (from_zero) gets more room above, for the legend in its upper left.
+        // The y axis (from_zero) gets more room above, for the legend in its upper left; on a
+        // log axis a third of its height.
         let above = if from_zero { 0.3 } else { 0.08 };
         if log {
+            let above = if from_zero { 0.5 } else { above };
             (low / 1.5)..(high * (high / low).powf(above).max(1.5))
         } else {
             if from_zero {

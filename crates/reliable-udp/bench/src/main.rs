@@ -76,6 +76,11 @@ struct Args {
     /// Print JSON instead of tables
     #[arg(long)]
     json: bool,
+
+    /// Also draw goodput against loss, one line per protocol and one panel per delay, as an
+    /// SVG file (lessons/img/09-goodput.svg is one)
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<std::path::PathBuf>,
 }
 
 /// A program of the course, started by the bench; killed when dropped.
@@ -373,23 +378,35 @@ fn main() -> Result<(), common::Error> {
         print_cpu(&mut io::stdout(), &cpu)?;
     }
 
+    // Minutes of transfers: a bar on a terminal (indicatif draws nothing when stderr is not
+    // one, so piped output is the report alone).
+    let transfers = args.delay.len() * args.loss.len() * PROTOCOLS.len() + 10;
+    let progress = indicatif::ProgressBar::new(transfers as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "[{bar:30}] {pos}/{len} transfers: {msg} ({elapsed})",
+    ) {
+        progress.set_style(style.progress_chars("=> "));
+    }
     let mut runs = Vec::new();
     for &delay in &args.delay {
         for &loss in &args.loss {
             for protocol in PROTOCOLS {
+                progress.set_message(format!(
+                    "{protocol}, {loss}% loss, {} ms",
+                    delay.as_millis()
+                ));
                 let imp = Impairment {
                     loss: loss / 100.0,
                     delay,
                     ..Impairment::default()
                 };
                 let run = transfer(protocol, &file, &sha, args.size, imp, args.window, &args)?;
-                if !args.json {
-                    eprintln!("  done: {protocol}, {loss}% loss, {} ms", delay.as_millis());
-                }
+                progress.inc(1);
                 runs.push(run);
             }
         }
     }
+    progress.set_message("window sweep");
     let mut sweep = Vec::new();
     for window in [1, 2, 4, 8, 16, 32, 64, 128] {
         let imp = Impairment {
@@ -401,6 +418,7 @@ fn main() -> Result<(), common::Error> {
         sweep.push(transfer(
             "window", &file, &sha, args.size, imp, window, &args,
         )?);
+        progress.inc(1);
     }
     for protocol in ["quic", "kcp"] {
         let imp = Impairment {
@@ -410,8 +428,18 @@ fn main() -> Result<(), common::Error> {
             ..Impairment::default()
         };
         sweep.push(transfer(protocol, &file, &sha, args.size, imp, 0, &args)?);
+        progress.inc(1);
     }
+    progress.finish_and_clear();
     let _ = std::fs::remove_file(&file);
+
+    if let Some(path) = &args.plot {
+        plots::write_svg(
+            path,
+            &goodput_panels(&args, &runs),
+            &plots::this_command("reliable-udp-bench"),
+        )?;
+    }
 
     if args.json {
         print_json(&mut io::stdout(), &args, &cpu, &runs, &sweep)?;
@@ -421,6 +449,28 @@ fn main() -> Result<(), common::Error> {
         print_sweep(&mut out, &args, &sweep)?;
     }
     Ok(())
+}
+
+/// Goodput (KiB/s) against loss (%), one line per protocol, one panel per delay; a transfer
+/// that did not finish has no point. Logarithmic: stop-and-wait and the window differ 40-fold.
+fn goodput_panels(args: &Args, runs: &[Run]) -> Vec<plots::Panel> {
+    args.delay
+        .iter()
+        .map(|&delay| {
+            let mut panel = plots::Panel::new(
+                &format!("Goodput against loss, {} ms each way", delay.as_millis()),
+                "loss each way (%)",
+                "goodput (KiB/s)",
+            );
+            panel.y_log = true;
+            for run in runs.iter().filter(|run| run.delay == delay) {
+                if let Some(goodput) = run.goodput(args.size) {
+                    panel.add(&run.protocol, run.loss * 100.0, goodput / 1024.0);
+                }
+            }
+            panel
+        })
+        .collect()
 }
 
 fn ms(d: Duration) -> f64 {
