@@ -215,7 +215,7 @@ fn every_server_announces_the_address_it_really_got_on_ipv4_and_ipv6() {
 
 #[test]
 fn every_server_listening_beyond_loopback_says_so_on_stderr_once() {
-    for &(package, ..) in SERVERS {
+    for (package, ..) in servers() {
         // The remote-command servers refuse such an address unless --allow-remote, and then
         // warn in words of their own (their tests check that); the time server is the one
         // of these checked here, for "once".
