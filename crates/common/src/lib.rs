@@ -297,6 +297,25 @@ pub fn allow_large_datagrams(socket: &UdpSocket) -> io::Result<()> {
     Ok(())
 }
 
+/// `text` as a JSON string, for the benches' `--json` output: quotes and backslashes escaped,
+/// control characters as `\u00XX`.
+pub fn json_string(text: &str) -> String {
+    use std::fmt::Write as _;
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(quoted, "\\u{:04x}", c as u32);
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
 /// The tutorial's `socket(AF_INET, SOCK_STREAM)`, `bind(ip_port)`, `listen(back_log)`.
 ///
 /// The standard library's `TcpListener::bind` always listens with a backlog of 128; socket2

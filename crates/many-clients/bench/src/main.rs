@@ -642,21 +642,6 @@ fn json(rows: &[Row]) -> String {
     fn us(value: Option<Duration>) -> String {
         num(value.map(|d| (d.as_secs_f64() * 1e7).round() / 10.0))
     }
-    fn text(value: &str) -> String {
-        let mut quoted = String::from("\"");
-        for c in value.chars() {
-            match c {
-                '"' => quoted.push_str("\\\""),
-                '\\' => quoted.push_str("\\\\"),
-                c if (c as u32) < 0x20 => {
-                    let _ = write!(quoted, "\\u{:04x}", c as u32);
-                }
-                c => quoted.push(c),
-            }
-        }
-        quoted.push('"');
-        quoted
-    }
     let objects: Vec<String> = rows
         .iter()
         .map(|row| {
@@ -665,7 +650,7 @@ fn json(rows: &[Row]) -> String {
                  \"failed_clients\":{},\"seconds\":{:.3},\"requests_per_second\":{:.1},\
                  \"p50_us\":{},\"p99_us\":{},\"first_reply_p99_us\":{},\"peak_rss_kib\":{},\"kib_per_idle_connection\":{},\
                  \"threads\":{},\"cpu_us_per_request\":{},\"first_failure\":{}}}",
-                text(&row.design),
+                common::json_string(&row.design),
                 row.clients,
                 row.idle,
                 row.idle_held,
@@ -680,7 +665,7 @@ fn json(rows: &[Row]) -> String {
                 num(row.idle_kib_each.map(|k| (k * 10.0).round() / 10.0)),
                 num(row.threads),
                 us(row.cpu_per_request),
-                row.first_failure.as_deref().map_or("null".into(), text),
+                row.first_failure.as_deref().map_or("null".into(), common::json_string),
             )
         })
         .collect();

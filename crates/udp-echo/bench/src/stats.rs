@@ -108,27 +108,10 @@ impl Summary {
             self.late,
             self.label.as_deref().map_or(String::new(), |label| format!(
                 ",\"label\":{}",
-                json_text(label)
+                common::json_string(label)
             ))
         )
     }
-}
-
-/// A JSON string: quotes and backslashes escaped, control characters as \u00XX.
-fn json_text(text: &str) -> String {
-    let mut quoted = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => quoted.push_str("\\\""),
-            '\\' => quoted.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(quoted, "\\u{:04x}", c as u32);
-            }
-            c => quoted.push(c),
-        }
-    }
-    quoted.push('"');
-    quoted
 }
 
 fn micros(d: Duration) -> f64 {
