@@ -100,8 +100,13 @@ fn sntp_against_the_real_server_prints_time_delay_and_a_near_zero_offset() {
     client.expect_stdout("server time:      20");
     let delay = seconds_on(&client, "round-trip delay:");
     let offset = seconds_on(&client, "clock offset:");
-    assert!((0.0..1.0).contains(&delay), "{delay}");
-    assert!(offset.abs() < 0.05, "one machine, one clock: {offset}");
+    // One machine, one clock: the offset comes only from the two legs taking different
+    // times, so it is at most half the delay (printed to the microsecond).
+    assert!((0.0..10.0).contains(&delay), "{delay}");
+    assert!(
+        offset.abs() <= delay / 2.0 + 2e-6,
+        "one machine, one clock: {offset}"
+    );
     server.expect_stdout("SNTP version 4 request");
 }
 

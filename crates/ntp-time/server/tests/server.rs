@@ -402,10 +402,19 @@ fn the_sntp_reply_has_every_field_rfc_4330_asks_for() {
     assert!(t4.ticks_since(reply.transmit) >= 0, "T4 after T3");
     assert_eq!(reply.check_reply(t1), Ok(()));
 
-    // Same clock on both ends: the offset is (nearly) zero, the delay small and positive.
+    // Same clock on both ends: the delay is positive, and the offset, which can only come
+    // from the two legs taking different times, at most half of it (on a busy machine one leg
+    // can take a tenth of a second longer than the other: no fixed bound holds there).
     let measured = Measurement::from_timestamps(t1, reply.receive, reply.transmit, t4);
-    assert!(measured.offset.abs() < 0.05, "{measured:?}");
-    assert!((0.0..1.0).contains(&measured.delay), "{measured:?}");
+    assert!(
+        (0.0..test_support::DEADLINE.as_secs_f64()).contains(&measured.delay),
+        "{measured:?}"
+    );
+    let resolution = 1e-6;
+    assert!(
+        measured.offset.abs() <= measured.delay / 2.0 + resolution,
+        "{measured:?}"
+    );
     server.expect_stdout("SNTP version 4 request");
 }
 
@@ -534,8 +543,10 @@ fn python_ntplib_a_standard_client_accepts_our_sntp_replies() {
         let offset: f64 = fields[5].parse().unwrap();
         let delay: f64 = fields[6].parse().unwrap();
         let age: f64 = fields[7].parse().unwrap();
-        assert!(offset.abs() < 0.05, "offset {offset} s: {line}");
-        assert!((0.0..1.0).contains(&delay), "delay {delay} s: {line}");
+        // One machine, one clock: the offset comes only from the two legs taking different
+        // times, so it is at most half the delay (printed to the microsecond).
+        assert!((0.0..10.0).contains(&delay), "delay {delay} s: {line}");
+        assert!(offset.abs() <= delay / 2.0 + 2e-6, "offset {offset} s: {line}");
         assert!(age < 5.0, "the server's time is now: {line}");
     }
     server.expect_stdout("SNTP version 2 request");
