@@ -427,13 +427,39 @@ pub fn udp_socket_at(addr: impl ToSocketAddrs) -> UdpSocket {
 /// Receives one datagram (up to 65535 bytes) or panics after the socket's timeout.
 pub fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     let mut buf = vec![0u8; 65_535];
-    match socket.recv_from(&mut buf) {
+    match recv_within(socket, &mut buf, socket.read_timeout().unwrap()) {
         Ok((n, from)) => {
             buf.truncate(n);
             (buf, from)
         }
         Err(err) => panic!("no datagram arrived: {err}"),
     }
+}
+
+/// `recv_from`, waiting at most `wait` in all (for ever if `None`). A receive with a timeout
+/// that a signal interrupts fails with EINTR on Unix, signal handler or not (after a stop and
+/// a continue, signal(7)), which says nothing about the datagram: it is tried again for the
+/// time left. The socket's timeout is left as it was.
+fn recv_within(
+    socket: &UdpSocket,
+    buf: &mut [u8],
+    wait: Option<Duration>,
+) -> std::io::Result<(usize, SocketAddr)> {
+    let before = socket.read_timeout().unwrap();
+    let end = wait.map(|wait| Instant::now() + wait);
+    let got = loop {
+        let left = end.map(|end| end.saturating_duration_since(Instant::now()));
+        if left == Some(Duration::ZERO) {
+            break Err(std::io::Error::from(std::io::ErrorKind::TimedOut));
+        }
+        socket.set_read_timeout(left).unwrap();
+        match socket.recv_from(buf) {
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            got => break got,
+        }
+    };
+    socket.set_read_timeout(before).unwrap();
+    got
 }
 
 /// Sends `payload` to `to` and returns the one datagram that comes back.
@@ -448,11 +474,8 @@ pub fn round_trip(socket: &UdpSocket, payload: &[u8], to: SocketAddr) -> Vec<u8>
 /// WSAECONNRESET of an ICMP "port unreachable") is something that happened, and fails the
 /// assertion with what it was.
 pub fn assert_no_datagram(socket: &UdpSocket) {
-    let before = socket.read_timeout().unwrap();
-    socket.set_read_timeout(Some(QUIET)).unwrap();
     let mut buf = [0u8; 65_535];
-    let got = socket.recv_from(&mut buf);
-    socket.set_read_timeout(before).unwrap();
+    let got = recv_within(socket, &mut buf, Some(QUIET));
     match got {
         Ok((n, from)) => panic!(
             "expected silence, but {n} bytes came from {from}: {:?}",
