@@ -1,5 +1,5 @@
 //! Lesson 1, the tutorial's UDP echo client as it wrote it: send each line typed, print the
-//! reply. `cargo run --example udp-echo-client [SERVER]` (the full client: `-p`).
+//! reply. `cargo run --example udp-echo-client [SERVER]` (the hardened one: `-p`).
 use std::io::Write;
 use std::net::UdpSocket;
 

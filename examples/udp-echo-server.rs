@@ -1,5 +1,5 @@
 //! Lesson 1, the tutorial's UDP echo server as it wrote it: print each datagram, send it back
-//! upper-cased. `cargo run --example udp-echo-server [ADDR]` (the full server: `-p`).
+//! upper-cased. `cargo run --example udp-echo-server [ADDR]` (the hardened one: `-p`).
 use std::net::UdpSocket;
 
 fn main() -> std::io::Result<()> {

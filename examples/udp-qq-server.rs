@@ -1,5 +1,5 @@
 //! Lesson 2, the tutorial's QQ chat server as it wrote it: show each message, then send back
-//! what you type. `cargo run --example udp-qq-server [ADDR]` (the full server: `-p`).
+//! what you type. `cargo run --example udp-qq-server [ADDR]` (the hardened one: `-p`).
 use std::io::Write;
 use std::net::UdpSocket;
 

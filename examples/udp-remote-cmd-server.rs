@@ -9,12 +9,12 @@ const SUCCESS_GBK: &[u8] = b"\xd6\xb4\xd0\xd0\xb3\xc9\xb9\xa6"; // '执行成功
 fn main() -> std::io::Result<()> {
     let ip_port = std::env::args().nth(1).unwrap_or("127.0.0.1:8084".into());
     let buffer_size = 1024;
-    // Loopback only: this runs any command for anyone (even a forged sender), for as long and
-    // as much output as it likes; the full server bounds time, output, processes, senders.
-    let udp_server = UdpSocket::bind(ip_port)?;
-    if !udp_server.local_addr()?.ip().is_loopback() {
+    // Loopback only: this runs any command for anyone (a sender can be forged), for as long and
+    // with as much output as it likes; the full server (`-p udp-remote-cmd-server`) bounds it.
+    if !(ip_port.starts_with("127.") || ip_port.starts_with("[::1]:")) {
         return Err(std::io::Error::other("loopback only"));
     }
+    let udp_server = UdpSocket::bind(ip_port)?;
     println!("listening on udp://{}", udp_server.local_addr()?);
 
     let mut cmd = vec![0u8; buffer_size];

@@ -585,6 +585,7 @@ fn full_tcp_command_server_answers_the_tutorial_client() {
     expect_tutorial_results(&mut client);
 }
 
+/// They refuse before binding anything, so the test exposes nothing.
 #[test]
 fn tutorial_command_servers_refuse_to_listen_beyond_loopback() {
     for name in ["tcp-remote-cmd-server", "udp-remote-cmd-server"] {
