@@ -7,7 +7,9 @@
 //!    ``[`empty_datagram_is_answered_with_an_empty_datagram`](../crates/udp-echo/server/tests/server.rs)``.
 //!    That file must define `fn <name>(`.
 //! 3. Every relative link points at a file that exists.
-//! 4. Every `cargo run -p NAME` / `cargo test -p NAME` names a package of the workspace.
+//! 4. Every `cargo run -p NAME` / `cargo test -p NAME` names a package of the workspace, and
+//!    every `cargo run --example NAME` an example of the root package (`examples/NAME.rs`),
+//!    which its lesson shows whole before any other Rust code.
 //! 5. Every lesson file is listed in README.md, in lessons/README.md and in the crate docs of
 //!    the root package (src/lib.rs), so the course index and the table stay complete.
 //! 6. The Chinese edition (README.zh-CN.md, lessons/zh/) keeps step with the English one:
@@ -155,6 +157,19 @@ fn workspace_packages() -> Vec<String> {
     names
 }
 
+/// The examples of the root package, `examples/NAME.rs` (the tutorial's programs as it wrote
+/// them, run with `cargo run --example NAME`): their names, sorted.
+fn example_names() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn code_shown_in_lessons_is_a_verbatim_excerpt_of_its_crate() {
     let mut checked = 0;
@@ -191,6 +206,67 @@ fn code_shown_in_lessons_is_a_verbatim_excerpt_of_its_crate() {
         }
     }
     assert!(checked > 0, "no lesson shows any code with file=");
+}
+
+/// Each tutorial program (`examples/<lesson>-server.rs`, `examples/<lesson>-client.rs`) is
+/// shown whole in its lesson, `lessons/NN-<lesson>.md`, in both editions, and no other Rust
+/// code comes before it there: the lesson's main walk starts from the tutorial's program.
+#[test]
+fn every_tutorial_program_is_shown_whole_in_its_lesson_before_any_other_rust() {
+    let examples = example_names();
+    assert_eq!(examples.len(), 10, "{examples:?}");
+    for name in examples {
+        let file = format!("examples/{name}.rs");
+        let lesson = name
+            .strip_suffix("-server")
+            .or_else(|| name.strip_suffix("-client"))
+            .unwrap_or_else(|| panic!("{file}: an example is named <lesson>-server or -client"));
+        let page = lesson_files()
+            .into_iter()
+            .find(|path| path.to_string_lossy().ends_with(&format!("-{lesson}.md")))
+            .unwrap_or_else(|| panic!("{file}: no lessons/NN-{lesson}.md"));
+        let source: Vec<String> = read(&root().join(&file))
+            .lines()
+            .map(|line| line.trim_end().to_owned())
+            .collect();
+        for md in [chinese_twin(&page), page] {
+            let (blocks, _) = parse(&read(&md));
+            let is_example = |b: &Block| {
+                b.info
+                    .split_whitespace()
+                    .any(|w| w.starts_with("file=examples/"))
+            };
+            let at = blocks
+                .iter()
+                .position(|b| {
+                    b.info
+                        .split_whitespace()
+                        .any(|w| w == format!("file={file}"))
+                })
+                .unwrap_or_else(|| panic!("{} does not show {file}", md.display()));
+            let shown: Vec<String> = blocks[at]
+                .lines
+                .iter()
+                .map(|line| line.trim_end().to_owned())
+                .collect();
+            assert!(
+                shown == source,
+                "{}:{}: {file} is shown in part or out of date; show it whole: copy it again",
+                md.display(),
+                blocks[at].line_no
+            );
+            if let Some(before) = blocks[..at]
+                .iter()
+                .find(|b| b.info.starts_with("rust") && !is_example(b))
+            {
+                panic!(
+                    "{}:{}: Rust code comes before the tutorial's program {file}",
+                    md.display(),
+                    before.line_no
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -248,8 +324,20 @@ fn cargo_commands_in_lessons_name_real_packages() {
         packages.contains(&"udp-echo-server".to_owned()),
         "{packages:?}"
     );
+    let examples = example_names();
     for md in markdown_files() {
         let text = read(&md);
+        for (at, _) in text.match_indices("cargo run --example ") {
+            let name: String = text[at + "cargo run --example ".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            assert!(
+                name.is_empty() || examples.contains(&name),
+                "{} runs `--example {name}`, but examples/ has no {name}.rs ({examples:?})",
+                md.display()
+            );
+        }
         for (at, _) in text.match_indices(" -p ") {
             let before = &text[..at];
             if !(before.ends_with("cargo run")
@@ -605,7 +693,12 @@ fn cannot_run(command: &str, packages: &[String], tools: &[String]) -> Option<St
     for program in programs_of(command) {
         if program == "cargo" {
             let words: Vec<&str> = command.split_whitespace().collect();
-            if words.contains(&"run") {
+            if let Some(at) = words.iter().position(|w| *w == "--example") {
+                let name = words.get(at + 1).copied().unwrap_or("");
+                if !root().join("examples").join(format!("{name}.rs")).is_file() {
+                    return Some(format!("no example {name:?} in examples/"));
+                }
+            } else if words.contains(&"run") {
                 let Some(at) = words.iter().position(|w| *w == "-p") else {
                     return Some("`cargo run` without `-p PACKAGE`".into());
                 };
@@ -705,6 +798,11 @@ fn the_command_check_splits_pipelines_and_skips_settings_and_sudo() {
     );
     assert!(cannot_run("loss-demo flood", &packages, &tools).is_some());
     assert!(cannot_run("cargo run -p nope", &packages, &tools).is_some());
+    assert_eq!(
+        cannot_run("cargo run --example udp-echo-server", &packages, &tools),
+        None
+    );
+    assert!(cannot_run("cargo run --example nope", &packages, &tools).is_some());
     assert!(cannot_run("bash no/such/script.sh", &packages, &tools).is_some());
 }
 
