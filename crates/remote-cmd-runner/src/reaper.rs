@@ -312,9 +312,9 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
             told.recv().map_err(std::io::Error::other)?
         }
 
-        /// The server's end, on SIGTERM, SIGINT or SIGHUP: SIGKILL to every process that descends
-        /// from it, round after round, until it has no child left at all. As a subreaper it
-        /// is the ancestor of everything its commands started, however it moved (new group,
+        /// The server's end, on SIGTERM, SIGINT or SIGHUP: SIGKILL to every process below
+        /// it, round after round, until it has no child left at all. As a subreaper it is
+        /// the ancestor of everything its commands started, however it moved (new group,
         /// new session, its parent gone); one look at /proc can miss a process that keeps
         /// forking to a new pid, but `waitpid` saying "no child" cannot: a process whose
         /// parent dies is the server's child before that parent is a zombie. The companion
