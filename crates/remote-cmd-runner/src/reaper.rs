@@ -315,17 +315,18 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
         /// The server's end, on SIGTERM, SIGINT or SIGHUP: SIGKILL to every process below
         /// it, round after round, until it has no child left at all. As a subreaper it is
         /// the ancestor of everything its commands started, however it moved (new group,
-        /// new session, its parent gone); one look at /proc can miss a process that keeps
-        /// forking to a new pid, but `waitpid` saying "no child" cannot: a process whose
-        /// parent dies is the server's child before that parent is a zombie. The companion
-        /// goes last (it still guards the groups should the server be SIGKILLed meanwhile).
-        /// Bounded: a process stuck in the kernel cannot hold the server more than 2 s.
+        /// new session, its parent gone), and `waitpid` saying "no child" is proof that
+        /// nothing is left: a process whose parent dies is the server's child before that
+        /// parent is a zombie. The companion goes last (it still guards the groups should
+        /// the server be SIGKILLed meanwhile). Bounded: a process stuck in the kernel
+        /// cannot hold the server more than 2 s.
         fn kill_every_descendant() {
             // No command starts from now on: spawn() checks under the same lock.
             let shells = shells();
             STOPPING.store(true, Ordering::SeqCst);
             drop(shells);
             let companion = super::guard().companion_pid();
+            let mut below = Below::new(companion);
             let end = Instant::now() + Duration::from_secs(2);
             while Instant::now() < end {
                 // Reap whatever has ended (the commands' threads are ending with us); when
@@ -337,36 +338,89 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
                         Ok(None) | Err(_) => break,
                     }
                 }
-                let all = processes();
-                let mut alive = descendants(&all, companion);
-                if alive.is_empty() {
-                    alive.extend(companion);
+                if !below.kill_round() {
+                    below.kill(companion);
                 }
-                for id in alive {
-                    if let Some(pid) = i32::try_from(id).ok().and_then(Pid::from_raw) {
-                        let _ = kill_process(pid, Signal::KILL);
-                    }
-                }
-                std::thread::sleep(Duration::from_millis(1));
+                std::thread::yield_now();
             }
         }
 
-        /// Every living process below the server, but the companion.
-        fn descendants(all: &BTreeMap<u32, (u32, u32, bool)>, companion: Option<u32>) -> Vec<u32> {
-            let me = getpid().as_raw_nonzero().get() as u32;
-            let mut below = vec![me];
-            let mut found = Vec::new();
-            while let Some(parent) = below.pop() {
-                for (&pid, &(ppid, _, zombie)) in all {
-                    if ppid == parent && Some(pid) != companion {
-                        below.push(pid);
-                        if !zombie {
-                            found.push(pid);
+        /// The processes found below the server so far, and SIGKILL for each as it is found.
+        struct Below {
+            known: BTreeSet<u32>,
+            companion: Option<u32>,
+        }
+
+        impl Below {
+            fn new(companion: Option<u32>) -> Below {
+                let me = getpid().as_raw_nonzero().get() as u32;
+                Below {
+                    known: BTreeSet::from([me]),
+                    companion,
+                }
+            }
+
+            /// One look at every process, each killed the moment it is seen to descend from
+            /// the server: a process that forks a successor and exits every few ms stays
+            /// ahead of a look that kills only at its end (under load a look at /proc takes
+            /// longer than that). The newest pids go first, where such a process always is.
+            /// `false` if nothing alive was found (the companion aside).
+            fn kill_round(&mut self) -> bool {
+                let mut found = false;
+                let newest = std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+                    .ok()
+                    .and_then(|last| last.trim().parse::<u32>().ok());
+                if let Some(last) = newest {
+                    for pid in (last.saturating_sub(1024)..=last + 64).rev() {
+                        found |= self.look_at(pid);
+                    }
+                }
+                if let Ok(dir) = std::fs::read_dir("/proc") {
+                    for entry in dir.flatten() {
+                        if let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) {
+                            found |= self.look_at(pid);
                         }
                     }
                 }
+                found
             }
-            found
+
+            /// Kills `pid` if its parent is the server or below it; `true` if it was alive.
+            fn look_at(&mut self, pid: u32) -> bool {
+                if self.known.contains(&pid) && Some(pid) != self.companion {
+                    // Known already (killed, or the server itself): only its state matters.
+                    return matches!(state(pid), Some((_, false))) && self.kill(Some(pid));
+                }
+                match state(pid) {
+                    Some((ppid, zombie)) if self.known.contains(&ppid) => {
+                        if Some(pid) == self.companion {
+                            return false;
+                        }
+                        self.known.insert(pid);
+                        !zombie && self.kill(Some(pid))
+                    }
+                    _ => false,
+                }
+            }
+
+            fn kill(&self, pid: Option<u32>) -> bool {
+                let me = getpid().as_raw_nonzero().get() as u32;
+                if let Some(pid) = pid.filter(|&pid| pid != me)
+                    && let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw)
+                {
+                    let _ = kill_process(pid, Signal::KILL);
+                    return true;
+                }
+                false
+            }
+        }
+
+        /// A process's parent, and whether it is a zombie, from /proc/PID/stat.
+        fn state(pid: u32) -> Option<(u32, bool)> {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+            let zombie = fields.next()? == "Z";
+            Some((fields.next()?.parse().ok()?, zombie))
         }
 
         /// The shells of the commands running now: children of the server that are not
@@ -387,8 +441,8 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
             });
         }
 
-        /// Every process's parent and group, and whether it is a zombie, from /proc/PID/stat.
-        fn processes() -> BTreeMap<u32, (u32, u32, bool)> {
+        /// Every process's parent and group, from /proc/PID/stat.
+        fn processes() -> BTreeMap<u32, (u32, u32)> {
             let Ok(dir) = std::fs::read_dir("/proc") else {
                 return BTreeMap::new();
             };
@@ -398,10 +452,9 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
                 let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
                 // "PID (COMMAND) STATE PPID PGRP ...": the command may hold spaces and ')'.
                 let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
-                let zombie = fields.next()? == "Z";
-                let ppid = fields.next()?.parse().ok()?;
+                let ppid = fields.nth(1)?.parse().ok()?;
                 let pgrp = fields.next()?.parse().ok()?;
-                Some((pid, (ppid, pgrp, zombie)))
+                Some((pid, (ppid, pgrp)))
             })
             .collect()
         }
@@ -409,13 +462,13 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
         /// The server's own children that are neither a running command's shell nor the
         /// companion: orphans, adopted because the server is a subreaper.
         fn orphans(
-            all: &BTreeMap<u32, (u32, u32, bool)>,
+            all: &BTreeMap<u32, (u32, u32)>,
             shells: &[u32],
             companion: Option<u32>,
         ) -> Vec<u32> {
             let me = getpid().as_raw_nonzero().get() as u32;
             all.iter()
-                .filter(|(pid, (ppid, _, _))| {
+                .filter(|(pid, (ppid, _))| {
                     *ppid == me && !shells.contains(pid) && Some(**pid) != companion
                 })
                 .map(|(pid, _)| *pid)
@@ -429,13 +482,13 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
             below.extend(orphans(&all, &shells(), companion));
             let mut groups = BTreeSet::new();
             while let Some(parent) = below.pop() {
-                for (pid, (ppid, pgrp, _)) in &all {
+                for (pid, (ppid, pgrp)) in &all {
                     if *ppid == parent {
                         below.push(*pid);
                         groups.insert(*pgrp);
                     }
                 }
-                if let Some((_, pgrp, _)) = all.get(&parent) {
+                if let Some((_, pgrp)) = all.get(&parent) {
                     groups.insert(*pgrp);
                 }
             }
