@@ -10,7 +10,7 @@
 //! - [`run`]: stdin from the null device, stdout and stderr read at once, a deadline that
 //!   kills the command and its children, and at most `max_output` bytes kept of each pipe.
 //!   Whatever the command started is killed when its output ends, and when the server stops
-//!   (the `reaper`, which says what can still escape on macOS).
+//!   (the `reaper`, which says what can still escape: on macOS, and after a SIGKILL).
 //! - [`respond`]: from the bytes that arrived to the reply text, errors included.
 //! - [`WireEncoding`]: GBK (the tutorial's clients decode GBK) or UTF-8, both ways.
 //! - [`encode_to_fit`] and [`encode_reply`]: a reply cut to fit one UDP datagram, or to stay

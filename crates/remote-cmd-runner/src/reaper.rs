@@ -1,31 +1,31 @@
-//! What a server's commands started does not outlive the server: not after Ctrl-C, a `kill`,
-//! a crash, or a closed stdout, and not even after SIGKILL, which no program can catch (with
-//! the limits said below).
+//! What a server's commands started does not outlive the server. What holds, as the tests
+//! show (lesson 4 has the table):
 //!
 //! - Unix: each command runs in its own process group, so Ctrl-C in the server's terminal
 //!   (which signals only the terminal's foreground group) does not reach it, and a dead
 //!   server cannot kill anything. So a small companion, a `sh` that ignores Ctrl-C and
 //!   `kill` and reads a pipe from the server, is told `+ 1234` when group 1234 starts and
-//!   `- 1234` when it is over. When the server ends, however it ends, the kernel closes the
-//!   pipe; the companion reads end of file, kills every group still listed, and exits.
-//!   (Linux's PR_SET_PDEATHSIG would reach only the shell, not what the shell started.)
-//!   A command can kill the companion too (it runs as the same user): it is started again
-//!   before the next command, and while a command runs, at every look at its pipes; a
-//!   command that cannot be protected (no process or descriptor to start a companion) is
-//!   refused, never run unprotected.
+//!   `- 1234` when it is over. When the server ends, however it ends (even SIGKILL), the
+//!   kernel closes the pipe; the companion reads end of file, kills every group still
+//!   listed, and exits. (PR_SET_PDEATHSIG would reach only the shell.) A command can kill
+//!   the companion (same user): it is started again before the next command and at every
+//!   look at a running command; a command that cannot be protected is refused.
 //! - Linux: a command can also leave its group (`setsid`, GNU `timeout`, `os.setpgid`). The
 //!   server is a "child subreaper" (`PR_SET_CHILD_SUBREAPER`, as tini and systemd use), so a
-//!   process whose parent died becomes the server's child instead of init's: while a command
-//!   runs, the server lists the groups of all its descendants with the companion, and when
-//!   the command is over it kills every orphan that came to it. It looks every 0.1 s, so a
-//!   process that escapes less than 0.1 s before a SIGKILL of the server can survive (the
-//!   companion knows only the groups listed so far), and orphans cannot be told apart: with
-//!   several commands at once, one that escaped from one command may be killed when another
-//!   ends. macOS has no subreaper: a process there that leaves its group and whose parent
-//!   exits escapes (lesson 4 says so).
+//!   process whose parent died becomes the server's child instead of init's. While a command
+//!   runs, the server lists the groups of its descendants with the companion every 0.1 s;
+//!   when the command is over it kills every orphan that came to it (orphans cannot be told
+//!   apart: with `--concurrent`, one that escaped from one command may be killed when
+//!   another ends). On SIGTERM, SIGINT or SIGHUP a thread kills every process below the
+//!   server, round after round until the server has no child left, then the server ends by
+//!   that signal (`escape.rs` in both servers' tests: a process that moves to a new session
+//!   every 20 ms). SIGKILL cannot be caught: then only the companion acts, and a process
+//!   that moved to a new group since the last look survives (so does that hopping one).
+//! - macOS: no subreaper and no catching: every signal leaves it to the companion, and a
+//!   process that left its group and whose parent exited escapes (lesson 4 says so).
 //! - Windows: the server puts itself in a job object marked "kill on job close"; every
-//!   process it starts is in that job too, and when the server ends, Windows closes its
-//!   handle to the job and ends them all.
+//!   process it starts is in that job too, and when the server ends, however it ends,
+//!   Windows closes its handle to the job and ends them all.
 
 #[cfg(unix)]
 mod unix {
@@ -73,6 +73,10 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
         /// Makes sure a companion runs and knows every live group; starts one if none does
         /// (the first command, or a command killed the last one).
         fn ensure(&mut self) -> io::Result<()> {
+            #[cfg(target_os = "linux")]
+            if linux::stopping() {
+                return Err(io::Error::other("the server is stopping"));
+            }
             if let Some((child, _)) = &mut self.companion
                 && matches!(child.try_wait(), Ok(None))
             {
@@ -143,7 +147,10 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
     /// is not; if it cannot be, the error says why and the command must not run.
     pub fn protect() -> io::Result<()> {
         #[cfg(target_os = "linux")]
-        linux::become_subreaper();
+        {
+            linux::become_subreaper();
+            linux::stop_commands_on_signals();
+        }
         guard().ensure().map_err(|err| {
             io::Error::new(
                 err.kind(),
@@ -171,6 +178,10 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
         // exists: a sweep by another thread (--concurrent) cannot take it for one.
         #[cfg(target_os = "linux")]
         let mut shells = linux::shells();
+        #[cfg(target_os = "linux")]
+        if linux::stopping() {
+            return Err(io::Error::other("the server is stopping"));
+        }
         let child = command.spawn()?;
         let shell = child.id();
         #[cfg(target_os = "linux")]
@@ -244,8 +255,173 @@ for id in $live; do kill -s KILL -- "-$id" 2>/dev/null; done
     mod linux {
         use rustix::process::{Pid, Signal, WaitOptions, getpid, kill_process, waitpid};
         use std::collections::{BTreeMap, BTreeSet};
+        use std::sync::atomic::{AtomicBool, Ordering};
         use std::sync::{Mutex, MutexGuard, Once};
         use std::time::{Duration, Instant};
+
+        /// Set once SIGTERM, SIGINT or SIGHUP came: from then on no command or companion starts.
+        static STOPPING: AtomicBool = AtomicBool::new(false);
+
+        pub fn stopping() -> bool {
+            STOPPING.load(Ordering::SeqCst)
+        }
+
+        /// SIGTERM (`kill`), SIGINT (Ctrl-C) and SIGHUP (the terminal closed) no longer end the
+        /// server at once: a thread takes them, kills everything the commands started (see
+        /// [`kill_every_descendant`]), then ends the server by the same signal, so its exit
+        /// status is what it would have been. The companion alone is not enough here: it
+        /// knows only the groups seen at the last look, and a process that moved to a new
+        /// session since then outlived the server (the escape test in both servers' crates).
+        pub fn stop_commands_on_signals() {
+            static ONCE: Once = Once::new();
+            ONCE.call_once(|| {
+                if let Err(err) = catch_signals() {
+                    eprintln!(
+                        "warning: SIGTERM and SIGINT not caught, so what a command moved out of \
+                         its group may outlive this server: {err}"
+                    );
+                }
+            });
+        }
+
+        /// Starts the thread that waits for the signals; returns once they are caught. (The
+        /// thread first, then the signals: were it the other way round and the thread could
+        /// not start, SIGTERM would be caught by nobody.)
+        fn catch_signals() -> std::io::Result<()> {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            let (caught, told) = std::sync::mpsc::sync_channel(1);
+            std::thread::Builder::new()
+                .name("stop-commands".into())
+                .spawn(move || {
+                    let mut signals =
+                        match signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]) {
+                            Ok(signals) => signals,
+                            Err(err) => {
+                                let _ = caught.send(Err(err));
+                                return;
+                            }
+                        };
+                    let _ = caught.send(Ok(()));
+                    if let Some(signal) = signals.forever().next() {
+                        kill_every_descendant();
+                        let _ = signal_hook::low_level::emulate_default_handler(signal);
+                        // Not reached: the default action of these three ends the process.
+                        std::process::exit(128 + signal);
+                    }
+                })?;
+            told.recv().map_err(std::io::Error::other)?
+        }
+
+        /// The server's end, on SIGTERM, SIGINT or SIGHUP: SIGKILL to every process below
+        /// it, round after round, until it has no child left at all. As a subreaper it is
+        /// the ancestor of everything its commands started, however it moved (new group,
+        /// new session, its parent gone), and `waitpid` saying "no child" is proof that
+        /// nothing is left: a process whose parent dies is the server's child before that
+        /// parent is a zombie. The companion goes last (it still guards the groups should
+        /// the server be SIGKILLed meanwhile). Bounded: a process stuck in the kernel
+        /// cannot hold the server more than 2 s.
+        fn kill_every_descendant() {
+            // No command starts from now on: spawn() checks under the same lock.
+            let shells = shells();
+            STOPPING.store(true, Ordering::SeqCst);
+            drop(shells);
+            let companion = super::guard().companion_pid();
+            let mut below = Below::new(companion);
+            let end = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < end {
+                // Reap whatever has ended (the commands' threads are ending with us); when
+                // there is no child at all, there is no descendant either.
+                loop {
+                    match rustix::process::wait(WaitOptions::NOHANG) {
+                        Ok(Some(_)) => continue,
+                        Err(rustix::io::Errno::CHILD) => return,
+                        Ok(None) | Err(_) => break,
+                    }
+                }
+                if !below.kill_round() {
+                    below.kill(companion);
+                }
+                std::thread::yield_now();
+            }
+        }
+
+        /// The processes found below the server so far, and SIGKILL for each as it is found.
+        struct Below {
+            known: BTreeSet<u32>,
+            companion: Option<u32>,
+        }
+
+        impl Below {
+            fn new(companion: Option<u32>) -> Below {
+                let me = getpid().as_raw_nonzero().get() as u32;
+                Below {
+                    known: BTreeSet::from([me]),
+                    companion,
+                }
+            }
+
+            /// One look at every process, each killed the moment it is seen to descend from
+            /// the server: a process that forks a successor and exits every few ms stays
+            /// ahead of a look that kills only at its end (under load a look at /proc takes
+            /// longer than that). The newest pids go first, where such a process always is.
+            /// `false` if nothing alive was found (the companion aside).
+            fn kill_round(&mut self) -> bool {
+                let mut found = false;
+                let newest = std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+                    .ok()
+                    .and_then(|last| last.trim().parse::<u32>().ok());
+                if let Some(last) = newest {
+                    for pid in (last.saturating_sub(1024)..=last + 64).rev() {
+                        found |= self.look_at(pid);
+                    }
+                }
+                if let Ok(dir) = std::fs::read_dir("/proc") {
+                    for entry in dir.flatten() {
+                        if let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) {
+                            found |= self.look_at(pid);
+                        }
+                    }
+                }
+                found
+            }
+
+            /// Kills `pid` if its parent is the server or below it; `true` if it was alive.
+            fn look_at(&mut self, pid: u32) -> bool {
+                if self.known.contains(&pid) && Some(pid) != self.companion {
+                    // Known already (killed, or the server itself): only its state matters.
+                    return matches!(state(pid), Some((_, false))) && self.kill(Some(pid));
+                }
+                match state(pid) {
+                    Some((ppid, zombie)) if self.known.contains(&ppid) => {
+                        if Some(pid) == self.companion {
+                            return false;
+                        }
+                        self.known.insert(pid);
+                        !zombie && self.kill(Some(pid))
+                    }
+                    _ => false,
+                }
+            }
+
+            fn kill(&self, pid: Option<u32>) -> bool {
+                let me = getpid().as_raw_nonzero().get() as u32;
+                if let Some(pid) = pid.filter(|&pid| pid != me)
+                    && let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw)
+                {
+                    let _ = kill_process(pid, Signal::KILL);
+                    return true;
+                }
+                false
+            }
+        }
+
+        /// A process's parent, and whether it is a zombie, from /proc/PID/stat.
+        fn state(pid: u32) -> Option<(u32, bool)> {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+            let zombie = fields.next()? == "Z";
+            Some((fields.next()?.parse().ok()?, zombie))
+        }
 
         /// The shells of the commands running now: children of the server that are not
         /// orphans, and must not be swept. Held while a shell starts and while a sweep

@@ -88,13 +88,9 @@ fn main() -> Result<(), common::Error> {
             break;
         }
 
-        // Send the command, receive one reply (see `exchange` below).
-        let reply = match exchange(&mut conn, command, args.framed, &mut buffer) {
-            Ok(reply) => reply,
-            Err(err) => {
-                return Err(format!("the conversation with {} ended: {err}", args.server).into());
-            }
-        };
+        // send(cmd.encode('utf-8')), then recv(1024) (or one --framed message each way).
+        let reply = exchange(&mut conn, command, args.framed, &mut buffer)
+            .map_err(|err| format!("the conversation with {} ended: {err}", args.server))?;
 
         // decode('gbk'): the bytes are GBK text, unless --encoding says otherwise.
         let text = args.encoding.decode(&reply);
