@@ -134,12 +134,14 @@ pub fn serve(
             let took = began
                 .filter(|(id, _)| *id == file.transfer)
                 .map_or(Duration::ZERO, |(_, at)| at.elapsed());
-            report(log, from, &file.data, took, &receiver)?;
+            // The file first, then the line that says it came: whoever reads that line (a
+            // student, a test) may open the file at once.
             if let Some(path) = &output {
                 if let Err(err) = std::fs::write(path, &file.data) {
                     eprintln!("cannot write {}: {err}", path.display());
                 }
             }
+            report(log, from, &file.data, took, &receiver)?;
         }
     }
 }

@@ -127,6 +127,13 @@ fn main() -> Result<(), common::Error> {
             if (talk.stream.len() - 8) as u64 >= expected {
                 talk.done = true;
                 let file = &talk.stream[8..];
+                // The file first, then the line that says it came: whoever reads that line
+                // may open the file at once.
+                if let Some(path) = &args.output {
+                    if let Err(err) = std::fs::write(path, file) {
+                        eprintln!("cannot write {}: {err}", path.display());
+                    }
+                }
                 writeln!(
                     log,
                     "received {} bytes from {from} in {:.3} s, sha256 {}",
@@ -135,11 +142,6 @@ fn main() -> Result<(), common::Error> {
                     reliable_udp_core::sha256_hex(file)
                 )?;
                 log.flush()?;
-                if let Some(path) = &args.output {
-                    if let Err(err) = std::fs::write(path, file) {
-                        eprintln!("cannot write {}: {err}", path.display());
-                    }
-                }
                 talk.stream = Vec::new();
             }
         }

@@ -150,14 +150,16 @@ mod quic {
             start.elapsed().as_secs_f64(),
             reliable_udp_core::sha256_hex(&data)
         );
+        // The file first, then the line that says it came: whoever reads that line may open
+        // the file at once.
+        if let Some(path) = output {
+            std::fs::write(&path, &data)
+                .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+        }
         let mut stdout = std::io::stdout().lock();
         if let Err(err) = writeln!(stdout, "{line}").and_then(|()| stdout.flush()) {
             eprintln!("Error: cannot write the log: {err}");
             std::process::exit(1);
-        }
-        if let Some(path) = output {
-            std::fs::write(&path, &data)
-                .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
         }
         Ok(())
     }
