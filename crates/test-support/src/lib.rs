@@ -48,6 +48,11 @@ pub mod procfs;
 
 pub mod shell;
 
+mod tcp_info;
+pub use tcp_info::TcpSendCounters;
+#[cfg(any(target_os = "linux", target_vendor = "apple"))]
+pub use tcp_info::tcp_send_counters;
+
 /// How long a test waits for something that should happen at once (a line, a reply, an
 /// exit) before it fails. Generous, because a loaded CI machine can be slow; a test that
 /// passes never waits this long.

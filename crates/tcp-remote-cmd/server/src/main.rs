@@ -165,7 +165,7 @@ fn main() -> Result<(), common::Error> {
     // With --concurrent: how many conversations run right now.
     let serving = Arc::new(AtomicUsize::new(0));
     // When accept() fails (out of file descriptors, say), wait before the next try.
-    let mut accept_errors = common::AcceptErrors::new();
+    let mut accept_errors = guard::AcceptErrors::new();
 
     // The outer loop of the tutorial: one turn per client ("建立链接大循环").
     loop {

@@ -255,7 +255,7 @@ fn a_flood_is_logged_as_twenty_whole_lines_a_second_and_summaries_that_count_the
     assert_eq!(shown + summarised, count as u64);
     let seconds = start.elapsed().as_secs() + 1;
     assert!(
-        shown <= u64::from(common::LogLimit::LINES_PER_SECOND) * seconds,
+        shown <= u64::from(guard::LogLimit::LINES_PER_SECOND) * seconds,
         "{shown} lines in {seconds} s"
     );
 }
@@ -358,7 +358,7 @@ fn max_replies_per_peer_0_lifts_the_limit_for_the_bench() {
     let server = start_server(SERVER, &["--quiet", "--max-replies-per-peer", "0"]);
     let client = udp_socket();
     // Three times the default budget, as fast as round trips go.
-    for i in 0..3 * common::ReplyGuard::DEFAULT_PER_SECOND {
+    for i in 0..3 * guard::ReplyGuard::DEFAULT_PER_SECOND {
         assert_eq!(round_trip(&client, b"x", server.addr), b"X", "reply {i}");
     }
 }
