@@ -107,13 +107,10 @@ fn serve_text(server: &std::net::UdpSocket, mut guard: guard::Guard) -> Result<(
         if !guard.admit(datagram.from) {
             continue;
         }
-        let format = &buffer[..datagram.len];
-        guard.log(format_args!(
-            "from {}: {}",
-            datagram.from,
-            common::ShowBytes(format)
-        ))?;
+        let (format, from) = (&buffer[..datagram.len], datagram.from);
+        guard.log(format_args!("from {from}: {}", common::ShowBytes(format)))?;
 
+        // time.strftime(fmt), or a reply starting with `error:` that says why not.
         let reply = match text::time_reply(format, datagram.truncated) {
             Ok(time) => time,
             Err(message) => {
@@ -121,14 +118,9 @@ fn serve_text(server: &std::net::UdpSocket, mut guard: guard::Guard) -> Result<(
                 message
             }
         };
-        // Whatever the reply says, it never exceeds the limit (time_reply keeps its own
-        // messages within it; this cut is the guarantee).
+        // Never over 4 times the request (time_reply keeps within it; this cut guarantees it).
         let reply = text::fit(reply, text::reply_limit(format.len()));
-
         // sendto(back_time.encode('utf-8'), addr): the time is text, sent as UTF-8 bytes.
-        guard.sent(
-            server.send_to(reply.as_bytes(), datagram.from),
-            datagram.from,
-        );
+        guard.sent(server.send_to(reply.as_bytes(), from), from);
     }
 }

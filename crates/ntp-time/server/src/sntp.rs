@@ -4,7 +4,7 @@
 
 use std::net::UdpSocket;
 
-use guard::Guard;
+use guard::{Datagram, Guard};
 use ntp_time_sntp::{Packet, Rejected, Timestamp};
 
 /// The SNTP loop: like the text loop in main.rs, with the clock read around the reply.
@@ -27,37 +27,36 @@ pub fn serve(server: &UdpSocket, mut guard: Guard) -> Result<(), common::Error> 
         }
         // T2: read the clock the moment the request is in, before anything else.
         let receive_time = Timestamp::now();
-
-        let request = if datagram.truncated {
-            Err(Rejected::WrongLength(
-                datagram.full_len.unwrap_or(datagram.len),
-            ))
-        } else {
-            Packet::parse_request(&buffer[..datagram.len])
-        };
-        // A packet that is not a request we answer is dropped, never fatal: the sender may be
-        // confused, probing, or spoofing a victim's address to bounce our replies at it.
-        let request = match request {
+        let from = datagram.from;
+        let request = match parse(&datagram, &buffer) {
             Ok(request) => request,
             Err(reason) => {
                 dropped += 1;
+                let why = format!("{reason} ({dropped} dropped so far)");
                 guard.log(format_args!(
-                    "from {}: dropped, not an SNTP request: {reason} ({dropped} dropped so far)",
-                    datagram.from
+                    "from {from}: dropped, not an SNTP request: {why}"
                 ))?;
                 continue;
             }
         };
+        let (version, transmit) = (request.version, request.transmit);
         guard.log(format_args!(
-            "from {}: SNTP version {} request, transmit {}",
-            datagram.from, request.version, request.transmit
+            "from {from}: SNTP version {version} request, transmit {transmit}"
         ))?;
-
         // T3: read the clock again as late as possible, right before the reply leaves.
         let reply = Packet::reply_to(&request, receive_time, Timestamp::now(), precision);
-        guard.sent(
-            server.send_to(&reply.encode(), datagram.from),
-            datagram.from,
-        );
+        guard.sent(server.send_to(&reply.encode(), from), from);
     }
+}
+
+/// The request in `datagram`, if it is one this server answers (`Packet::parse_request`).
+/// Anything else is dropped, never answered: the sender may be confused, probing, or
+/// spoofing a victim's address to bounce our replies at it.
+fn parse(datagram: &Datagram, buffer: &[u8]) -> Result<Packet, Rejected> {
+    if datagram.truncated {
+        return Err(Rejected::WrongLength(
+            datagram.full_len.unwrap_or(datagram.len),
+        ));
+    }
+    Packet::parse_request(&buffer[..datagram.len])
 }

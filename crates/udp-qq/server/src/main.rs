@@ -72,17 +72,15 @@ fn main() -> Result<(), common::Error> {
         if !guard.admit(datagram.from) {
             continue;
         }
-
-        // decode('utf-8'), which would crash on bytes that are not UTF-8: shown as U+FFFD,
-        // with control and invisible characters escaped (common::show_text).
+        // decode('utf-8') crashes on bytes that are not UTF-8; show_text shows U+FFFD.
         let text = show_text(&buffer[..datagram.len]);
         let from = datagram.from;
         writeln!(out, "message from {from}: {HIGHLIGHT}{text}{HIGHLIGHT:#}")?;
         if let Some(note) = datagram.truncation_note() {
             writeln!(out, "  {note}")?;
         }
-
-        // input('reply: '): messages sent meanwhile wait in the socket's receive buffer.
+        // input('reply: '): the server now waits for its operator. Messages sent meanwhile
+        // wait in the socket's receive buffer (while it has room), oldest first.
         let Some(reply) = common::read_line(&format!("reply to {from}: "))? else {
             writeln!(
                 out,
@@ -90,8 +88,8 @@ fn main() -> Result<(), common::Error> {
             )?;
             return Ok(());
         };
-
-        // sendto(reply, addr): the reply names the address the message came from.
+        // sendto(reply, addr): no connection, so the reply names the address the message
+        // came from; that is how it reaches the right one of many clients.
         guard.sent(server.send_to(reply.trim().as_bytes(), from), from);
     }
 }
