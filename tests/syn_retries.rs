@@ -160,7 +160,7 @@ fn a_dropped_syn_is_sent_again_on_linuxs_schedule_one_second_apart_then_doubling
 /// On loopback a handshake is half-open for microseconds, so the listener here keeps them
 /// half-open on purpose: `TCP_DEFER_ACCEPT` tells Linux to hold a finished handshake back
 /// until its first data arrives. The standard library and socket2 have no setter for it, and
-/// the workspace writes no `unsafe` code outside `common`, so the listener is three lines of
+/// the workspace keeps `unsafe` to three expressions (see the root Cargo.toml), so the listener is three lines of
 /// Python (where python3 is missing, the test says so and does not run). Ten clients connect
 /// and send nothing. The first six (backlog 5, and one more) stay half-open: not accepted. The
 /// other four get cookies: with no entry to hold back, their final ACK builds the connection

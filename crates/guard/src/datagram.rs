@@ -54,9 +54,10 @@ pub fn recv_datagram(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<Datagram>
     let socket = socket2::SockRef::from(socket);
     let capacity = buf.len();
 
-    // socket2 takes buffers as `MaybeUninit<u8>`, meaning "may hold garbage". A `[u8]` that
-    // is already initialised is a valid `[MaybeUninit<u8>]` of the same layout, and socket2
-    // only ever writes real bytes into it, so viewing it that way is sound.
+    // The workspace's one `unsafe` on a server's path. std's recv_from cannot tell that a
+    // datagram was cut; socket2's receives can, but take `MaybeUninit<u8>` ("may hold
+    // garbage"). A `[u8]` that is already initialised is a valid `[MaybeUninit<u8>]` of the
+    // same layout, and socket2 only ever writes real bytes into it, so the view is sound.
     #[allow(unsafe_code)]
     let uninit: &mut [MaybeUninit<u8>] =
         unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) };

@@ -74,20 +74,16 @@ fn main() -> Result<(), common::Error> {
         if !guard.admit(datagram.from) {
             continue;
         }
-        let data = &mut buffer[..datagram.len];
+        let (data, from) = (&mut buffer[..datagram.len], datagram.from);
 
         // print(data): like Python's bytes, so an empty datagram shows as b''.
-        guard.log(format_args!(
-            "from {}: {}",
-            datagram.from,
-            common::ShowBytes(data)
-        ))?;
+        guard.log(format_args!("from {from}: {}", common::ShowBytes(data)))?;
         guard.log_truncation(&datagram)?;
 
         // data.upper(): like Python's bytes.upper(), only a-z change; other bytes pass.
         data.make_ascii_uppercase();
 
         // sendto(data, addr): with no connection, every reply must name its receiver.
-        guard.sent(server.send_to(data, datagram.from), datagram.from);
+        guard.sent(server.send_to(data, from), from);
     }
 }
