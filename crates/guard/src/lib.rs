@@ -200,3 +200,62 @@ impl Stderr {
         let _ = self.0.flush_summary(&mut io::stderr());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn bound() -> UdpSocket {
+        UdpSocket::bind("127.0.0.1:0").unwrap()
+    }
+
+    #[test]
+    fn an_idle_receive_gives_none_and_the_next_datagram_comes_with_its_sender() {
+        let server = bound();
+        let mut guard = Guard::new(&server, 10).unwrap();
+        // The kernel rounds it to its clock's tick (52 ms for 50 on a 250 Hz Linux).
+        let timeout = server.read_timeout().unwrap().unwrap();
+        assert!(
+            timeout >= Log::IDLE && timeout < 2 * Log::IDLE,
+            "{timeout:?}"
+        );
+        let mut buffer = [0u8; 16];
+        let start = Instant::now();
+        assert_eq!(guard.recv_from(&server, &mut buffer).unwrap(), None);
+        assert!(start.elapsed() < Duration::from_secs(5), "it waited");
+
+        let client = bound();
+        client.send_to(b"hi", server.local_addr().unwrap()).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let datagram = loop {
+            if let Some(datagram) = guard.recv_from(&server, &mut buffer).unwrap() {
+                break datagram;
+            }
+            assert!(Instant::now() < deadline, "no datagram");
+        };
+        assert_eq!(&buffer[..datagram.len], b"hi");
+        assert_eq!(datagram.from, client.local_addr().unwrap());
+    }
+
+    #[test]
+    fn admit_refuses_the_server_itself_and_lets_a_client_through_within_its_budget() {
+        let server = bound();
+        let mut guard = Guard::new(&server, 2).unwrap();
+        assert!(!guard.admit(server.local_addr().unwrap()));
+        let client: SocketAddr = "127.0.0.1:50000".parse().unwrap();
+        assert!(guard.admit(client) && guard.admit(client));
+        assert!(!guard.admit(client), "a third reply in the same second");
+    }
+
+    #[test]
+    fn quiet_takes_the_read_timeout_off_and_logs_nothing() {
+        let server = bound();
+        let mut guard = Guard::new(&server, 0).unwrap();
+        guard.quiet(&server).unwrap();
+        assert_eq!(server.read_timeout().unwrap(), None);
+        guard.log(format_args!("not shown")).unwrap();
+        assert_eq!(guard.log.held(), 0);
+    }
+}
