@@ -3,8 +3,6 @@
 //! that bytes were acknowledged (tests/claims.rs, tests/syn_retries.rs). Its getsockopt is the
 //! workspace's one piece of `unsafe` outside the receive path (crates/guard/src/datagram.rs).
 
-use std::io;
-
 /// What the kernel has counted on the sending side of one TCP connection: the only way a
 /// program can see what went on the wire without capturing packets. For tests and lessons
 /// that must tell "no segment was sent" from "an empty segment was sent", or show that bytes
@@ -25,7 +23,8 @@ pub struct TcpSendCounters {
 /// need Linux 4.19), `TCP_CONNECTION_INFO` on macOS. Windows has `SIO_TCP_INFO`, which this
 /// course does not bind; there the function does not exist.
 #[cfg(any(target_os = "linux", target_vendor = "apple"))]
-pub fn tcp_send_counters(stream: &std::net::TcpStream) -> io::Result<TcpSendCounters> {
+pub fn tcp_send_counters(stream: &std::net::TcpStream) -> std::io::Result<TcpSendCounters> {
+    use std::io;
     use std::os::fd::AsRawFd;
 
     #[cfg(target_os = "linux")]
