@@ -1,7 +1,8 @@
 //! The udp-echo server as students run it: the real binary on port 0, driven over real
 //! UDP sockets from the test.
 
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -343,14 +344,32 @@ fn a_sender_ignored_for_going_over_budget_does_not_crowd_out_the_next_refusal() 
     }
     let flooder = flooder.local_addr().unwrap();
     server.expect_stderr(&format!("from {flooder}: not answered: more than 5"));
-    // The flooder's other refusals get no line each, so the next sender's shows.
+    // The flooder's other refusals get no line each, so the next sender's shows. First wait
+    // for the flood to drain: one socket's datagrams are read in order, so a reply to `other`
+    // comes after the whole flood. (A busy machine may have dropped the first tries: the
+    // flood can fill the socket's buffer, so try again, once a second, within its budget.)
     let other = udp_socket();
-    for _ in 0..6 {
+    other
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    let deadline = Instant::now() + test_support::DEADLINE;
+    while round_trip_or_none(&other, server.addr).is_none() {
+        assert!(Instant::now() < deadline, "{}", server.transcript());
+    }
+    for _ in 0..20 {
         other.send_to(b"x", server.addr).unwrap();
     }
     let other = other.local_addr().unwrap();
     let line = server.expect_stderr("not answered");
     assert!(line.starts_with(&format!("from {other}: ")), "{line}");
+}
+
+/// One `x` to `to`, and its reply if it comes within the socket's timeout.
+fn round_trip_or_none(socket: &UdpSocket, to: SocketAddr) -> Option<Vec<u8>> {
+    socket.send_to(b"x", to).unwrap();
+    let mut buf = [0u8; 16];
+    let (n, _) = socket.recv_from(&mut buf).ok()?;
+    Some(buf[..n].to_vec())
 }
 
 #[test]
