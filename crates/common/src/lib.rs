@@ -214,6 +214,18 @@ fn loopback_like(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// Acts on [`check_exposure`]'s verdict: prints the warning, or the refusal and exits with 2.
+pub fn enforce_exposure(verdict: Result<Option<String>, String>) {
+    match verdict {
+        Ok(None) => {}
+        Ok(Some(warning)) => eprintln!("{warning}"),
+        Err(refusal) => {
+            eprintln!("Error: {refusal}");
+            std::process::exit(2);
+        }
+    }
+}
+
 /// The tutorial's `socket(AF_INET, SOCK_DGRAM)` then `bind(ip_port)`, with a friendly error.
 /// The socket can send datagrams up to UDP's limit on every system ([`allow_large_datagrams`]).
 pub fn bind_udp(addr: SocketAddr) -> Result<UdpSocket, Error> {

@@ -70,14 +70,8 @@ fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
     // Loopback only unless --allow-remote; a refusal exits with status 2 (a usage error).
-    match common::check_exposure(args.addr, args.allow_remote, EXPOSURE) {
-        Ok(None) => {}
-        Ok(Some(warning)) => eprintln!("{warning}"),
-        Err(refusal) => {
-            eprintln!("Error: {refusal}");
-            std::process::exit(2);
-        }
-    }
+    let verdict = common::check_exposure(args.addr, args.allow_remote, EXPOSURE);
+    common::enforce_exposure(verdict);
 
     // socket(AF_INET, SOCK_DGRAM) and bind(ip_port), as in every UDP server of the course.
     let server = common::bind_udp(args.addr)?;

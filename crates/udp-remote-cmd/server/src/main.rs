@@ -78,14 +78,8 @@ fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
     // Loopback only unless --allow-remote; a refusal exits with status 2 (a usage error).
-    match remote_cmd_runner::check_exposure(args.addr, args.allow_remote, Transport::Udp) {
-        Ok(None) => {}
-        Ok(Some(warning)) => eprintln!("{warning}"),
-        Err(refusal) => {
-            eprintln!("Error: {refusal}");
-            std::process::exit(2);
-        }
-    }
+    let verdict = remote_cmd_runner::check_exposure(args.addr, args.allow_remote, Transport::Udp);
+    common::enforce_exposure(verdict);
 
     // socket(AF_INET, SOCK_DGRAM) and bind(ip_port): no listen, no accept, no connections.
     let server = common::bind_udp(args.addr)?;
