@@ -391,6 +391,22 @@ impl std::ops::DerefMut for Server {
     }
 }
 
+impl Server {
+    /// Forges `payload` "from" `from_port` on the server's own address (its own port: "from
+    /// itself"), and waits for the guard's refusal on stderr, `from ADDR: not answered: {why}`.
+    pub fn expect_forgery_refused(
+        &self,
+        forger: &Forger,
+        from_port: u16,
+        payload: &[u8],
+        why: &str,
+    ) {
+        forger.send(from_port, self.addr, payload);
+        let from = SocketAddr::new(self.addr.ip(), from_port);
+        self.expect_stderr(&format!("from {from}: not answered: {why}"));
+    }
+}
+
 /// Starts the server binary `program` with `args`, adding `--addr 127.0.0.1:0` unless the
 /// args already name an address, and waits for its `listening on udp://...` or `tcp://...`
 /// line. Panics (with the server's output) if the line does not come within [`DEADLINE`].
