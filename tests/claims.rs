@@ -295,7 +295,7 @@ fn empty_udp_datagram_is_received_as_zero_bytes() {
 /// A blocked reader cannot tell "no segment" from "a segment with no data" (an empty segment
 /// would not wake it either), so the test asks the sender's kernel what it sent: on Linux
 /// TCP_INFO's `tcpi_segs_out` and `tcpi_bytes_sent` (tcp(7)), on macOS TCP_CONNECTION_INFO's
-/// packet and byte counts (`common::tcp_send_counters`). Neither moves for the empty write;
+/// packet and byte counts (`test_support::tcp_send_counters`). Neither moves for the empty write;
 /// both move for the one real byte after it, which shows the counters do see a write. Windows
 /// keeps such counters too (SIO_TCP_INFO), but the course does not bind that call, so there
 /// only the blocked reader is checked.
@@ -303,13 +303,13 @@ fn empty_udp_datagram_is_received_as_zero_bytes() {
 fn empty_tcp_write_sends_nothing_and_the_peer_keeps_blocking() {
     let (client, server) = tcp_pair();
     #[cfg(any(target_os = "linux", target_vendor = "apple"))]
-    let before = common::tcp_send_counters(&client).unwrap();
+    let before = test_support::tcp_send_counters(&client).unwrap();
 
     assert_eq!((&client).write(b"").unwrap(), 0);
     assert_tcp_read_blocks(&server);
     #[cfg(any(target_os = "linux", target_vendor = "apple"))]
     {
-        let after = common::tcp_send_counters(&client).unwrap();
+        let after = test_support::tcp_send_counters(&client).unwrap();
         assert_eq!(after.segments_out, before.segments_out, "a segment left");
         assert_eq!(after.bytes_out, before.bytes_out, "data left");
     }
@@ -319,7 +319,7 @@ fn empty_tcp_write_sends_nothing_and_the_peer_keeps_blocking() {
     assert_eq!(read_once(&server), b"x");
     #[cfg(any(target_os = "linux", target_vendor = "apple"))]
     {
-        let after = common::tcp_send_counters(&client).unwrap();
+        let after = test_support::tcp_send_counters(&client).unwrap();
         assert!(after.segments_out > before.segments_out, "{after:?}");
         assert_eq!(after.bytes_out, before.bytes_out + 1, "{after:?}");
     }
@@ -531,7 +531,11 @@ fn tcp_listen_5_holds_6_finished_handshakes_and_the_7th_syn_is_dropped_then_retr
     });
     let until = Instant::now() + DEADLINE;
     let started = Instant::now();
-    while common::tcp_send_counters(&watch).unwrap().segments_out < 2 {
+    while test_support::tcp_send_counters(&watch)
+        .unwrap()
+        .segments_out
+        < 2
+    {
         assert!(
             Instant::now() < until,
             "the 7th client never sent its SYN again"
@@ -801,7 +805,7 @@ fn datagram_longer_than_the_buffer_is_cut_and_the_rest_is_lost() {
 ///
 /// Why: the OS marks a cut datagram with the MSG_TRUNC flag (socket2 turns Windows'
 /// WSAEMSGSIZE into the same flag), and Linux can also say how long the datagram really was.
-/// `common::recv_datagram` reads both, so the course's servers can log the loss.
+/// `guard::recv_datagram` reads both, so the course's servers can log the loss.
 #[test]
 fn cut_datagram_is_flagged_as_truncated() {
     let (sender, receiver) = (udp_socket(), udp_socket());
@@ -809,7 +813,7 @@ fn cut_datagram_is_flagged_as_truncated() {
         .send_to(&[b'x'; 1500], receiver.local_addr().unwrap())
         .unwrap();
 
-    let got = common::recv_datagram(&receiver, &mut [0u8; common::BUFFER_SIZE]).unwrap();
+    let got = guard::recv_datagram(&receiver, &mut [0u8; common::BUFFER_SIZE]).unwrap();
     assert_eq!(got.len, common::BUFFER_SIZE);
     assert!(got.truncated);
     #[cfg(target_os = "linux")]
@@ -1290,7 +1294,7 @@ fn tcp_sender_stops_when_the_receive_buffer_is_full_so_no_byte_is_lost() {
 fn tcp_bytes_acknowledged_but_unread_are_lost_when_the_receiver_resets() {
     let (client, server) = tcp_pair();
     #[cfg(any(target_os = "linux", target_vendor = "apple"))]
-    let before = common::tcp_send_counters(&client).unwrap();
+    let before = test_support::tcp_send_counters(&client).unwrap();
     assert_eq!((&client).write(b"order #1").unwrap(), 8);
 
     // The bytes are in the receiver's kernel buffer (peeking does not take them)...
@@ -1308,7 +1312,7 @@ fn tcp_bytes_acknowledged_but_unread_are_lost_when_the_receiver_resets() {
     {
         let until = Instant::now() + DEADLINE;
         let acked = loop {
-            let now = common::tcp_send_counters(&client).unwrap();
+            let now = test_support::tcp_send_counters(&client).unwrap();
             if now.send_queue_empty {
                 break now;
             }

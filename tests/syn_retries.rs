@@ -5,7 +5,7 @@
 //! schedule of its own until there is room or it gives up. The first test measures that
 //! schedule. A listener with the tutorial's backlog of 5 is filled with 6 finished handshakes
 //! that nobody accepts; a seventh client starts a non-blocking connect; the test then watches
-//! that socket's own count of segments sent (`TCP_INFO`, through `common::tcp_send_counters`)
+//! that socket's own count of segments sent (`TCP_INFO`, through `test_support::tcp_send_counters`)
 //! and notes the moment each SYN went out again. The second test shows the other queue:
 //! handshakes still half-open count against the same backlog, and past it Linux answers with
 //! SYN cookies.
@@ -121,7 +121,9 @@ fn a_dropped_syn_is_sent_again_on_linuxs_schedule_one_second_apart_then_doubling
 
     /// Segments this socket has sent: SYNs only, while it is connecting.
     fn segments_out(stream: &TcpStream) -> u64 {
-        common::tcp_send_counters(stream).unwrap().segments_out
+        test_support::tcp_send_counters(stream)
+            .unwrap()
+            .segments_out
     }
 
     /// `net.ipv4.tcp_syn_linear_timeouts`, or `None` on a kernel before 6.5 that has none.
@@ -158,7 +160,7 @@ fn a_dropped_syn_is_sent_again_on_linuxs_schedule_one_second_apart_then_doubling
 /// On loopback a handshake is half-open for microseconds, so the listener here keeps them
 /// half-open on purpose: `TCP_DEFER_ACCEPT` tells Linux to hold a finished handshake back
 /// until its first data arrives. The standard library and socket2 have no setter for it, and
-/// the workspace writes no `unsafe` code outside `common`, so the listener is three lines of
+/// the workspace keeps `unsafe` to three expressions (see the root Cargo.toml), so the listener is three lines of
 /// Python (where python3 is missing, the test says so and does not run). Ten clients connect
 /// and send nothing. The first six (backlog 5, and one more) stay half-open: not accepted. The
 /// other four get cookies: with no entry to hold back, their final ACK builds the connection

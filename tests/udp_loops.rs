@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use common::ReplyGuard;
+use guard::ReplyGuard;
 use test_support::{
     DEADLINE, Forger, Server, Stream, cargo_bin, round_trip, start_server, udp_socket,
 };

@@ -1,27 +1,23 @@
-//! Solution to `tcp-upper` (lesson 4, warm-up).
+//! Exercise `tcp-upper` (lesson 4, warm-up): a TCP server for one client.
+//!
+//! Write `serve_one`: accept one client on `listener`, answer every line it sends (ending in
+//! `\n`) with the same line in upper case (ASCII letters only: `make_ascii_uppercase`), and
+//! return when the client closes its side of the connection.
+//!
+//! Lesson 4's lesson in one line: TCP delivers bytes, not messages. The check sends
+//! "hello\n", "wor" and "ld\nmixed Case 123\n" in three writes, so one read can hold half a
+//! line or a line and a half.
+//!
+//! Check your work:  cargo run -p exercises -- check tcp-upper
 
-use std::io::{self, BufRead, BufReader, Write};
+// You will want `use std::io::{BufRead, BufReader, Write};` too.
+use std::io;
 use std::net::TcpListener;
 
 /// Accepts one client on `listener` and answers each line it sends with the same line in
-/// upper case (ASCII letters only), until the client closes its side; then returns.
+/// upper case, until the client closes its side; then returns.
 pub fn serve_one(listener: &TcpListener) -> io::Result<()> {
-    let (stream, _peer) = listener.accept()?;
-    // TCP is a byte stream: a line can arrive in pieces, or several in one read. BufReader
-    // finds the line ends for us.
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut writer = stream;
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        // 0 bytes: the client closed its side (end of stream).
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            return Ok(());
-        }
-        line.make_ascii_uppercase();
-        if !line.ends_with(b"\n") {
-            line.push(b'\n');
-        }
-        writer.write_all(&line)?;
-    }
+    // TODO: accept(); wrap a clone of the stream (try_clone) in a BufReader; loop on
+    // read_until(b'\n', ...) until it returns 0; write_all each line upper-cased.
+    todo!("serve one client on {}", listener.local_addr()?)
 }

@@ -34,9 +34,9 @@ pub fn run(out: &mut impl Write) -> Result<(), common::Error> {
         format!("a datagram of {first} bytes, then one of {second} bytes (b'next')"),
     )?;
 
-    // recvfrom(1024), as in the tutorial. common::recv_datagram also reports the flag.
+    // recvfrom(1024), as in the tutorial. guard::recv_datagram also reports the flag.
     let mut buffer = [0u8; common::BUFFER_SIZE];
-    let got = common::recv_datagram(&receiver, &mut buffer).map_err(crate::not_arrived)?;
+    let got = guard::recv_datagram(&receiver, &mut buffer).map_err(crate::not_arrived)?;
     let tail = &buffer[got.len.saturating_sub(10)..got.len];
     say(
         out,
@@ -79,7 +79,7 @@ pub fn run(out: &mut impl Write) -> Result<(), common::Error> {
     }
 
     // Is the rest waiting for a second read? No: the next read is the next datagram.
-    let next = common::recv_datagram(&receiver, &mut buffer).map_err(crate::not_arrived)?;
+    let next = guard::recv_datagram(&receiver, &mut buffer).map_err(crate::not_arrived)?;
     say(
         out,
         "next read",

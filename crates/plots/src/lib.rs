@@ -100,6 +100,26 @@ pub fn this_command(package: &str) -> String {
     command
 }
 
+/// `text` as a JSON string, for the benches' `--json` lines that the `plots` program reads
+/// back (udp-echo-bench's label, many-clients-bench's design and failure): quotes and
+/// backslashes escaped, control characters as `\u00XX`.
+pub fn json_string(text: &str) -> String {
+    use std::fmt::Write as _;
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(quoted, "\\u{:04x}", c as u32);
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
 /// The SVG document for `panels`, side by side, with `command` and the data in a comment.
 pub fn svg(panels: &[Panel], command: &str) -> Result<String, common::Error> {
     let width = PANEL_WIDTH * (panels.len().max(1) as u32);

@@ -161,6 +161,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_string_the_benches_write_is_read_back_as_it_was() {
+        for text in ["ours \"quiet\"", "a\\b", "tab\there\nnew line", "你好"] {
+            let line = format!("{{\"label\":{}}}", plots::json_string(text));
+            assert_eq!(text_field(&line, "label").as_deref(), Some(text), "{line}");
+        }
+    }
+
+    #[test]
     fn each_label_is_a_line_and_each_window_the_median_of_its_runs() {
         let lines = [
             r#"{"server":"127.0.0.1:1","window":1,"replies_per_s":10,"rtt_median_us":50.0,"label":"ours \"quiet\""}"#,

@@ -48,6 +48,11 @@ pub mod procfs;
 
 pub mod shell;
 
+mod tcp_info;
+pub use tcp_info::TcpSendCounters;
+#[cfg(any(target_os = "linux", target_vendor = "apple"))]
+pub use tcp_info::tcp_send_counters;
+
 /// How long a test waits for something that should happen at once (a line, a reply, an
 /// exit) before it fails. Generous, because a loaded CI machine can be slow; a test that
 /// passes never waits this long.
@@ -383,6 +388,22 @@ impl std::ops::Deref for Server {
 impl std::ops::DerefMut for Server {
     fn deref_mut(&mut self) -> &mut Running {
         &mut self.process
+    }
+}
+
+impl Server {
+    /// Forges `payload` "from" `from_port` on the server's own address (its own port: "from
+    /// itself"), and waits for the guard's refusal on stderr, `from ADDR: not answered: {why}`.
+    pub fn expect_forgery_refused(
+        &self,
+        forger: &Forger,
+        from_port: u16,
+        payload: &[u8],
+        why: &str,
+    ) {
+        forger.send(from_port, self.addr, payload);
+        let from = SocketAddr::new(self.addr.ip(), from_port);
+        self.expect_stderr(&format!("from {from}: not answered: {why}"));
     }
 }
 

@@ -14,7 +14,7 @@
 //!
 //! Not listed, because the course works around it instead of skipping anything: a datagram
 //! longer than the buffer fails with WSAEMSGSIZE on Windows, with the buffer filled; Wine says
-//! WSAEMSGSIZE too but reports 0 bytes received, so `common::recv_datagram` takes the
+//! WSAEMSGSIZE too but reports 0 bytes received, so `guard::recv_datagram` takes the
 //! buffer's length for a cut datagram (what Windows reports anyway).
 
 /// One piece of Windows behaviour that Wine does not reproduce.

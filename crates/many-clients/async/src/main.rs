@@ -36,7 +36,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
-use common::AcceptErrors;
+use guard::AcceptErrors;
 use many_clients_upper as upper;
 
 /// Lesson 8: the TCP upper-casing echo on an event loop (tokio), one task per client.

@@ -650,7 +650,7 @@ fn json(rows: &[Row]) -> String {
                  \"failed_clients\":{},\"seconds\":{:.3},\"requests_per_second\":{:.1},\
                  \"p50_us\":{},\"p99_us\":{},\"first_reply_p99_us\":{},\"peak_rss_kib\":{},\"kib_per_idle_connection\":{},\
                  \"threads\":{},\"cpu_us_per_request\":{},\"first_failure\":{}}}",
-                common::json_string(&row.design),
+                plots::json_string(&row.design),
                 row.clients,
                 row.idle,
                 row.idle_held,
@@ -665,7 +665,7 @@ fn json(rows: &[Row]) -> String {
                 num(row.idle_kib_each.map(|k| (k * 10.0).round() / 10.0)),
                 num(row.threads),
                 us(row.cpu_per_request),
-                row.first_failure.as_deref().map_or("null".into(), common::json_string),
+                row.first_failure.as_deref().map_or("null".into(), plots::json_string),
             )
         })
         .collect();

@@ -40,7 +40,7 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use common::AcceptErrors;
+use guard::AcceptErrors;
 use many_clients_upper as upper;
 
 /// Connections accepted but not yet taken by a worker; the next one is refused.

@@ -41,7 +41,7 @@ use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
-use common::AcceptErrors;
+use guard::AcceptErrors;
 use many_clients_upper as upper;
 
 /// Lesson 8: the TCP upper-casing echo with a thread per client, at most --max-clients at once.

@@ -8,7 +8,7 @@
 //!   within one deadline (`--reply-timeout`), for the whole reply, not for each system call,
 //!   so a client that reads a byte now and then is cut off as well.
 //! - When `accept` fails (most often "too many open files"), the servers wait a little longer
-//!   each time instead of spinning, and say so once in a while: [`common::AcceptErrors`].
+//!   each time instead of spinning, and say so once in a while: [`guard::AcceptErrors`].
 //! - [`refuse`]: tell a client in one line that the server is full, then close.
 //!
 //! The walkthrough is `lessons/08-many-clients.md`.

@@ -93,7 +93,7 @@ fn ask_formats(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
             continue;
         }
 
-        match common::recv_datagram(client, &mut buffer) {
+        match guard::recv_datagram(client, &mut buffer) {
             // The server sends UTF-8 text; print it as text (bytes that are not UTF-8, which
             // our server never sends, are shown Python-style instead).
             Ok(reply) => {

@@ -123,7 +123,7 @@ fn main() -> Result<(), common::Error> {
         idle_timeout: args.idle_timeout,
     };
     let clients = Clients::new(args.concurrent, args.max_clients);
-    let mut accept_errors = common::AcceptErrors::new();
+    let mut accept_errors = guard::AcceptErrors::new();
 
     // The outer loop of the tutorial: one turn per client ("建立链接大循环").
     loop {

@@ -108,7 +108,7 @@ impl Summary {
             self.late,
             self.label.as_deref().map_or(String::new(), |label| format!(
                 ",\"label\":{}",
-                common::json_string(label)
+                plots::json_string(label)
             ))
         )
     }

@@ -73,7 +73,7 @@ fn main() -> Result<(), common::Error> {
         }
 
         // recvfrom(buffer_size): one datagram, the reply, or nothing within the timeout.
-        match common::recv_datagram(&client, &mut buffer) {
+        match guard::recv_datagram(&client, &mut buffer) {
             Ok(reply) => {
                 writeln!(out, "{}", common::show_bytes(&buffer[..reply.len]))?;
                 // A reply longer than our 1024 bytes is cut by the OS; say so.

@@ -149,7 +149,7 @@ fn main() -> Result<(), common::Error> {
             }
 
             // recvfrom(1024): the reply, and the address it came from; or nothing in time.
-            match common::recv_datagram(client, &mut buffer) {
+            match guard::recv_datagram(client, &mut buffer) {
                 Ok(reply) => {
                     show_message(&mut out, "", reply.from, &buffer[..reply.len])?;
                     if let Some(note) = reply.truncation_note() {
@@ -201,7 +201,7 @@ fn show_waiting_messages(
 ) -> Result<(), common::Error> {
     client.set_nonblocking(true)?;
     loop {
-        match common::recv_datagram(client, buffer) {
+        match guard::recv_datagram(client, buffer) {
             Ok(late) => show_message(out, "late ", late.from, &buffer[..late.len])?,
             // Windows only: the echo of an earlier send nobody received; look again.
             Err(err) if common::is_stale_icmp_error(&err) => continue,

@@ -1,22 +1,13 @@
 //! # Lesson 2: the UDP "QQ chat" server
 //!
-//! Ports the server of the tutorial's QQ chat (section 一, "qq聊天"): one UDP socket, and a
-//! loop that receives a message from whoever sent one, shows who it was and the text
-//! highlighted (bold on blue), asks the operator at the keyboard for a reply, and sends that
-//! reply back to the sender. Because UDP has no connections, any number of clients can talk to
-//! this one loop: each message carries its sender's address, and each reply names it.
-//!
-//! Run it:
+//! The server of the tutorial's QQ chat (section 一, "qq聊天"): one UDP socket, and a loop that
+//! receives a message from whoever sent one, shows the sender and the text highlighted (bold
+//! on blue), asks you at the keyboard for a reply, and sends it back to that sender. UDP has
+//! no connections, so any number of clients can talk to this one loop.
 //!
 //! ```text
 //! cargo run -p udp-qq-server
-//! ```
-//!
-//! Talk to it from two more terminals, with the lesson's client or with netcat:
-//!
-//! ```text
-//! cargo run -p udp-qq-client
-//! nc -u 127.0.0.1 8081
+//! cargo run -p udp-qq-client          (or: nc -u 127.0.0.1 8081)
 //! ```
 //!
 //! You will see, when a client sends `你好` and you answer `hi there`:
@@ -27,15 +18,10 @@
 //! reply to 127.0.0.1:51234: hi there
 //! ```
 //!
-//! A message is shown on one line: control characters, and the invisible characters that
-//! reorder or hide text (a bidi override U+202E, a zero-width space U+200B, the line separator
-//! U+2028), appear as escapes such as `\u{202e}`. A message that claims to come from the
-//! server itself or from a well-known service's port below 1024 is neither shown nor answered
-//! (a forged sender could otherwise start an exchange that never ends); stderr says so.
-//!
-//! End with Ctrl-D at a reply prompt (Ctrl-Z then Enter on Windows), or Ctrl-C at any time.
-//! Type only at a reply prompt: a line (or a Ctrl-D) typed while the server waits for a
-//! message stays in the terminal's buffer and answers the next message that comes.
+//! Control characters and the invisible ones that reorder or hide text show as escapes
+//! (`\u{202e}`). A forged sender (this server itself, a service port below 1024) is neither
+//! shown nor answered, said on stderr (`crates/guard`). Ctrl-D at a reply prompt (Ctrl-Z Enter
+//! on Windows) or Ctrl-C ends it; a line typed before a message arrives answers the next one.
 //! The walkthrough is `lessons/02-udp-qq.md`.
 
 use std::io::Write;
@@ -72,70 +58,38 @@ fn main() -> Result<(), common::Error> {
     let server = common::bind_udp(args.addr)?;
     common::announce_udp(&server)?;
 
-    // A sender can forge its address: a message "from" this server itself, or from a
-    // well-known service's port below 1024, is not shown and gets no reply (it would start an
-    // exchange that never ends); neither does a sender past its budget of replies a second.
-    // Refusals are said on stderr, at most 20 lines a second with a summary of the rest.
-    let mut guard =
-        common::ReplyGuard::for_socket(&server, common::ReplyGuard::DEFAULT_PER_SECOND)?;
-    let mut refusals = common::LogLimit::new(common::LogLimit::LINES_PER_SECOND, "lines");
+    // What the tutorial does not defend against: forged senders (their messages are not
+    // shown), floods of datagrams and of stderr lines, failed receives.
+    let mut guard = guard::Guard::new(&server, guard::ReplyGuard::DEFAULT_PER_SECOND)?;
 
     let mut buffer = [0u8; common::BUFFER_SIZE];
     let mut out = anstream::stdout().lock();
     loop {
         // recvfrom(1024): one message, from whichever client sent the oldest one waiting.
-        let datagram = match common::recv_datagram(&server, &mut buffer) {
-            Ok(datagram) => datagram,
-            // Windows only: a reply we sent earlier bounced off a client that had quit.
-            Err(err) if common::is_stale_icmp_error(&err) => continue,
-            // Nothing a peer sends may stop the server: report it and receive again.
-            Err(err) => {
-                eprintln!("receive failed: {err} (still serving)");
-                continue;
-            }
+        let Some(datagram) = guard.recv_from(&server, &mut buffer)? else {
+            continue;
         };
-
-        if let Err(refusal) = guard.check(datagram.from) {
-            let mut stderr = std::io::stderr();
-            if !refusal.already_said() && refusals.allow(&mut stderr)? {
-                writeln!(stderr, "from {}: not answered: {refusal}", datagram.from)?;
-            }
+        if !guard.admit(datagram.from) {
             continue;
         }
-
-        // decode('utf-8') would crash the tutorial's server on bytes that are not UTF-8;
-        // we show them as U+FFFD instead, and keep serving. Control characters, and the
-        // invisible ones that reorder or hide text, are shown as escapes (common::show_text).
+        // decode('utf-8') crashes on bytes that are not UTF-8; show_text shows U+FFFD.
         let text = show_text(&buffer[..datagram.len]);
-        writeln!(
-            out,
-            "message from {}: {HIGHLIGHT}{text}{HIGHLIGHT:#}",
-            datagram.from
-        )?;
+        let from = datagram.from;
+        writeln!(out, "message from {from}: {HIGHLIGHT}{text}{HIGHLIGHT:#}")?;
         if let Some(note) = datagram.truncation_note() {
             writeln!(out, "  {note}")?;
         }
-
-        // input('reply: '): the server now waits for its operator. Messages that clients
-        // send meanwhile wait in the socket's receive buffer (while it has room; the rest
-        // are dropped), and the next recvfrom hands them over one by one, oldest first.
-        let Some(reply) = common::read_line(&format!("reply to {}: ", datagram.from))? else {
-            // End of input (Ctrl-D): the operator has left, so the chat is over.
+        // input('reply: '): the server now waits for its operator. Messages sent meanwhile
+        // wait in the socket's receive buffer (while it has room), oldest first.
+        let Some(reply) = common::read_line(&format!("reply to {from}: "))? else {
             writeln!(
                 out,
-                "end of input: the server stops (no reply went to {})",
-                datagram.from
+                "end of input: the server stops (no reply went to {from})"
             )?;
             return Ok(());
         };
-
         // sendto(reply, addr): no connection, so the reply names the address the message
         // came from; that is how it reaches the right one of many clients.
-        if let Err(err) = server.send_to(reply.trim().as_bytes(), datagram.from) {
-            eprintln!(
-                "could not reply to {}: {err} (still serving)",
-                datagram.from
-            );
-        }
+        guard.sent(server.send_to(reply.trim().as_bytes(), from), from);
     }
 }

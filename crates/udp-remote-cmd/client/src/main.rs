@@ -105,7 +105,7 @@ fn main() -> Result<(), common::Error> {
         // it: silently on Linux and macOS, with an error (WSAEMSGSIZE) on Windows, which
         // socket2 turns into the same "truncated" flag. recv_datagram gives us that flag, and
         // on Linux the datagram's real length.
-        match common::recv_datagram(&client, &mut buffer) {
+        match guard::recv_datagram(&client, &mut buffer) {
             Ok(reply) => {
                 let text = args.encoding.decode(&buffer[..reply.len]);
                 write!(out, "{text}")?;

@@ -110,14 +110,14 @@ fn a_forged_datagram_from_itself_or_a_service_port_runs_nothing() {
         return;
     };
     let server = start_server(SERVER, &["--encoding", "utf-8"]);
-    forger.send(server.addr.port(), server.addr, b"echo loop");
-    server.expect_stderr(&format!(
-        "from {}: not answered: it claims to come from this server itself",
-        server.addr
-    ));
+    server.expect_forgery_refused(
+        &forger,
+        server.addr.port(),
+        b"echo loop",
+        "it claims to come from this server itself",
+    );
     for port in [7, 19, 123] {
-        forger.send(port, server.addr, b"echo loop");
-        server.expect_stderr(&format!("from 127.0.0.1:{port}: not answered: port {port}"));
+        server.expect_forgery_refused(&forger, port, b"echo loop", &format!("port {port}"));
     }
     assert!(
         !server

@@ -136,7 +136,7 @@ fn a_48_kb_reply_read_with_1024_bytes_is_cut_and_the_next_reply_is_clean() {
         .send_to(shell::print_file(file.path()).as_bytes(), server.addr)
         .unwrap();
     let mut buffer = [0u8; 1024];
-    let got = common::recv_datagram(&client, &mut buffer).unwrap();
+    let got = guard::recv_datagram(&client, &mut buffer).unwrap();
     assert_eq!(got.len, 1024);
     assert!(got.truncated);
     #[cfg(target_os = "linux")]
@@ -146,7 +146,7 @@ fn a_48_kb_reply_read_with_1024_bytes_is_cut_and_the_next_reply_is_clean() {
     client
         .send_to(shell::echo("next").as_bytes(), server.addr)
         .unwrap();
-    let got = common::recv_datagram(&client, &mut buffer).unwrap();
+    let got = guard::recv_datagram(&client, &mut buffer).unwrap();
     assert_eq!(buffer[..got.len], printed("next"));
 }
 

@@ -29,7 +29,7 @@ const BLOCK: usize = 8 * 1024;
 ///
 /// It is an [`io::Write`], so `writeln!(log, ...)` works as on stdout; nothing is written until
 /// a line is complete. Whatever is held is written when the `Log` is dropped.
-pub struct Log<W: Write = io::StdoutLock<'static>> {
+pub struct Log<W: Write = io::Stdout> {
     out: W,
     /// Complete and incomplete lines not yet written. Its capacity is reserved once, so
     /// logging a line does not allocate.
@@ -58,9 +58,11 @@ impl Log {
     /// The process's stdout: line-buffered if it is a terminal, else block-buffered; at most
     /// [`LogLimit::LINES_PER_SECOND`] lines a second, the rest summed up.
     pub fn stdout() -> Log {
+        // Not locked for good: another thread of the server may print too (lesson 5). Each
+        // block is one write, so taking the lock per block costs nothing that matters.
         let stdout = io::stdout();
         let line_buffered = stdout.is_terminal();
-        Log::new(stdout.lock(), line_buffered)
+        Log::new(stdout, line_buffered)
             .with_limit(LogLimit::new(LogLimit::LINES_PER_SECOND, "lines"))
     }
 }

@@ -4,9 +4,6 @@
 //! not whether the datagram was longer: the rest is silently thrown away. On Linux, the
 //! `MSG_TRUNC` flag makes the same `recvfrom` return the datagram's real length; elsewhere
 //! socket2's `recv_from_vectored` (`recvmsg`) returns the receive flags, among them "truncated".
-//!
-//! It also holds the one other piece of `unsafe` in the workspace, [`tcp_send_counters`]: the
-//! kernel's own count of what a TCP connection has sent, which no safe crate exposes.
 
 use std::io;
 use std::mem::MaybeUninit;
@@ -57,9 +54,10 @@ pub fn recv_datagram(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<Datagram>
     let socket = socket2::SockRef::from(socket);
     let capacity = buf.len();
 
-    // socket2 takes buffers as `MaybeUninit<u8>`, meaning "may hold garbage". A `[u8]` that
-    // is already initialised is a valid `[MaybeUninit<u8>]` of the same layout, and socket2
-    // only ever writes real bytes into it, so viewing it that way is sound.
+    // The workspace's one `unsafe` on a server's path. std's recv_from cannot tell that a
+    // datagram was cut; socket2's receives can, but take `MaybeUninit<u8>` ("may hold
+    // garbage"). A `[u8]` that is already initialised is a valid `[MaybeUninit<u8>]` of the
+    // same layout, and socket2 only ever writes real bytes into it, so the view is sound.
     #[allow(unsafe_code)]
     let uninit: &mut [MaybeUninit<u8>] =
         unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) };
@@ -92,87 +90,6 @@ pub fn recv_datagram(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<Datagram>
             truncated,
             full_len: None,
             from: ip_address(&from)?,
-        })
-    }
-}
-
-/// What the kernel has counted on the sending side of one TCP connection: the only way a
-/// program can see what went on the wire without capturing packets. For tests and lessons
-/// that must tell "no segment was sent" from "an empty segment was sent", or show that bytes
-/// were acknowledged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TcpSendCounters {
-    /// Segments sent so far, with data or without (handshake, ACKs, FIN, retransmissions).
-    pub segments_out: u64,
-    /// Bytes of data sent so far (a retransmitted byte counts again).
-    pub bytes_out: u64,
-    /// Bytes of data the peer has acknowledged: Linux only, `None` elsewhere.
-    pub bytes_acked: Option<u64>,
-    /// Every byte written has been sent and acknowledged: the send queue is empty.
-    pub send_queue_empty: bool,
-}
-
-/// Reads the kernel's counters for `stream`: `TCP_INFO` on Linux (tcp(7); the fields used
-/// need Linux 4.19), `TCP_CONNECTION_INFO` on macOS. Windows has `SIO_TCP_INFO`, which this
-/// course does not bind; there the function does not exist.
-#[cfg(any(target_os = "linux", target_vendor = "apple"))]
-pub fn tcp_send_counters(stream: &std::net::TcpStream) -> io::Result<TcpSendCounters> {
-    use std::os::fd::AsRawFd;
-
-    #[cfg(target_os = "linux")]
-    type Info = libc::tcp_info;
-    #[cfg(target_os = "linux")]
-    const OPTION: libc::c_int = libc::TCP_INFO;
-    #[cfg(target_vendor = "apple")]
-    type Info = libc::tcp_connection_info;
-    #[cfg(target_vendor = "apple")]
-    const OPTION: libc::c_int = libc::TCP_CONNECTION_INFO;
-
-    let mut info = std::mem::MaybeUninit::<Info>::zeroed();
-    let mut len = std::mem::size_of::<Info>() as libc::socklen_t;
-    // Sound: `Info` is a C struct of plain integers, so all-zero bytes (and any bytes the
-    // kernel writes) are a valid value of it. getsockopt writes at most `len` bytes into the
-    // buffer we own, and the descriptor is borrowed from a `TcpStream` that outlives the call.
-    #[allow(unsafe_code)]
-    let (status, info) = unsafe {
-        let status = libc::getsockopt(
-            stream.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            OPTION,
-            info.as_mut_ptr().cast(),
-            &mut len,
-        );
-        (status, info.assume_init())
-    };
-    if status != 0 {
-        return Err(io::Error::last_os_error());
-    }
-
-    #[cfg(target_os = "linux")]
-    {
-        // An older kernel fills less of the struct: refuse rather than report zeros.
-        let needed = std::mem::offset_of!(libc::tcp_info, tcpi_bytes_sent) + 8;
-        if (len as usize) < needed {
-            return Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "this kernel's TCP_INFO has no tcpi_bytes_sent (Linux 4.19 or later needed)",
-            ));
-        }
-        Ok(TcpSendCounters {
-            segments_out: u64::from(info.tcpi_segs_out),
-            bytes_out: info.tcpi_bytes_sent,
-            bytes_acked: Some(info.tcpi_bytes_acked),
-            send_queue_empty: info.tcpi_unacked == 0 && info.tcpi_notsent_bytes == 0,
-        })
-    }
-    #[cfg(target_vendor = "apple")]
-    {
-        Ok(TcpSendCounters {
-            segments_out: info.tcpi_txpackets,
-            bytes_out: info.tcpi_txbytes,
-            bytes_acked: None,
-            // Sent bytes stay in the send buffer until they are acknowledged.
-            send_queue_empty: info.tcpi_snd_sbbytes == 0,
         })
     }
 }

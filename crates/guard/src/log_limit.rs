@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 /// ```
 /// use std::io::Write;
 /// let mut log = Vec::new();
-/// let mut lines = common::LogLimit::new(10, "datagrams");
+/// let mut lines = guard::LogLimit::new(10, "datagrams");
 /// for i in 0..25 {
 ///     if lines.allow(&mut log).unwrap() {
 ///         writeln!(log, "datagram {i}").unwrap();
