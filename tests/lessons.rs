@@ -935,3 +935,26 @@ fn no_page_carries_merge_conflict_markers() {
     }
     assert!(found.is_empty(), "conflict markers:\n{}", found.join("\n"));
 }
+
+/// A lesson's main walk (everything before "## Going deeper": the tutorial's section, its
+/// program, running it, what the tutorial says and what really happens, the checkpoint) is
+/// for one sitting: at most 2,500 words, counted as whitespace-separated words, code included.
+/// The Chinese edition keeps step through the parity test above (the same sections and code).
+#[test]
+fn every_lessons_main_walk_is_at_most_2500_words() {
+    const MOST: usize = 2_500;
+    let mut long = Vec::new();
+    for lesson in lesson_files() {
+        let text = read(&lesson);
+        let walk = text.split("\n## Going deeper").next().unwrap_or_default();
+        let words = walk.split_whitespace().count();
+        if words > MOST {
+            long.push(format!("{}: {words} words", lesson.display()));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "main walks over {MOST} words (move detail into Going deeper):\n{}",
+        long.join("\n")
+    );
+}
