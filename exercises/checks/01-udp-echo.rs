@@ -6,11 +6,18 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use exercise_harness::{
-    Check, PATIENCE, addr_of, expect, expect_eq, fail, is_timeout, show, step, udp,
+    Check, expect_text, PATIENCE, addr_of, expect, expect_eq, fail, is_timeout, show, step, udp,
 };
 
-use crate::echo_once;
-use crate::echo_retry::ask_with_retries;
+use super::super::echo_once;
+use super::super::echo_retry::ask_with_retries;
+
+
+/// The cases of `echo-once`.
+pub const ECHO_ONCE: &[exercise_harness::Case] = &[exercise_harness::case("reply_then_a_timeout", echo_once)];
+
+/// The cases of `echo-retry`.
+pub const ECHO_RETRY: &[exercise_harness::Case] = &[exercise_harness::case("third_attempt_then_doubling_waits", echo_retry)];
 
 /// A server that answers each datagram with its upper-case copy, except that it ignores the
 /// first `drop_first` it gets. It stops after `limit` datagrams or a quiet spell; the handle
@@ -40,7 +47,7 @@ fn upper_server(
     Ok((addr, handle))
 }
 
-pub fn echo_once() -> Check {
+fn echo_once() -> Check {
     step("start an upper-casing echo server and call echo_once(server, b\"hello\", 2 s)");
     let (addr, _server) = upper_server(0, 1)?;
     match echo_once::echo_once(addr, b"hello", PATIENCE) {
@@ -69,7 +76,7 @@ pub fn echo_once() -> Check {
     )
 }
 
-pub fn echo_retry() -> Check {
+fn echo_retry() -> Check {
     step("a server that ignores the first 2 datagrams; ask_with_retries(.., 200 ms, 3 attempts)");
     let (addr, server) = upper_server(2, 3)?;
     let client = udp()?;
@@ -83,7 +90,7 @@ pub fn echo_retry() -> Check {
             ),
         )
     })?;
-    expect_eq(show(&reply), show(b"PING"))?;
+    expect_text(show(&reply), show(b"PING"))?;
     step("how many times that server heard the question");
     expect_eq(server.join().map(|a| a.len()).unwrap_or_default(), 3)?;
 

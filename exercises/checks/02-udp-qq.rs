@@ -3,10 +3,17 @@
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use exercise_harness::{Check, addr_of, expect, expect_eq, fail, io, recv, show, step, udp};
+use exercise_harness::{Check, expect_text, addr_of, expect, expect_eq, fail, io, recv, show, step, udp};
 
-use crate::chat_contacts::Contacts;
-use crate::chat_relay::relay_once;
+use super::super::chat_contacts::Contacts;
+use super::super::chat_relay::relay_once;
+
+
+/// The cases of `chat-relay`.
+pub const CHAT_RELAY: &[exercise_harness::Case] = &[exercise_harness::case("relay_to_everyone_else", chat_relay)];
+
+/// The cases of `chat-contacts`.
+pub const CHAT_CONTACTS: &[exercise_harness::Case] = &[exercise_harness::case("capacity_and_idle_peers", chat_contacts)];
 
 /// What `socket` receives within 200 ms, if anything.
 fn maybe_recv(socket: &UdpSocket) -> Result<Option<Vec<u8>>, exercise_harness::Failure> {
@@ -20,7 +27,7 @@ fn maybe_recv(socket: &UdpSocket) -> Result<Option<Vec<u8>>, exercise_harness::F
     Ok(got)
 }
 
-pub fn chat_relay() -> Check {
+fn chat_relay() -> Check {
     let server = udp()?;
     let to = addr_of(&server)?;
     let (a, b, c) = (udp()?, udp()?, udp()?);
@@ -37,7 +44,7 @@ pub fn chat_relay() -> Check {
     relay_once(&server, &mut peers)
         .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     let (got, _) = recv(&a, "\"hi from b\" at A")?;
-    expect_eq(show(&got), show(b"hi from b"))?;
+    expect_text(show(&got), show(b"hi from b"))?;
     expect_eq(peers.len(), 2)?;
 
     step("C sends \"hi from c\"; relay_once: A and B get it, C does not get its own line");
@@ -46,9 +53,9 @@ pub fn chat_relay() -> Check {
         .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     let (at_a, _) = recv(&a, "\"hi from c\" at A")?;
     let (at_b, _) = recv(&b, "\"hi from c\" at B")?;
-    expect_eq(
-        (show(&at_a), show(&at_b)),
-        (show(b"hi from c"), show(b"hi from c")),
+    expect_text(
+        format!("{} at A, {} at B", show(&at_a), show(&at_b)),
+        format!("{} at A, {} at B", show(b"hi from c"), show(b"hi from c")),
     )?;
     let echoed = maybe_recv(&c)?;
     expect(
@@ -63,7 +70,7 @@ pub fn chat_relay() -> Check {
         .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
     expect_eq(peers.len(), 3)?;
     let (at_c, _) = recv(&c, "\"again\" at C")?;
-    expect_eq(show(&at_c), show(b"again"))
+    expect_text(show(&at_c), show(b"again"))
 }
 
 fn peer(port: u16) -> SocketAddr {
@@ -75,7 +82,7 @@ fn sorted(mut v: Vec<SocketAddr>) -> Vec<SocketAddr> {
     v
 }
 
-pub fn chat_contacts() -> Check {
+fn chat_contacts() -> Check {
     // Virtual time: the check moves the clock itself, so nothing here waits.
     let t0 = Instant::now();
     let at = |secs: u64| t0 + Duration::from_secs(secs);

@@ -7,10 +7,17 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use exercise_harness::{Check, Failure, addr_of, expect, fail, step, udp};
 
-use crate::sntp_ask::ask_time;
-use crate::sntp_offset::offset_and_delay;
+use super::super::sntp_ask::ask_time;
+use super::super::sntp_offset::offset_and_delay;
 
-pub fn sntp_offset() -> Check {
+
+/// The cases of `sntp-offset`.
+pub const SNTP_OFFSET: &[exercise_harness::Case] = &[exercise_harness::case("four_timestamps", sntp_offset)];
+
+/// The cases of `sntp-ask`.
+pub const SNTP_ASK: &[exercise_harness::Case] = &[exercise_harness::case("sane_replies_only", sntp_ask)];
+
+fn sntp_offset() -> Check {
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
     for (t, want) in [
         ([10.0, 15.1, 15.2, 10.5], (4.9, 0.4)),
@@ -82,7 +89,7 @@ fn ask(socket: &UdpSocket, answer: Answer) -> Result<(io::Result<SystemTime>, Ve
     Ok((result, request))
 }
 
-pub fn sntp_ask() -> Check {
+fn sntp_ask() -> Check {
     let client = udp()?;
 
     step(

@@ -9,8 +9,15 @@ use exercise_harness::{
     tcp_listener,
 };
 
-use crate::async_server::serve as serve_async;
-use crate::pool_server::serve as serve_pool;
+use super::super::async_server::serve as serve_async;
+use super::super::pool_server::serve as serve_pool;
+
+
+/// The cases of `pool-server`.
+pub const POOL_SERVER: &[exercise_harness::Case] = &[exercise_harness::case("clients_served_at_once", pool_server)];
+
+/// The cases of `async-server`.
+pub const ASYNC_SERVER: &[exercise_harness::Case] = &[exercise_harness::case("clients_served_at_once", async_server)];
 
 /// Sends `line` and reads the answer, up to its newline, waiting at most `wait`.
 fn ask(
@@ -58,7 +65,7 @@ fn expect_answer(answer: Vec<u8>, line: &[u8]) -> Check {
     exercise_harness::expect(answer == want, show(&want), show(&answer))
 }
 
-pub fn pool_server() -> Check {
+fn pool_server() -> Check {
     let listener = tcp_listener()?;
     let addr = io(listener.local_addr())?;
     let server = background(move || {
@@ -106,7 +113,7 @@ pub fn pool_server() -> Check {
     Ok(())
 }
 
-pub fn async_server() -> Check {
+fn async_server() -> Check {
     let listener = tcp_listener()?;
     let addr: SocketAddr = io(listener.local_addr())?;
     io(listener.set_nonblocking(true))?;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-pub use exercise_harness::{Check, Failure};
+pub use exercise_harness::{Case, Check, Failure};
 
 /// One exercise: what the runner shows about it.
 #[derive(Debug)]
@@ -29,19 +29,51 @@ pub enum Edition {
     Solution,
 }
 
-/// How long one check may run before it is called stuck. The slowest solution needs about one
-/// second, and every wait in a check is 2 seconds at most; code that waits for ever on a read
-/// is reported after this.
+/// How long one case may run before it is called stuck. The slowest case needs about one
+/// second, and every wait in a case is a few seconds at most; code that waits for ever on a
+/// read is reported after this.
 pub const LIMIT: Duration = Duration::from_secs(10);
 
-/// Runs the check of exercise `name` against `edition`; `None` for an unknown name.
-pub fn check(edition: Edition, name: &str) -> Option<Check> {
+/// The results of one check: every case, by name, in order.
+#[derive(Debug, Clone)]
+pub struct Results(pub Vec<(&'static str, Check)>);
+
+impl Results {
+    /// How many cases passed.
+    pub fn passed(&self) -> usize {
+        self.0.iter().filter(|(_, result)| result.is_ok()).count()
+    }
+
+    /// Whether every case passed.
+    pub fn all_pass(&self) -> bool {
+        self.passed() == self.0.len()
+    }
+
+    /// The first failing case, and how it failed.
+    pub fn first_failure(&self) -> Option<(&'static str, &Failure)> {
+        self.0
+            .iter()
+            .find_map(|(name, result)| result.as_ref().err().map(|failure| (*name, failure)))
+    }
+}
+
+/// The cases of exercise `name` in `edition`; `None` for an unknown name.
+pub fn cases(edition: Edition, name: &str) -> Option<&'static [Case]> {
     let checks = match edition {
         Edition::Starter => exercises_starters::checks::CHECKS,
         Edition::Solution => exercises_solutions::checks::CHECKS,
     };
-    let (_, check) = checks.iter().find(|(n, _)| *n == name)?;
-    Some(exercise_harness::run(*check, LIMIT))
+    checks.iter().find(|(n, _)| *n == name).map(|(_, cases)| *cases)
+}
+
+/// Runs every case of exercise `name` against `edition`; `None` for an unknown name.
+pub fn check(edition: Edition, name: &str) -> Option<Results> {
+    Some(run(cases(edition, name)?))
+}
+
+/// Runs every case of a list, to the end.
+pub fn run(cases: &[Case]) -> Results {
+    Results(exercise_harness::run_cases(cases, LIMIT))
 }
 
 /// The exercise called `name`; `echo_once`, as its file is called, names `echo-once` too.
@@ -66,25 +98,60 @@ pub fn similar(typo: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// The report of a failed check: where, what was expected, what came, and the hint.
-pub fn failure_report(exercise: &Exercise, failure: &Failure) -> String {
+/// One line per case (✓ or ✗ and its name), then "k of n cases pass".
+pub fn case_lines(results: &Results) -> String {
+    let mut out = String::new();
+    for (name, result) in &results.0 {
+        let mark = if result.is_ok() { "✓" } else { "✗" };
+        out.push_str(&format!("  {mark} {name}\n"));
+    }
+    out
+}
+
+/// "4 of 7 cases pass".
+pub fn tally(results: &Results) -> String {
+    format!("{} of {} cases pass", results.passed(), results.0.len())
+}
+
+/// The report of a check: a line per case; for the first failing case, the steps that led to
+/// it, what was expected and what came; "k of n cases pass"; and the hint.
+pub fn report(exercise: &Exercise, results: &Results) -> String {
+    let mut out = case_lines(results);
+    if let Some((name, failure)) = results.first_failure() {
+        out.push('\n');
+        out.push_str(&failure_report(exercise, name, failure));
+        out.push_str(&format!("\n{}.\n", tally(results)));
+        out.push_str(&format!(
+            "\nEdit {} and run `cargo run -p exercises -- check {}` again.\n",
+            exercise.file, exercise.name
+        ));
+    } else {
+        out.push_str(&format!("\n{}.\n", tally(results)));
+    }
+    out
+}
+
+/// How case `case` failed: the steps that led there, what was expected, what came, the hint.
+pub fn failure_report(exercise: &Exercise, case: &str, failure: &Failure) -> String {
     let mut out = String::new();
     out.push_str(&format!(
-        "✗ {} (lesson {}) is not solved yet.\n\n",
-        exercise.name, exercise.lesson
+        "✗ {case}, the first case that fails ({}, lesson {}, file {}):\n",
+        exercise.name, exercise.lesson, exercise.file
     ));
-    out.push_str(&format!("  file:     {}\n", exercise.file));
-    out.push_str(&format!("  step:     {}\n", failure.step));
+    let steps = if failure.steps.is_empty() {
+        std::slice::from_ref(&failure.step)
+    } else {
+        failure.steps.as_slice()
+    };
+    for (i, step) in steps.iter().enumerate() {
+        out.push_str(&format!("  {}. {step}\n", i + 1));
+    }
     out.push_str(&format!("  expected: {}\n", failure.expected));
     out.push_str(&format!("  got:      {}\n\n", failure.got));
     out.push_str("hint:\n");
     for line in exercise.hint.lines() {
         out.push_str(&format!("  {line}\n"));
     }
-    out.push_str(&format!(
-        "\nEdit {} and run `cargo run -p exercises -- check {}` again.\n",
-        exercise.file, exercise.name
-    ));
     out
 }
 
@@ -287,13 +354,18 @@ mod tests {
         let exercise = find("echo-once").unwrap();
         let failure = Failure {
             step: "call echo_once".into(),
+            steps: vec!["start a server".into(), "call echo_once".into()],
             expected: "Ok(\"HELLO\")".into(),
             got: "it panicked: not yet implemented".into(),
         };
-        let report = failure_report(exercise, &failure);
+        let results = Results(vec![("first", Ok(())), ("second", Err(failure)), ("third", Ok(()))]);
+        let report = report(exercise, &results);
         for part in [
+            "  ✓ first\n  ✗ second\n  ✓ third\n",
+            "✗ second, the first case that fails",
             "exercises/01-udp-echo/echo_once.rs",
-            "step:     call echo_once",
+            "  1. start a server\n  2. call echo_once\n",
+            "2 of 3 cases pass",
             "expected: Ok(\"HELLO\")",
             "got:      it panicked: not yet implemented",
             "set_read_timeout",

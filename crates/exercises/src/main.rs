@@ -14,7 +14,7 @@
 
 use std::process::ExitCode;
 
-use exercises::{EXERCISES, Edition, Exercise, check, failure_report, find, similar};
+use exercises::{EXERCISES, Edition, Exercise, check, find, report, similar, tally};
 
 const USAGE: &str = "\
 usage: cargo run -p exercises -- <command>
@@ -61,13 +61,14 @@ fn main() -> ExitCode {
         ["solutions"] => check_all(Edition::Solution),
         ["solutions", name] => match named(name) {
             Some(exercise) => match check(Edition::Solution, exercise.name) {
-                Some(Ok(())) => {
-                    println!("✓ the solution to {} passes", exercise.name);
-                    ExitCode::SUCCESS
-                }
-                Some(Err(failure)) => {
-                    print!("{}", failure_report(exercise, &failure));
-                    ExitCode::FAILURE
+                Some(results) => {
+                    print!("{}", report(exercise, &results));
+                    if results.all_pass() {
+                        println!("✓ the solution to {} passes", exercise.name);
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
                 }
                 None => missing_check(exercise),
             },
@@ -110,7 +111,8 @@ fn missing_check(exercise: &Exercise) -> ExitCode {
 fn check_one(exercise: &Exercise) -> ExitCode {
     println!("checking {} ({})...", exercise.name, exercise.file);
     match check(Edition::Starter, exercise.name) {
-        Some(Ok(())) => {
+        Some(results) if results.all_pass() => {
+            print!("{}", report(exercise, &results));
             println!("✓ {} passes. Well done!", exercise.name);
             match next_unsolved(Some(exercise.name)) {
                 Some(next) => println!(
@@ -121,9 +123,8 @@ fn check_one(exercise: &Exercise) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Some(Err(failure)) => {
-            println!();
-            print!("{}", failure_report(exercise, &failure));
+        Some(results) => {
+            print!("{}", report(exercise, &results));
             ExitCode::FAILURE
         }
         None => missing_check(exercise),
@@ -138,7 +139,7 @@ fn next_unsolved(after: Option<&str>) -> Option<&'static Exercise> {
     (0..EXERCISES.len())
         .map(|k| &EXERCISES[(start + k) % EXERCISES.len()])
         .filter(|e| Some(e.name) != after)
-        .find(|e| !matches!(check(Edition::Starter, e.name), Some(Ok(()))))
+        .find(|e| !check(Edition::Starter, e.name).is_some_and(|r| r.all_pass()))
 }
 
 fn list() -> ExitCode {
@@ -150,7 +151,7 @@ fn list() -> ExitCode {
     let mut done = 0;
     let mut first_open = None;
     for exercise in EXERCISES {
-        let passes = matches!(check(Edition::Starter, exercise.name), Some(Ok(())));
+        let passes = check(Edition::Starter, exercise.name).is_some_and(|r| r.all_pass());
         if passes {
             done += 1;
         } else if first_open.is_none() {
@@ -183,13 +184,22 @@ fn check_all(edition: Edition) -> ExitCode {
     let mut failed = Vec::new();
     for exercise in EXERCISES {
         match check(edition, exercise.name) {
-            Some(Ok(())) => println!("✓ {:<17} lesson {}", exercise.name, exercise.lesson),
-            Some(Err(failure)) => {
+            Some(results) if results.all_pass() => println!(
+                "✓ {:<17} lesson {}  {}",
+                exercise.name,
+                exercise.lesson,
+                tally(&results)
+            ),
+            Some(results) => {
+                let first = results
+                    .first_failure()
+                    .map(|(case, failure)| format!("{case}: got {}", shorten(&failure.got, 50)))
+                    .unwrap_or_default();
                 println!(
-                    "✗ {:<17} lesson {}  got {}",
+                    "✗ {:<17} lesson {}  {}; {first}",
                     exercise.name,
                     exercise.lesson,
-                    shorten(&failure.got, 70)
+                    tally(&results)
                 );
                 failed.push(exercise.name);
             }
