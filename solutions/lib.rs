@@ -1,6 +1,15 @@
-//! Reference solutions to the exercises, file for file beside ../exercises/. The checks are
-//! the same file (../exercises/checks/), so what passes here is what a student must write.
-//! Run them all: `cargo run -p exercises -- solutions`.
+//! Reference solutions to the exercises, file for file beside ../exercises/, and beside each
+//! lesson's folder of solutions the wrong ones (NN-lesson/mutants/) a student might plausibly
+//! write. The checks are the same files (../exercises/checks/), so what passes here is what a
+//! student must write. Run them all: `cargo run -p exercises -- solutions`.
+//!
+//! Three editions are compiled here, each with the same shape (the exercise files side by
+//! side, and `checks` beside them): the reference solutions (this crate's root), the starters
+//! as shipped ([`shipped`], from the pristine copies in crates/exercises/starters/, which
+//! `reset` puts back), and every wrong solution ([`mutants`]). The tests in
+//! crates/exercises/tests/ prove each starter as shipped fails, each solution passes, and each
+//! wrong solution fails a case; the student's working copy (exercises/) is never among them,
+//! so committing solved exercises keeps `cargo test --workspace` green.
 
 #[path = "08-many-clients/async_server.rs"]
 pub mod async_server;
@@ -41,3 +50,9 @@ pub mod tcp_upper;
 
 #[path = "../exercises/checks/mod.rs"]
 pub mod checks;
+
+/// The starters as shipped: the pristine copies the runner's `reset` puts back.
+pub mod shipped;
+
+/// The wrong solutions kept beside the reference ones (NN-lesson/mutants/).
+pub mod mutants;

@@ -1,4 +1,4 @@
-//! Checks for lesson 4's exercises: each is a list of named cases, and every case is run.
+// Checks for lesson 4's exercises: each is a list of named cases, and every case is run.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -12,7 +12,7 @@ use exercise_harness::{
 use super::super::read_frame::{self as frames, write_frame};
 use super::super::tcp_upper::serve_one;
 
-/// The cases of `tcp-upper`, in the order they are run.
+/// The cases of `tcp-upper`.
 pub const TCP_UPPER: &[Case] = &[
     case("one_line", one_line),
     case("three_lines_in_one_write", three_lines_in_one_write),
@@ -20,18 +20,27 @@ pub const TCP_UPPER: &[Case] = &[
     case("a_line_and_a_half", a_line_and_a_half),
     case("one_byte_per_write", one_byte_per_write),
     case("only_ascii_letters_change", only_ascii_letters_change),
-    case("returns_when_the_client_closes", returns_when_the_client_closes),
+    case(
+        "returns_when_the_client_closes",
+        returns_when_the_client_closes,
+    ),
 ];
 
 /// The cases of `read-frame`.
 pub const READ_FRAME: &[Case] = &[
-    case("write_frame_bytes_on_the_wire", write_frame_bytes_on_the_wire),
+    case(
+        "write_frame_bytes_on_the_wire",
+        write_frame_bytes_on_the_wire,
+    ),
     case("two_frames_in_one_read", two_frames_in_one_read),
     case("one_byte_per_read", one_byte_per_read),
     case("clean_end_is_none", clean_end_is_none),
     case("end_inside_the_header", end_inside_the_header),
     case("end_inside_the_payload", end_inside_the_payload),
-    case("length_equal_to_max_is_allowed", length_equal_to_max_is_allowed),
+    case(
+        "length_equal_to_max_is_allowed",
+        length_equal_to_max_is_allowed,
+    ),
     case("length_over_max_is_refused", length_over_max_is_refused),
     case(
         "over_max_refused_before_reading_the_payload",
@@ -94,10 +103,7 @@ fn nothing_yet(client: &mut TcpStream, wait: Duration, why: &str) -> Check {
     let got = client.read(&mut buf);
     io(client.set_read_timeout(Some(PATIENCE)))?;
     match got {
-        Ok(0) => Err(fail(
-            "nothing yet",
-            "the server closed the connection",
-        )),
+        Ok(0) => Err(fail("nothing yet", "the server closed the connection")),
         Ok(n) => Err(fail(
             "nothing yet (a line is answered once it has ended with \\n)",
             show(&buf[..n]),
@@ -141,7 +147,11 @@ fn three_lines_in_one_write() -> Check {
 fn line_split_across_writes() -> Check {
     let (mut client, server) = upper_server()?;
     send(&mut client, &server, b"wor")?;
-    nothing_yet(&mut client, Duration::from_millis(150), "\"wor\" is half a line")?;
+    nothing_yet(
+        &mut client,
+        Duration::from_millis(150),
+        "\"wor\" is half a line",
+    )?;
     send(&mut client, &server, b"ld\n")?;
     reply(&mut client, &server, b"WORLD\n")?;
     close_and_end(&mut client, &server)
@@ -151,7 +161,11 @@ fn a_line_and_a_half() -> Check {
     let (mut client, server) = upper_server()?;
     send(&mut client, &server, b"one\ntw")?;
     reply(&mut client, &server, b"ONE\n")?;
-    nothing_yet(&mut client, Duration::from_millis(150), "\"tw\" is half a line")?;
+    nothing_yet(
+        &mut client,
+        Duration::from_millis(150),
+        "\"tw\" is half a line",
+    )?;
     send(&mut client, &server, b"o\nthree\n")?;
     reply(&mut client, &server, b"TWO\nTHREE\n")?;
     close_and_end(&mut client, &server)
@@ -161,7 +175,11 @@ fn one_byte_per_write() -> Check {
     let (mut client, server) = upper_server()?;
     for &byte in b"hi" {
         send(&mut client, &server, &[byte])?;
-        nothing_yet(&mut client, Duration::from_millis(50), "the line has not ended")?;
+        nothing_yet(
+            &mut client,
+            Duration::from_millis(50),
+            "the line has not ended",
+        )?;
     }
     send(&mut client, &server, b"\n")?;
     reply(&mut client, &server, b"HI\n")?;
@@ -247,7 +265,11 @@ fn shown(result: io::Result<Option<Vec<u8>>>) -> String {
 /// Calls read_frame once per expected result, naming each call as a step.
 fn reads(reader: &mut impl Read, max: usize, want: &[String]) -> Check {
     for (i, one) in want.iter().enumerate() {
-        step(format!("read_frame(.., max {max}), call {} of {}", i + 1, want.len()));
+        step(format!(
+            "read_frame(.., max {max}), call {} of {}",
+            i + 1,
+            want.len()
+        ));
         expect_text(shown(frames::read_frame(reader, max)), one.clone())?;
     }
     Ok(())
@@ -272,7 +294,11 @@ fn two_frames_in_one_read() -> Check {
     let (mut a, mut b) = tcp_pair()?;
     io(a.write_all(&[frame(b"first"), frame(b"second")].concat()))?;
     drop(a);
-    reads(&mut b, 1024, &[some(b"first"), some(b"second"), "Ok(None)".into()])
+    reads(
+        &mut b,
+        1024,
+        &[some(b"first"), some(b"second"), "Ok(None)".into()],
+    )
 }
 
 fn one_byte_per_read() -> Check {

@@ -1,4 +1,4 @@
-//! Checks for lesson 5's exercises: each is a list of named cases, and every case is run.
+// Checks for lesson 5's exercises: each is a list of named cases, and every case is run.
 
 use std::io;
 use std::time::Duration;
@@ -23,7 +23,10 @@ pub const SEND_IN_PIECES: &[Case] = &[
 /// The cases of `reassemble`.
 pub const REASSEMBLE: &[Case] = &[
     case("pieces_in_order", pieces_in_order),
-    case("out_of_order_with_a_duplicate", out_of_order_with_a_duplicate),
+    case(
+        "out_of_order_with_a_duplicate",
+        out_of_order_with_a_duplicate,
+    ),
     case("short_datagrams_are_skipped", short_datagrams_are_skipped),
     case("one_empty_piece", one_empty_piece),
     case("missing_pieces_are_named", missing_pieces_are_named),
@@ -62,7 +65,9 @@ fn sends(len: usize, max: usize, sizes: &[usize]) -> Check {
     let mut joined = Vec::new();
     let total = sizes.len() as u16;
     for (index, size) in (0u16..).zip(sizes) {
-        step(format!("datagram {index} of {total}: index {index}, count {total}, {size} bytes"));
+        step(format!(
+            "datagram {index} of {total}: index {index}, count {total}, {size} bytes"
+        ));
         let (piece, _) = recv(&receiver, &format!("piece {index}"))?;
         expect(
             piece.len() >= 4,
@@ -71,7 +76,10 @@ fn sends(len: usize, max: usize, sizes: &[usize]) -> Check {
         )?;
         let header = [&index.to_be_bytes()[..], &total.to_be_bytes()].concat();
         expect_bytes(&piece[..4], &header)?;
-        expect_text(format!("{} bytes", piece.len() - 4), format!("{size} bytes"))?;
+        expect_text(
+            format!("{} bytes", piece.len() - 4),
+            format!("{size} bytes"),
+        )?;
         joined.extend_from_slice(&piece[4..]);
     }
     step("the pieces' bytes, joined in order");
@@ -102,7 +110,10 @@ fn refused(len: usize, max: usize) -> Check {
     io(receiver.set_read_timeout(Some(Duration::from_millis(100))))?;
     let mut buf = [0u8; 64];
     match receiver.recv_from(&mut buf) {
-        Ok((n, _)) => Err(exercise_harness::fail("nothing", format!("a datagram of {n} bytes"))),
+        Ok((n, _)) => Err(exercise_harness::fail(
+            "nothing",
+            format!("a datagram of {n} bytes"),
+        )),
         Err(_) => Ok(()),
     }
 }
@@ -136,13 +147,20 @@ fn reassembles(what: &str, datagrams: &[Vec<u8>], want: &str) -> Result<(), Fail
     for datagram in datagrams {
         io(sender.send_to(datagram, to))?;
     }
-    expect_text(shown(pieces::reassemble(&socket, Duration::from_millis(200))), want)
+    expect_text(
+        shown(pieces::reassemble(&socket, Duration::from_millis(200))),
+        want,
+    )
 }
 
 fn pieces_in_order() -> Check {
     reassembles(
         "pieces 0, 1, 2 of 3",
-        &[piece(0, 3, b"hello "), piece(1, 3, b"wor"), piece(2, 3, b"ld!")],
+        &[
+            piece(0, 3, b"hello "),
+            piece(1, 3, b"wor"),
+            piece(2, 3, b"ld!"),
+        ],
         "Ok(Complete(\"hello world!\"))",
     )
 }
@@ -162,21 +180,35 @@ fn out_of_order_with_a_duplicate() -> Check {
 
 fn short_datagrams_are_skipped() -> Check {
     reassembles(
-        "a 1-byte datagram, a 3-byte one, then pieces 0 and 1 of 2",
-        &[vec![7], vec![0, 0, 0], piece(0, 2, b"ab"), piece(1, 2, b"cd")],
+        "a 1-byte datagram, piece 0 of 2, a 3-byte datagram, then piece 1 of 2",
+        &[
+            vec![7],
+            piece(0, 2, b"ab"),
+            vec![0, 1, 0],
+            piece(1, 2, b"cd"),
+        ],
         "Ok(Complete(\"abcd\"))",
     )
 }
 
 fn one_empty_piece() -> Check {
-    reassembles("piece 0 of 1, with no bytes", &[piece(0, 1, b"")], "Ok(Complete(\"\"))")
+    reassembles(
+        "piece 0 of 1, with no bytes",
+        &[piece(0, 1, b"")],
+        "Ok(Complete(\"\"))",
+    )
 }
 
 fn missing_pieces_are_named() -> Check {
     reassembles(
         "pieces 0 and 3 of 4 only",
         &[piece(0, 4, b"a"), piece(3, 4, b"d")],
-        &format!("Ok({:?})", Reassembled::Incomplete { missing: vec![1, 2] }),
+        &format!(
+            "Ok({:?})",
+            Reassembled::Incomplete {
+                missing: vec![1, 2]
+            }
+        ),
     )
 }
 

@@ -1,4 +1,4 @@
-//! Checks for lesson 6's exercises: each is a list of named cases, and every case is run.
+// Checks for lesson 6's exercises: each is a list of named cases, and every case is run.
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -22,7 +22,10 @@ pub const HEARTBEAT: &[Case] = &[
     case("answering_server_is_alive", answering_server_is_alive),
     case("silent_server_is_not_alive", silent_server_is_not_alive),
     case("strangers_datagram_is_not_the_answer", strangers_datagram),
-    case("strangers_do_not_extend_the_wait", strangers_do_not_extend_the_wait),
+    case(
+        "strangers_do_not_extend_the_wait",
+        strangers_do_not_extend_the_wait,
+    ),
 ];
 
 fn shown(result: std::io::Result<Arrival>) -> String {
@@ -49,7 +52,10 @@ fn empty_datagram_is_empty() -> Check {
 
 fn one_byte_is_data() -> Check {
     step("a datagram \"x\" arrives");
-    arrives(Some(b"x"), &format!("Ok({:?})", Arrival::Data(b"x".to_vec())))
+    arrives(
+        Some(b"x"),
+        &format!("Ok({:?})", Arrival::Data(b"x".to_vec())),
+    )
 }
 
 fn silence_is_nothing() -> Check {

@@ -1,4 +1,4 @@
-//! Checks for lesson 7's exercises: each is a list of named cases, and every case is run.
+// Checks for lesson 7's exercises: each is a list of named cases, and every case is run.
 
 use std::io;
 use std::time::Duration;
@@ -20,7 +20,10 @@ pub const SEND_NUMBERED: &[Case] = &[
 /// The cases of `loss-tally`.
 pub const LOSS_TALLY: &[Case] = &[
     case("all_arrive_in_order", all_arrive_in_order),
-    case("loss_duplicate_and_reordering", loss_duplicate_and_reordering),
+    case(
+        "loss_duplicate_and_reordering",
+        loss_duplicate_and_reordering,
+    ),
     case("short_and_out_of_range_datagrams_ignored", ignored),
     case("nothing_arrives", nothing_arrives),
 ];
@@ -38,7 +41,10 @@ fn sends(count: u32, size: usize, checked: impl Iterator<Item = u32>) -> Check {
     let (sender, receiver) = (udp()?, udp()?);
     let to = addr_of(&receiver)?;
     step(format!("send_numbered(count {count}, size {size})"));
-    expect_text(shown(send_numbered::send_numbered(&sender, to, count, size)), "Ok(())")?;
+    expect_text(
+        shown(send_numbered::send_numbered(&sender, to, count, size)),
+        "Ok(())",
+    )?;
     let mut next = 0;
     for seq in checked {
         // Skip the datagrams before `seq` (loopback keeps them all, in order, for so few).
@@ -46,7 +52,9 @@ fn sends(count: u32, size: usize, checked: impl Iterator<Item = u32>) -> Check {
             recv(&receiver, &format!("datagram number {next}"))?;
             next += 1;
         }
-        step(format!("datagram {seq} of {count}: its number in 4 bytes, big-endian, then zeros"));
+        step(format!(
+            "datagram {seq} of {count}: its number in 4 bytes, big-endian, then zeros"
+        ));
         let (datagram, _) = recv(&receiver, &format!("datagram number {seq}"))?;
         let mut expected = vec![0u8; size];
         expected[..4].copy_from_slice(&seq.to_be_bytes());
@@ -68,7 +76,12 @@ fn size_3() -> Check {
     let (sender, receiver) = (udp()?, udp()?);
     step("send_numbered(count 1, size 3): no room for the number");
     expect_text(
-        shown(send_numbered::send_numbered(&sender, addr_of(&receiver)?, 1, 3)),
+        shown(send_numbered::send_numbered(
+            &sender,
+            addr_of(&receiver)?,
+            1,
+            3,
+        )),
         "Err(InvalidInput)",
     )
 }
@@ -96,7 +109,15 @@ fn tallies(numbers: &[u32], extra: &[&[u8]], expected: u32, want: Tally) -> Chec
 
 fn all_arrive_in_order() -> Check {
     step("numbers 0 to 4 arrive in order");
-    tallies(&[0, 1, 2, 3, 4], &[], 5, Tally { received: 5, ..Tally::default() })
+    tallies(
+        &[0, 1, 2, 3, 4],
+        &[],
+        5,
+        Tally {
+            received: 5,
+            ..Tally::default()
+        },
+    )
 }
 
 fn loss_duplicate_and_reordering() -> Check {
@@ -105,7 +126,12 @@ fn loss_duplicate_and_reordering() -> Check {
         &[0, 1, 3, 2, 2, 5, 4, 7],
         &[],
         8,
-        Tally { received: 7, lost: 1, duplicates: 1, reordered: 2 },
+        Tally {
+            received: 7,
+            lost: 1,
+            duplicates: 1,
+            reordered: 2,
+        },
     )
 }
 
@@ -115,11 +141,22 @@ fn ignored() -> Check {
         &[0, 1, 2],
         &[&[1, 2], &99u32.to_be_bytes()],
         3,
-        Tally { received: 3, ..Tally::default() },
+        Tally {
+            received: 3,
+            ..Tally::default()
+        },
     )
 }
 
 fn nothing_arrives() -> Check {
     step("nothing arrives");
-    tallies(&[], &[], 3, Tally { lost: 3, ..Tally::default() })
+    tallies(
+        &[],
+        &[],
+        3,
+        Tally {
+            lost: 3,
+            ..Tally::default()
+        },
+    )
 }

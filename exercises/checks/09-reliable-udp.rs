@@ -1,4 +1,4 @@
-//! Checks for lesson 9's exercises: each is a list of named cases, and every case is run.
+// Checks for lesson 9's exercises: each is a list of named cases, and every case is run.
 
 use std::io;
 use std::net::UdpSocket;
@@ -34,7 +34,10 @@ pub const STOP_AND_WAIT: &[Case] = &[
     case("resends_when_the_ack_is_lost", resends_when_the_ack_is_lost),
     case("stale_ack_is_not_an_ack", stale_ack_is_not_an_ack),
     case("strangers_ack_is_ignored", strangers_ack_is_ignored),
-    case("ignored_datagrams_do_not_restart_the_timer", timer_not_restarted),
+    case(
+        "ignored_datagrams_do_not_restart_the_timer",
+        timer_not_restarted,
+    ),
     case("gives_up_after_max_tries", gives_up_after_max_tries),
     case("seeded_random_loss", seeded_random_loss),
 ];
@@ -237,7 +240,9 @@ fn scripted_receiver(
 }
 
 fn messages(count: usize) -> Vec<Vec<u8>> {
-    (0..count).map(|i| format!("message {i}").into_bytes()).collect()
+    (0..count)
+        .map(|i| format!("message {i}").into_bytes())
+        .collect()
 }
 
 /// Runs send_all against a scripted receiver; the result as a student writes it, and what the
@@ -277,11 +282,7 @@ fn expect_delivered(seen: &Seen, count: usize) -> Check {
 fn expect_copies(seen: &Seen, seq: u32, want: usize, why: &str) -> Check {
     step(format!("how many copies of message {seq} the receiver got"));
     let got = seen.copies(seq);
-    expect(
-        got == want,
-        format!("{want} ({why})"),
-        format!("{got}"),
-    )
+    expect(got == want, format!("{want} ({why})"), format!("{got}"))
 }
 
 fn acks_all(seq: u32, _copy: u32) -> Answer {
@@ -292,7 +293,11 @@ fn delivers_in_order() -> Check {
     let (result, seen) = run_sender(3, Duration::from_millis(500), 5, acks_all)?;
     expect_text(result, "Ok(())")?;
     step("the first datagram: number 0 in 4 bytes, big-endian, then the message");
-    let first = seen.arrivals.first().map(|a| a.bytes.clone()).unwrap_or_default();
+    let first = seen
+        .arrivals
+        .first()
+        .map(|a| a.bytes.clone())
+        .unwrap_or_default();
     exercise_harness::expect_bytes(&first, &[&[0u8, 0, 0, 0][..], b"message 0"].concat())?;
     expect_delivered(&seen, 3)
 }
@@ -308,14 +313,23 @@ fn no_resend_without_loss() -> Check {
 
 /// The time between the first and the second copy of `seq`.
 fn resend_gap(seen: &Seen, seq: u32) -> Option<Duration> {
-    let at = |copy| seen.arrivals.iter().find(|a| a.seq == seq && a.copy == copy).map(|a| a.at);
+    let at = |copy| {
+        seen.arrivals
+            .iter()
+            .find(|a| a.seq == seq && a.copy == copy)
+            .map(|a| a.at)
+    };
     Some(at(2)?.duration_since(at(1)?))
 }
 
 fn resends_a_lost_message() -> Check {
     let rto = Duration::from_millis(200);
     let (result, seen) = run_sender(2, rto, 5, |seq, copy| {
-        if seq == 0 && copy == 1 { Answer::Lose } else { Answer::Ack(seq) }
+        if seq == 0 && copy == 1 {
+            Answer::Lose
+        } else {
+            Answer::Ack(seq)
+        }
     })?;
     expect_text(result, "Ok(())")?;
     expect_copies(&seen, 0, 2, "the first was lost on the way")?;
@@ -333,7 +347,11 @@ fn resends_a_lost_message() -> Check {
 
 fn resends_when_the_ack_is_lost() -> Check {
     let (result, seen) = run_sender(3, Duration::from_millis(100), 5, |seq, copy| {
-        if seq == 1 && copy == 1 { Answer::LoseAck } else { Answer::Ack(seq) }
+        if seq == 1 && copy == 1 {
+            Answer::LoseAck
+        } else {
+            Answer::Ack(seq)
+        }
     })?;
     expect_text(result, "Ok(())")?;
     expect_copies(&seen, 1, 2, "the first one's ACK was lost")?;
@@ -343,20 +361,38 @@ fn resends_when_the_ack_is_lost() -> Check {
 fn stale_ack_is_not_an_ack() -> Check {
     step("the receiver answers the first copy of message 1 with ACK 0 (stale, a duplicate)");
     let (result, seen) = run_sender(3, Duration::from_millis(100), 5, |seq, copy| {
-        if seq == 1 && copy == 1 { Answer::Ack(0) } else { Answer::Ack(seq) }
+        if seq == 1 && copy == 1 {
+            Answer::Ack(0)
+        } else {
+            Answer::Ack(seq)
+        }
     })?;
     expect_text(result, "Ok(())")?;
-    expect_copies(&seen, 1, 2, "ACK 0 does not acknowledge message 1, so it is resent")?;
+    expect_copies(
+        &seen,
+        1,
+        2,
+        "ACK 0 does not acknowledge message 1, so it is resent",
+    )?;
     expect_delivered(&seen, 3)
 }
 
 fn strangers_ack_is_ignored() -> Check {
     step("message 0's first copy is lost; another socket sends the sender \"ACK 0\"");
     let (result, seen) = run_sender(2, Duration::from_millis(150), 5, |seq, copy| {
-        if seq == 0 && copy == 1 { Answer::LoseAndStrangerAcks } else { Answer::Ack(seq) }
+        if seq == 0 && copy == 1 {
+            Answer::LoseAndStrangerAcks
+        } else {
+            Answer::Ack(seq)
+        }
     })?;
     expect_text(result, "Ok(())")?;
-    expect_copies(&seen, 0, 2, "only the receiver's ACK counts, so message 0 is resent")?;
+    expect_copies(
+        &seen,
+        0,
+        2,
+        "only the receiver's ACK counts, so message 0 is resent",
+    )?;
     expect_delivered(&seen, 2)
 }
 
@@ -422,11 +458,27 @@ fn gives_up_after_max_tries() -> Check {
     let sender = udp()?;
     let silent = udp()?;
     step("send_all(1 message, rto 50 ms, 3 tries) to a receiver that never answers");
-    let result = send_all(&sender, addr_of(&silent)?, &[b"hello?"], Duration::from_millis(50), 3);
+    let result = send_all(
+        &sender,
+        addr_of(&silent)?,
+        &[b"hello?"],
+        Duration::from_millis(50),
+        3,
+    );
     match result {
         Err(err) if err.kind() == io::ErrorKind::TimedOut => {}
-        Err(err) => return Err(fail("Err(TimedOut), made by your code", format!("Err({})", what(&err)))),
-        Ok(()) => return Err(fail("Err(TimedOut)", "Ok(()): nobody acknowledged anything")),
+        Err(err) => {
+            return Err(fail(
+                "Err(TimedOut), made by your code",
+                format!("Err({})", what(&err)),
+            ));
+        }
+        Ok(()) => {
+            return Err(fail(
+                "Err(TimedOut)",
+                "Ok(()): nobody acknowledged anything",
+            ));
+        }
     }
     step("how many copies the silent receiver got");
     io(silent.set_read_timeout(Some(Duration::from_millis(200))))?;
@@ -468,8 +520,15 @@ fn seeded_random_loss() -> Check {
     for arrival in &seen.arrivals {
         if arrival.seq > highest + 1 {
             return Err(fail(
-                format!("message {} only after message {} was acknowledged", arrival.seq, highest + 1),
-                format!("message {} sent while {} was unacknowledged", arrival.seq, highest),
+                format!(
+                    "message {} only after message {} was acknowledged",
+                    arrival.seq,
+                    highest + 1
+                ),
+                format!(
+                    "message {} sent while {} was unacknowledged",
+                    arrival.seq, highest
+                ),
             ));
         }
         highest = highest.max(arrival.seq);

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 pub use exercise_harness::{Case, Check, Failure};
+pub use exercises_solutions::mutants::{MUTANTS, Mutant};
 
 /// One exercise: what the runner shows about it.
 #[derive(Debug)]
@@ -22,10 +23,14 @@ pub struct Exercise {
     pub hint: &'static str,
 }
 
-/// Whose code a check runs: yours, or the reference solution.
+/// Whose code a check runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edition {
+    /// Your working copy, exercises/.
     Starter,
+    /// The starters as shipped (crates/exercises/starters/, which `reset` puts back).
+    Shipped,
+    /// The reference solutions, solutions/.
     Solution,
 }
 
@@ -61,9 +66,13 @@ impl Results {
 pub fn cases(edition: Edition, name: &str) -> Option<&'static [Case]> {
     let checks = match edition {
         Edition::Starter => exercises_starters::checks::CHECKS,
+        Edition::Shipped => exercises_solutions::shipped::checks::CHECKS,
         Edition::Solution => exercises_solutions::checks::CHECKS,
     };
-    checks.iter().find(|(n, _)| *n == name).map(|(_, cases)| *cases)
+    checks
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, cases)| *cases)
 }
 
 /// Runs every case of exercise `name` against `edition`; `None` for an unknown name.
@@ -358,7 +367,11 @@ mod tests {
             expected: "Ok(\"HELLO\")".into(),
             got: "it panicked: not yet implemented".into(),
         };
-        let results = Results(vec![("first", Ok(())), ("second", Err(failure)), ("third", Ok(()))]);
+        let results = Results(vec![
+            ("first", Ok(())),
+            ("second", Err(failure)),
+            ("third", Ok(())),
+        ]);
         let report = report(exercise, &results);
         for part in [
             "  ✓ first\n  ✗ second\n  ✓ third\n",

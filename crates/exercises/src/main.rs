@@ -179,6 +179,7 @@ fn list() -> ExitCode {
 fn check_all(edition: Edition) -> ExitCode {
     let whose = match edition {
         Edition::Starter => "exercise",
+        Edition::Shipped => "shipped starter",
         Edition::Solution => "reference solution",
     };
     let mut failed = Vec::new();

@@ -125,7 +125,11 @@ pub fn expect_bytes(got: &[u8], expected: &[u8]) -> Check {
             format!("{} bytes: {}", got.len(), show(got)),
         ));
     }
-    let at = got.iter().zip(expected).position(|(a, b)| a != b).unwrap_or(0);
+    let at = got
+        .iter()
+        .zip(expected)
+        .position(|(a, b)| a != b)
+        .unwrap_or(0);
     Err(fail(
         format!("{} (byte {at} is {})", show(expected), expected[at]),
         format!("{} (byte {at} is {})", show(got), got[at]),
@@ -336,12 +340,12 @@ pub fn run(check: fn() -> Check, limit: Duration) -> Check {
         Err(_) => {
             let steps = shared.lock().map(|steps| steps.clone()).unwrap_or_default();
             Err(Failure {
-            step: steps.last().cloned().unwrap_or_default(),
-            steps,
-            expected: format!("your code to return within {} s", limit.as_secs()),
-            got: "it was still running: a read without a timeout, or a loop that never ends?"
-                .into(),
-        })
+                step: steps.last().cloned().unwrap_or_default(),
+                steps,
+                expected: format!("your code to return within {} s", limit.as_secs()),
+                got: "it was still running: a read without a timeout, or a loop that never ends?"
+                    .into(),
+            })
         }
     }
 }
