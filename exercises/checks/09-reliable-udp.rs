@@ -228,11 +228,9 @@ fn scripted_receiver(
             } else if seq as usize > seen.delivered.len() {
                 continue; // stop-and-wait: only the next message is taken
             }
-            match answer {
-                Answer::Ack(number) => {
-                    let _ = socket.send_to(&number.to_be_bytes(), from);
-                }
-                _ => {} // the ACK is lost
+            // Any other answer: the ACK is lost.
+            if let Answer::Ack(number) = answer {
+                let _ = socket.send_to(&number.to_be_bytes(), from);
             }
         }
         seen

@@ -2,6 +2,9 @@
 //! in a module of its own that holds the wrong file, the reference solution of every other
 //! file, and its lesson's checks. A test (crates/exercises/tests/honest.rs) proves the check
 //! rejects every one. A new case is added with the wrong solution it catches.
+// Wrong code on purpose, some of it in shapes clippy rightly dislikes (a loop that never
+// loops); the checks included here are linted where the other editions include them.
+#![allow(clippy::all)]
 
 /// One wrong solution: its exercise, its name, the bug, the case meant to catch it, and
 /// the exercise's cases as they call this wrong code.

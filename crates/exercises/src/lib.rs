@@ -2,7 +2,11 @@
 //! two editions (your starters in exercises/, the reference solutions in solutions/), and the
 //! report a check prints. `src/main.rs` is the command line around it.
 
-use std::time::Duration;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use exercise_harness::{Case, Check, Failure};
 pub use exercises_solutions::mutants::{MUTANTS, Mutant};
@@ -19,8 +23,9 @@ pub struct Exercise {
     pub file: &'static str,
     /// The task in one line.
     pub task: &'static str,
-    /// Shown when the check fails, and by `hint NAME`.
-    pub hint: &'static str,
+    /// Three hints, from a nudge to the shape of the code: `hint NAME 1` (also shown when the
+    /// check fails), `hint NAME 2` the idea behind it, `hint NAME 3` the shape of the code.
+    pub hints: [&'static str; 3],
 }
 
 /// Whose code a check runs.
@@ -83,6 +88,87 @@ pub fn check(edition: Edition, name: &str) -> Option<Results> {
 /// Runs every case of a list, to the end.
 pub fn run(cases: &[Case]) -> Results {
     Results(exercise_harness::run_cases(cases, LIMIT))
+}
+
+/// The workspace root, where the runner was built (exercises/ and target/ are under it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// An exercise's starter as shipped (the pristine copy in crates/exercises/starters/, compiled
+/// into the runner), which `reset` puts back.
+pub fn shipped_source(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "echo-once" => include_str!("../starters/01-udp-echo/echo_once.rs"),
+        "echo-retry" => include_str!("../starters/01-udp-echo/echo_retry.rs"),
+        "chat-relay" => include_str!("../starters/02-udp-qq/chat_relay.rs"),
+        "chat-contacts" => include_str!("../starters/02-udp-qq/chat_contacts.rs"),
+        "sntp-offset" => include_str!("../starters/03-ntp-time/sntp_offset.rs"),
+        "sntp-ask" => include_str!("../starters/03-ntp-time/sntp_ask.rs"),
+        "tcp-upper" => include_str!("../starters/04-tcp-remote-cmd/tcp_upper.rs"),
+        "read-frame" => include_str!("../starters/04-tcp-remote-cmd/read_frame.rs"),
+        "send-in-pieces" => include_str!("../starters/05-udp-remote-cmd/send_in_pieces.rs"),
+        "reassemble" => include_str!("../starters/05-udp-remote-cmd/reassemble.rs"),
+        "empty-or-timeout" => include_str!("../starters/06-empty-datagram/empty_or_timeout.rs"),
+        "heartbeat" => include_str!("../starters/06-empty-datagram/heartbeat.rs"),
+        "send-numbered" => include_str!("../starters/07-loss/send_numbered.rs"),
+        "loss-tally" => include_str!("../starters/07-loss/loss_tally.rs"),
+        "pool-server" => include_str!("../starters/08-many-clients/pool_server.rs"),
+        "async-server" => include_str!("../starters/08-many-clients/async_server.rs"),
+        "rto-estimator" => include_str!("../starters/09-reliable-udp/rto_estimator.rs"),
+        "stop-and-wait" => include_str!("../starters/09-reliable-udp/stop_and_wait.rs"),
+        _ => return None,
+    })
+}
+
+/// Puts the starter of `exercise` back as shipped. A working copy that differs is kept first
+/// in target/exercise-backups/; returns where, if it was.
+pub fn reset(exercise: &Exercise) -> io::Result<Option<PathBuf>> {
+    let shipped = shipped_source(exercise.name)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no shipped starter"))?;
+    let file = root().join(exercise.file);
+    let current = fs::read_to_string(&file).unwrap_or_default();
+    let mut kept = None;
+    if current != shipped && !current.is_empty() {
+        let dir = root().join("target/exercise-backups");
+        fs::create_dir_all(&dir)?;
+        let stamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let backup = dir.join(format!("{}-{stamp}.rs", exercise.name));
+        fs::write(&backup, &current)?;
+        kept = Some(backup);
+    }
+    fs::write(&file, shipped)?;
+    mark(exercise.name, false);
+    Ok(kept)
+}
+
+/// Where `check` notes which exercises pass, for `watch`'s progress bar: one name a line, in
+/// target/ (never committed; `list` rebuilds it by checking everything).
+fn progress_file() -> PathBuf {
+    root().join("target/exercises-progress.txt")
+}
+
+/// The exercises noted as passing.
+pub fn solved() -> Vec<String> {
+    fs::read_to_string(progress_file())
+        .unwrap_or_default()
+        .lines()
+        .filter(|name| find(name).is_some())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Notes whether `name` passes (best effort: a read-only target/ only loses the bar).
+pub fn mark(name: &str, passes: bool) {
+    let mut names = solved();
+    names.retain(|n| n != name);
+    if passes {
+        names.push(name.to_owned());
+    }
+    let _ = fs::create_dir_all(root().join("target"));
+    let _ = fs::write(progress_file(), names.join("\n") + "\n");
 }
 
 /// The exercise called `name`; `echo_once`, as its file is called, names `echo-once` too.
@@ -157,11 +243,56 @@ pub fn failure_report(exercise: &Exercise, case: &str, failure: &Failure) -> Str
     }
     out.push_str(&format!("  expected: {}\n", failure.expected));
     out.push_str(&format!("  got:      {}\n\n", failure.got));
-    out.push_str("hint:\n");
-    for line in exercise.hint.lines() {
+    out.push_str("hint 1 of 3:\n");
+    for line in exercise.hints[0].lines() {
         out.push_str(&format!("  {line}\n"));
     }
+    out.push_str(&format!(
+        "  (more: `cargo run -p exercises -- hint {} 2` for the idea, `... 3` for the shape of the code)\n",
+        exercise.name
+    ));
     out
+}
+
+/// `check NAME`: checks the student's exercise, prints the report (a line per case, the first
+/// failure, the tally), notes the result for `watch`'s progress bar, and names the next one.
+pub fn check_and_report(exercise: &Exercise) -> ExitCode {
+    println!("checking {} ({})...", exercise.name, exercise.file);
+    match check(Edition::Starter, exercise.name) {
+        Some(results) if results.all_pass() => {
+            mark(exercise.name, true);
+            print!("{}", report(exercise, &results));
+            println!("✓ {} passes. Well done!", exercise.name);
+            match next_unsolved(Some(exercise.name)) {
+                Some(next) => println!(
+                    "Next: {} (lesson {}): {}\n      cargo run -p exercises -- check {}",
+                    next.name, next.lesson, next.task, next.name
+                ),
+                None => println!("That was the last one still open. Every exercise passes."),
+            }
+            ExitCode::SUCCESS
+        }
+        Some(results) => {
+            mark(exercise.name, false);
+            print!("{}", report(exercise, &results));
+            ExitCode::FAILURE
+        }
+        None => {
+            eprintln!("{} has no check (the exercises crate is out of step)", exercise.name);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The first exercise after `after` (in course order, wrapping round) whose check fails.
+pub fn next_unsolved(after: Option<&str>) -> Option<&'static Exercise> {
+    let start = after
+        .and_then(|name| EXERCISES.iter().position(|e| e.name == name))
+        .map_or(0, |i| i + 1);
+    (0..EXERCISES.len())
+        .map(|k| &EXERCISES[(start + k) % EXERCISES.len()])
+        .filter(|e| Some(e.name) != after)
+        .find(|e| !check(Edition::Starter, e.name).is_some_and(|r| r.all_pass()))
 }
 
 /// Every exercise, in course order.
@@ -172,10 +303,16 @@ pub const EXERCISES: &[Exercise] = &[
         level: "warm-up",
         file: "exercises/01-udp-echo/echo_once.rs",
         task: "ask a UDP echo server once, and never wait for ever",
-        hint: "The socket is bound for you. Call socket.set_read_timeout(Some(timeout)) first, or a\n\
+        hints: [
+            "What does recv_from do when no reply ever comes? Make sure it cannot wait for ever.",
+            "UDP does not retransmit: a lost datagram is simply gone. A read timeout on the socket turns\n\
+                 \"wait for ever\" into an error after `timeout`, and the reply is only the n bytes recv_from\n\
+                 says came, not the whole buffer.",
+            "The socket is bound for you. Call socket.set_read_timeout(Some(timeout)) first, or a\n\
                lost reply makes recv_from wait for ever. Then socket.send_to(message, server), and\n\
                socket.recv_from(&mut buf) into a [0u8; 2048] buffer: return buf[..n].to_vec().\n\
                The `?` operator hands any error (the timeout too) back to the caller.",
+        ],
     },
     Exercise {
         name: "echo-retry",
@@ -183,10 +320,16 @@ pub const EXERCISES: &[Exercise] = &[
         level: "medium",
         file: "exercises/01-udp-echo/echo_retry.rs",
         task: "resend a lost request up to N times, doubling the wait each time",
-        hint: "Loop `attempts` times: send_to, set_read_timeout(Some(wait)), recv_from.\n\
+        hints: [
+            "Ask, wait, and if nothing comes ask again: how many times, and how long each time?",
+            "Retransmission with exponential backoff: each wait is twice the one before, so a slow\n\
+                 server is not flooded. A read timeout is not the end: it is the signal to resend. Only\n\
+                 after the last attempt does your code give up, with an error of its own (TimedOut).",
+            "Loop `attempts` times: send_to, set_read_timeout(Some(wait)), recv_from.\n\
                A reply: return it. A timeout (ErrorKind::WouldBlock on Linux and macOS, TimedOut on\n\
                Windows): double `wait` and go round again. Any other error: return it.\n\
                After the loop, return io::Error::new(io::ErrorKind::TimedOut, ...).",
+        ],
     },
     Exercise {
         name: "chat-relay",
@@ -194,8 +337,13 @@ pub const EXERCISES: &[Exercise] = &[
         level: "warm-up",
         file: "exercises/02-udp-qq/chat_relay.rs",
         task: "a chat server's step: remember who spoke, pass the line on to everyone else",
-        hint: "recv_from gives the bytes and the sender's address. If `peers` does not contain the\n\
+        hints: [
+            "Who sent the line, and who should get it?",
+            "A UDP server learns its peers only from the addresses in recv_from. Remember each one\n\
+                 once; a chat line goes to everyone except the one who said it.",
+            "recv_from gives the bytes and the sender's address. If `peers` does not contain the\n\
                sender, push it. Then send_to the same bytes to every peer that is not the sender.",
+        ],
     },
     Exercise {
         name: "chat-contacts",
@@ -203,10 +351,15 @@ pub const EXERCISES: &[Exercise] = &[
         level: "hard",
         file: "exercises/02-udp-qq/chat_contacts.rs",
         task: "a contact table that forgets idle peers and never grows past its capacity",
-        hint: "Keep (address, last heard) pairs. Before anything else, drop every pair whose\n\
+        hints: [
+            "A table that can only grow is a leak: what makes a peer leave it?",
+            "Two limits: idle peers are forgotten (idle for `idle` or more counts as gone), and a full\n\
+                 table makes room by evicting the peer heard from longest ago (least recently used).",
+            "Keep (address, last heard) pairs. Before anything else, drop every pair whose\n\
                now.saturating_duration_since(last) >= idle. heard_from: update the time of a known\n\
                peer; a new peer in a full table replaces the one with the oldest time.\n\
                targets: every remaining address except the sender.",
+        ],
     },
     Exercise {
         name: "sntp-offset",
@@ -214,8 +367,13 @@ pub const EXERCISES: &[Exercise] = &[
         level: "warm-up",
         file: "exercises/03-ntp-time/sntp_offset.rs",
         task: "clock offset and round-trip delay from SNTP's four timestamps",
-        hint: "offset = ((t2 - t1) + (t3 - t4)) / 2: the server's clock ahead of yours.\n\
+        hints: [
+            "Draw the four timestamps on two clock lines, yours and the server's.",
+            "Half of the two one-way differences is the offset (network delay cancels if both ways\n\
+                 take as long); the delay is the round trip minus the time the server held the request.",
+            "offset = ((t2 - t1) + (t3 - t4)) / 2: the server's clock ahead of yours.\n\
                delay = (t4 - t1) - (t3 - t2): the round trip minus the time the server held it.",
+        ],
     },
     Exercise {
         name: "sntp-ask",
@@ -223,10 +381,16 @@ pub const EXERCISES: &[Exercise] = &[
         level: "hard",
         file: "exercises/03-ntp-time/sntp_ask.rs",
         task: "ask an SNTP server the time, and refuse any reply that is not a sane answer",
-        hint: "Request: 48 zero bytes, byte 0 = 0x23 (version 4, mode 3), bytes 40..48 = to_ntp(now).\n\
+        hints: [
+            "Would you believe any 48 bytes that come back? Which ones prove they answer you?",
+            "SNTP (RFC 4330): the reply must come from the server, be long enough, be a server reply\n\
+                 (mode 4), not a kiss-o'-death (stratum 0), and carry your own transmit timestamp as its\n\
+                 origin timestamp: that is how a client knows the reply answers this request.",
+            "Request: 48 zero bytes, byte 0 = 0x23 (version 4, mode 3), bytes 40..48 = to_ntp(now).\n\
                Wait until the deadline, skipping datagrams not from `server`. Then refuse (InvalidData)\n\
                a reply under 48 bytes, with byte0 & 7 != 4, byte 1 (stratum) == 0, bytes 24..32\n\
                (origin) != your bytes 40..48, or a zero transmit stamp; else from_ntp(bytes 40..48).",
+        ],
     },
     Exercise {
         name: "tcp-upper",
@@ -234,9 +398,15 @@ pub const EXERCISES: &[Exercise] = &[
         level: "warm-up",
         file: "exercises/04-tcp-remote-cmd/tcp_upper.rs",
         task: "a TCP server for one client: each line back in upper case, until the client hangs up",
-        hint: "accept() one connection. TCP is a byte stream, so let a BufReader find the lines:\n\
+        hints: [
+            "Does one read() return one line? Try writing \"wor\", waiting, then \"ld\\n\".",
+            "TCP delivers a byte stream, not messages (lesson 4's sticky packets): a read may hold\n\
+                 half a line or a line and a half. Keep what you read until a \\n ends a line; a buffered\n\
+                 reader does that for you. End of stream (0 bytes) means the client has closed its side.",
+            "accept() one connection. TCP is a byte stream, so let a BufReader find the lines:\n\
                read_until(b'\\n', &mut line) returns 0 at the end of the stream. make_ascii_uppercase,\n\
                write_all the line back, and return Ok(()) at the end (dropping the stream closes it).",
+        ],
     },
     Exercise {
         name: "read-frame",
@@ -244,10 +414,16 @@ pub const EXERCISES: &[Exercise] = &[
         level: "medium",
         file: "exercises/04-tcp-remote-cmd/read_frame.rs",
         task: "read length-prefixed frames that survive a peer writing one byte at a time",
-        hint: "One read() may return any number of bytes from 1 up. Read the 4-byte header in a loop\n\
+        hints: [
+            "read() may return a single byte. What if the header arrives one byte at a time?",
+            "A frame is a 4-byte big-endian length, then that many bytes. Fill the header in a loop;\n\
+                 0 bytes before any header byte is a clean end, later it is a cut stream. A length over\n\
+                 `max` is refused before you allocate or read the payload (len == max is allowed).",
+            "One read() may return any number of bytes from 1 up. Read the 4-byte header in a loop\n\
                until it is full: 0 bytes before the first byte is a clean end (Ok(None)), 0 bytes\n\
                later is UnexpectedEof. Refuse a length over `max` (InvalidData) before allocating,\n\
                then read_exact the payload: it loops for you and reports UnexpectedEof.",
+        ],
     },
     Exercise {
         name: "send-in-pieces",
@@ -255,9 +431,15 @@ pub const EXERCISES: &[Exercise] = &[
         level: "medium",
         file: "exercises/05-udp-remote-cmd/send_in_pieces.rs",
         task: "send a long reply as numbered datagrams (index, count, bytes)",
-        hint: "reply.chunks(max_payload) gives the pieces (an empty reply is one empty piece).\n\
+        hints: [
+            "How many pieces does a reply need, and what if that number does not fit in 2 bytes?",
+            "Each datagram carries (index, count) in 2 bytes each, big-endian, so the receiver can put\n\
+                 the pieces back in order. Check every limit before sending anything: max_payload 0, and\n\
+                 more than 65,535 pieces. An empty reply is still one piece, so the receiver hears something.",
+            "reply.chunks(max_payload) gives the pieces (an empty reply is one empty piece).\n\
                u16::try_from(count) fails past 65,535. Each datagram: index.to_be_bytes(),\n\
                count.to_be_bytes(), then the piece.",
+        ],
     },
     Exercise {
         name: "reassemble",
@@ -265,10 +447,16 @@ pub const EXERCISES: &[Exercise] = &[
         level: "hard",
         file: "exercises/05-udp-remote-cmd/reassemble.rs",
         task: "put numbered pieces back in order, ignore duplicates, and name the gaps",
-        hint: "set_read_timeout(Some(quiet)). Keep a Vec<Option<Vec<u8>>> sized by the first piece's\n\
+        hints: [
+            "Pieces come in any order, twice, or not at all. What must you remember per index?",
+            "Keep one slot per index, sized by the count in the first piece; fill a slot once, so\n\
+                 duplicates cannot count twice. Complete when every slot is filled; after `quiet` without\n\
+                 a datagram, name the empty slots. A datagram shorter than its 4-byte header is skipped.",
+            "set_read_timeout(Some(quiet)). Keep a Vec<Option<Vec<u8>>> sized by the first piece's\n\
                count; fill slot `index` once. All slots filled: Complete(joined in order). A timeout\n\
                (WouldBlock or TimedOut): Incomplete with the empty slots' indices, or a TimedOut error\n\
                if no piece came at all. Skip datagrams shorter than 4 bytes.",
+        ],
     },
     Exercise {
         name: "empty-or-timeout",
@@ -276,9 +464,15 @@ pub const EXERCISES: &[Exercise] = &[
         level: "warm-up",
         file: "exercises/06-empty-datagram/empty_or_timeout.rs",
         task: "tell an empty datagram from a timeout",
-        hint: "recv_from returning Ok((0, _)) is an empty datagram: it really arrived. A timeout is\n\
+        hints: [
+            "recv_from returned Ok((0, from)). Did something arrive?",
+            "A UDP datagram may have no payload: 0 bytes is a real arrival, unlike TCP's 0 (end of\n\
+                 stream). A timeout is not a 0-byte read but an error, of kind WouldBlock on Linux and macOS\n\
+                 and TimedOut on Windows.",
+            "recv_from returning Ok((0, _)) is an empty datagram: it really arrived. A timeout is\n\
                an Err, of kind WouldBlock on Linux and macOS and TimedOut on Windows: match both\n\
                and return Arrival::Nothing. Other errors are errors.",
+        ],
     },
     Exercise {
         name: "heartbeat",
@@ -286,9 +480,15 @@ pub const EXERCISES: &[Exercise] = &[
         level: "medium",
         file: "exercises/06-empty-datagram/heartbeat.rs",
         task: "ping a server with an empty datagram; only its answer counts",
-        hint: "send_to(&[], server) is a ping with no payload. Compute a deadline = now + timeout,\n\
+        hints: [
+            "While you wait for the server, someone else writes to your socket. What then?",
+            "Only a datagram from `server` is its answer. Everything else is ignored, and ignoring it\n\
+                 must not move your deadline: compute it once, and before each read set the timeout to the\n\
+                 time that is left.",
+            "send_to(&[], server) is a ping with no payload. Compute a deadline = now + timeout,\n\
                then loop: set_read_timeout to the time left, recv_from; from == server means alive;\n\
                anyone else: keep waiting on the same deadline. A timeout means not alive: Ok(false).",
+        ],
     },
     Exercise {
         name: "send-numbered",
@@ -296,8 +496,13 @@ pub const EXERCISES: &[Exercise] = &[
         level: "warm-up",
         file: "exercises/07-loss/send_numbered.rs",
         task: "send numbered datagrams a receiver can count losses with",
-        hint: "Make one buffer of `size` zeros; for seq in 0..count copy seq.to_be_bytes() into its\n\
+        hints: [
+            "What does a receiver need in each datagram to count what was lost?",
+            "A sequence number in the first 4 bytes, big-endian, from 0, the rest zeros up to `size`.\n\
+                 Size 4 holds just the number; below 4 there is no room, so refuse it before sending.",
+            "Make one buffer of `size` zeros; for seq in 0..count copy seq.to_be_bytes() into its\n\
                first 4 bytes and send_to it. size < 4: return an InvalidInput error first.",
+        ],
     },
     Exercise {
         name: "loss-tally",
@@ -305,9 +510,15 @@ pub const EXERCISES: &[Exercise] = &[
         level: "medium",
         file: "exercises/07-loss/loss_tally.rs",
         task: "count received, lost, duplicated and reordered datagrams by sequence number",
-        hint: "Keep a Vec<bool> of numbers seen and the highest number so far. Seen before: a\n\
+        hints: [
+            "Number 2 arrives after 3, and then again. Which counters move?",
+            "Track which numbers have been seen and the highest so far. A number seen before is a\n\
+                 duplicate (and nothing else); a new one below the highest is reordered. Numbers outside\n\
+                 0..expected and datagrams under 4 bytes are ignored; lost = expected - received.",
+            "Keep a Vec<bool> of numbers seen and the highest number so far. Seen before: a\n\
                duplicate. New and lower than the highest: reordered. Stop at a read timeout\n\
                (WouldBlock or TimedOut); lost = expected - received.",
+        ],
     },
     Exercise {
         name: "pool-server",
@@ -315,9 +526,15 @@ pub const EXERCISES: &[Exercise] = &[
         level: "hard",
         file: "exercises/08-many-clients/pool_server.rs",
         task: "turn a one-client-at-a-time server into a bounded pool of worker threads",
-        hint: "Start `workers` threads before accepting. Share an mpsc::Receiver<TcpStream> between\n\
+        hints: [
+            "With 2 workers, can 2 clients be served at once? Can 3?",
+            "A fixed pool bounds the threads: workers started up front take connections from a shared\n\
+                 channel. The lock guards only taking the next connection: held while serving, it lets\n\
+                 one worker run at a time.",
+            "Start `workers` threads before accepting. Share an mpsc::Receiver<TcpStream> between\n\
                them in an Arc<Mutex<_>>; each worker locks it only to recv() the next stream, then\n\
                serves that client. The accept loop just sends each stream into the channel.",
+        ],
     },
     Exercise {
         name: "async-server",
@@ -325,10 +542,16 @@ pub const EXERCISES: &[Exercise] = &[
         level: "hard",
         file: "exercises/08-many-clients/async_server.rs",
         task: "the same server on tokio: one task per client, on a single thread",
-        hint: "loop { let (stream, _) = listener.accept().await?; tokio::spawn(async move { ... }); }\n\
+        hints: [
+            "What happens to client 2 while your loop awaits client 1?",
+            "One thread, many tasks: accept in a loop and spawn a task per client, so awaiting one\n\
+                 client's read does not stop the others. Awaiting a client in the accept loop serves them\n\
+                 one at a time.",
+            "loop { let (stream, _) = listener.accept().await?; tokio::spawn(async move { ... }); }\n\
                In the task: stream.into_split(), a tokio BufReader on the read half, read_until(b'\\n')\n\
                .await until it returns 0, write_all the upper-cased line .await. Awaiting a client\n\
                in the accept loop instead of spawning serves one client at a time.",
+        ],
     },
     Exercise {
         name: "rto-estimator",
@@ -336,10 +559,16 @@ pub const EXERCISES: &[Exercise] = &[
         level: "medium",
         file: "exercises/09-reliable-udp/rto_estimator.rs",
         task: "the retransmission timeout of RFC 6298, with Karn's rule",
-        hint: "First sample R: SRTT = R, RTTVAR = R/2. Later: RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|\n\
+        hints: [
+            "Which value changes first when a sample comes: SRTT or RTTVAR?",
+            "RFC 6298: the first sample R sets SRTT = R, RTTVAR = R/2. Later ones update RTTVAR (gain\n\
+                 1/4) from the old SRTT, then SRTT (gain 1/8). RTO = SRTT + 4 RTTVAR within [min, max]; a\n\
+                 timeout doubles it; an ACK of a retransmitted segment gives no sample (Karn's rule).",
+            "First sample R: SRTT = R, RTTVAR = R/2. Later: RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|\n\
                (with the old SRTT), then SRTT = 7/8 SRTT + 1/8 R. RTO = SRTT + 4 RTTVAR, clamped\n\
                to [min, max]. on_timeout doubles the RTO (at most max). An ACK for a retransmitted\n\
                segment gives no sample at all (Karn).",
+        ],
     },
     Exercise {
         name: "stop-and-wait",
@@ -347,10 +576,16 @@ pub const EXERCISES: &[Exercise] = &[
         level: "hard",
         file: "exercises/09-reliable-udp/stop_and_wait.rs",
         task: "deliver messages over a lossy link: send, wait for the ACK, resend on timeout",
-        hint: "For each message: datagram = seq.to_be_bytes() + bytes. Up to max_tries times: send it,\n\
+        hints: [
+            "Which datagram is the ACK you wait for, and from whom?",
+            "Stop-and-wait ARQ: one message in flight; resend it when its timer expires, at most\n\
+                 max_tries times. Only the receiver's ACK carrying this message's number counts: a stale\n\
+                 ACK or a stranger's datagram is ignored, and does not restart the timer.",
+            "For each message: datagram = seq.to_be_bytes() + bytes. Up to max_tries times: send it,\n\
                then wait until a deadline `rto` away for a datagram from `receiver` equal to\n\
                seq.to_be_bytes(); anything else (a stale ACK, a stranger) is skipped without\n\
                restarting the timer. No ACK after max_tries sends: a TimedOut error.",
+        ],
     },
 ];
 
