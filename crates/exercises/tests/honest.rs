@@ -170,8 +170,8 @@ fn every_exercise_has_a_check_a_starter_a_solution_and_a_task_on_its_lesson_page
             assert!(file.is_file(), "{} is missing", file.display());
         }
         assert!(
-            !exercise.hint.trim().is_empty(),
-            "{} has no hint",
+            exercise.hints.iter().all(|hint| !hint.trim().is_empty()),
+            "{} lacks a hint",
             exercise.name
         );
         // The shipped copy, not the working copy: a student's solved file may have lost its
@@ -239,7 +239,7 @@ fn the_runner_lists_every_exercise_shows_hints_and_names_a_misspelt_one() {
         "{out}"
     );
 
-    let (code, out, _) = runner(&["hint", "read-frame"]);
+    let (code, out, _) = runner(&["hint", "read-frame", "3"]);
     assert_eq!(code, 0);
     assert!(out.contains("read_exact"), "{out}");
 
@@ -260,4 +260,144 @@ fn the_instructor_command_prints_a_line_per_case_and_the_tally() {
     ] {
         assert!(out.contains(line), "{line:?} missing from:\n{out}");
     }
+}
+
+/// A scratch workspace for the runner (EXERCISES_ROOT): an exercises/ folder holding one
+/// starter, edited; never the student's own files.
+fn scratch(name: &str) -> (PathBuf, PathBuf) {
+    let exercise = EXERCISES.iter().find(|e| e.name == name).unwrap();
+    let dir = std::env::temp_dir().join(format!(
+        "exercise-runner-{}-{name}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let file = dir.join(exercise.file);
+    fs::create_dir_all(file.parent().unwrap()).unwrap();
+    fs::write(&file, "// my attempt, half done\n").unwrap();
+    (dir, file)
+}
+
+#[test]
+fn reset_puts_the_shipped_starter_back_and_keeps_the_students_version() {
+    let (dir, file) = scratch("heartbeat");
+    let output = Command::new(env!("CARGO_BIN_EXE_exercises"))
+        .args(["reset", "heartbeat"])
+        .env("EXERCISES_ROOT", &dir)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{out}");
+    let shipped = fs::read_to_string(shipped_file("exercises/06-empty-datagram/heartbeat.rs"));
+    assert_eq!(fs::read_to_string(&file).unwrap(), shipped.unwrap());
+    let backups: Vec<_> = fs::read_dir(dir.join("target/exercise-backups"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1, "{out}");
+    assert_eq!(
+        fs::read_to_string(&backups[0]).unwrap(),
+        "// my attempt, half done\n"
+    );
+    assert!(out.contains("is back as shipped"), "{out}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hints_come_in_three_tiers() {
+    let mut seen = Vec::new();
+    for tier in ["1", "2", "3"] {
+        let (code, out, _) = runner(&["hint", "stop-and-wait", tier]);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains(&format!("hint {tier} of 3")), "{out}");
+        seen.push(out);
+    }
+    assert_eq!(runner(&["hint", "stop-and-wait"]).1, seen[0]);
+    assert!(seen[0].contains("hint stop-and-wait 2"), "{}", seen[0]);
+    assert!(seen[2].contains("max_tries"), "{}", seen[2]);
+    assert_ne!(seen[0], seen[1]);
+    let (code, _, err) = runner(&["hint", "stop-and-wait", "4"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+/// The child process, killed when the test ends however it ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn watch_checks_again_on_save_and_on_enter_shows_hints_and_quits() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let (dir, file) = scratch("sntp-offset");
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_exercises"))
+            .args(["watch", "sntp-offset"])
+            .env("EXERCISES_ROOT", &dir)
+            .env("EXERCISES_CHECK_BIN", env!("CARGO_BIN_EXE_exercises-check"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let (tx, lines) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                return;
+            }
+        }
+    });
+    let mut log = String::new();
+    // Waits for a line containing `text`; false if the watch ended first or a minute passed.
+    let wait_for = |text: &str, log: &mut String| loop {
+        match lines.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) => {
+                log.push_str(&line);
+                log.push('\n');
+                if line.contains(text) {
+                    return true;
+                }
+            }
+            Err(_) => return false,
+        }
+    };
+    assert!(wait_for("watching ", &mut log), "{log}");
+    if log.contains("Every exercise passes") {
+        return; // a student who has solved everything: nothing left to watch
+    }
+    // A save under exercises/: checked again without a key pressed.
+    fs::write(&file, "// my attempt, saved again\n").unwrap();
+    assert!(
+        wait_for("checking ", &mut log),
+        "no check after a save:\n{log}"
+    );
+    assert!(wait_for("watching ", &mut log), "{log}");
+    // Enter: checked again (the fallback where file events do not arrive).
+    let mut stdin = child.0.stdin.take().unwrap();
+    stdin.write_all(b"\n").unwrap();
+    assert!(
+        wait_for("checking ", &mut log),
+        "no check after Enter:\n{log}"
+    );
+    assert!(wait_for("watching ", &mut log), "{log}");
+    stdin.write_all(b"h\n").unwrap();
+    assert!(wait_for("hint 1 of 3", &mut log), "{log}");
+    assert!(log.contains("progress"), "no progress line:\n{log}");
+    // The first key after a hint is awaited as a save or Enter would be; q then quits.
+    stdin.write_all(b"q\n").unwrap();
+    drop(stdin);
+    let status = child.0.wait().unwrap();
+    assert!(status.success(), "{log}");
+    let _ = fs::remove_dir_all(&dir);
 }
