@@ -83,10 +83,10 @@ fn pool() -> Result<(SocketAddr, Background), Failure> {
 fn two_clients_at_once() -> Check {
     step("serve(listener, 2 workers); client A sends \"a\\n\" and stays connected");
     let (addr, server) = pool()?;
-    let mut a = tcp_connect(addr)?;
+    let mut a = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
     expect_answer(ask(&mut a, b"a\n", PATIENCE, &server)?, b"a\n")?;
     step("client B connects while A is still connected, and sends \"b\\n\"");
-    let mut b = tcp_connect(addr)?;
+    let mut b = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
     expect_answer(ask(&mut b, b"b\n", PATIENCE, &server)?, b"b\n")?;
     step("A sends a second line, \"a2\\n\"");
     expect_answer(ask(&mut a, b"a2\n", PATIENCE, &server)?, b"a2\n")
@@ -95,13 +95,13 @@ fn two_clients_at_once() -> Check {
 fn third_client_waits() -> Check {
     step("serve(listener, 2 workers); clients A and B connect, each sends a line and stays");
     let (addr, server) = pool()?;
-    let mut a = tcp_connect(addr)?;
+    let mut a = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
     expect_answer(ask(&mut a, b"a\n", PATIENCE, &server)?, b"a\n")?;
-    let mut b = tcp_connect(addr)?;
+    let mut b = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
     expect_answer(ask(&mut b, b"b\n", PATIENCE, &server)?, b"b\n")?;
 
     step("client C connects while A and B are connected: 2 workers are busy, so C must wait");
-    let mut c = tcp_connect(addr)?;
+    let mut c = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
     if let Ok(answer) = ask(&mut c, b"c\n", Duration::from_millis(300), &server) {
         return Err(fail(
             "no answer for C while both workers serve A and B",
@@ -163,7 +163,7 @@ fn single_threaded() -> Result<(SocketAddr, Background), Failure> {
 fn two_lines_per_client() -> Check {
     step("serve(listener) on one thread; a client sends \"one\\n\"");
     let (addr, server) = single_threaded()?;
-    let mut client = tcp_connect(addr)?;
+    let mut client = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
     expect_answer(ask(&mut client, b"one\n", PATIENCE, &server)?, b"one\n")?;
     step("the same client sends \"two\\n\"");
     expect_answer(ask(&mut client, b"two\n", PATIENCE, &server)?, b"two\n")
