@@ -42,5 +42,23 @@ pub mod stop_and_wait;
 #[path = "04-tcp-remote-cmd/tcp_upper.rs"]
 pub mod tcp_upper;
 
+#[path = "01-udp-echo/bind_loopback.rs"]
+pub mod bind_loopback;
+#[path = "02-udp-qq/chat_line.rs"]
+pub mod chat_line;
 #[path = "checks/mod.rs"]
 pub mod checks;
+#[path = "09-reliable-udp/is_ack.rs"]
+pub mod is_ack;
+#[path = "06-empty-datagram/is_timeout.rs"]
+pub mod is_timeout;
+#[path = "04-tcp-remote-cmd/line_end.rs"]
+pub mod line_end;
+#[path = "07-loss/loss_percent.rs"]
+pub mod loss_percent;
+#[path = "03-ntp-time/ntp_seconds.rs"]
+pub mod ntp_seconds;
+#[path = "05-udp-remote-cmd/piece_header.rs"]
+pub mod piece_header;
+#[path = "08-many-clients/upper_line.rs"]
+pub mod upper_line;

@@ -223,3 +223,41 @@ fn reply_to_another_request_refused() -> Check {
         },
     )
 }
+
+/// The cases of `ntp-seconds`.
+pub const NTP_SECONDS: &[exercise_harness::Case] = ntp_seconds_cases::CASES;
+
+/// `ntp-seconds`'s cases, in a module of their own (their names stay apart from the others').
+mod ntp_seconds_cases {
+    #[allow(unused_imports)]
+    use std::net::{SocketAddr, UdpSocket};
+
+    use exercise_harness::{Check, case, expect_text, step};
+
+    use super::super::super::ntp_seconds::unix_seconds;
+
+    pub const CASES: &[exercise_harness::Case] = &[
+        case("unix_epoch", unix_epoch),
+        case("a_known_date", a_known_date),
+        case("before_1970_is_none", before_1970_is_none),
+    ];
+
+    fn converts(ntp: u64, want: Option<u64>) -> Check {
+        step(format!("unix_seconds({ntp})"));
+        expect_text(format!("{:?}", unix_seconds(ntp)), format!("{want:?}"))
+    }
+
+    fn unix_epoch() -> Check {
+        converts(2_208_988_800, Some(0))
+    }
+
+    fn a_known_date() -> Check {
+        // 2026-01-01 00:00:00 UTC.
+        converts(2_208_988_800 + 1_767_225_600, Some(1_767_225_600))
+    }
+
+    fn before_1970_is_none() -> Check {
+        converts(2_208_988_799, None)?;
+        converts(0, None)
+    }
+}

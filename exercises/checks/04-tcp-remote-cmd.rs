@@ -369,3 +369,49 @@ fn over_max_refused_before_reading_the_payload() -> Check {
         format!("{}", reader.given),
     )
 }
+
+/// The cases of `line-end`.
+pub const LINE_END: &[exercise_harness::Case] = line_end_cases::CASES;
+
+/// `line-end`'s cases, in a module of their own (their names stay apart from the others').
+mod line_end_cases {
+    #[allow(unused_imports)]
+    use std::net::{SocketAddr, UdpSocket};
+
+    use exercise_harness::{Check, case, expect_text, show, step};
+
+    use super::super::super::line_end::line_end;
+
+    pub const CASES: &[exercise_harness::Case] = &[
+        case("one_line", one_line),
+        case("no_line_end_yet", no_line_end_yet),
+        case("two_lines_in_one_read", two_lines_in_one_read),
+        case("empty_line", empty_line),
+        case("empty_buffer", empty_buffer),
+    ];
+
+    fn finds(buffer: &[u8], want: Option<usize>) -> Check {
+        step(format!("line_end({})", show(buffer)));
+        expect_text(format!("{:?}", line_end(buffer)), format!("{want:?}"))
+    }
+
+    fn one_line() -> Check {
+        finds(b"hi\n", Some(3))
+    }
+
+    fn no_line_end_yet() -> Check {
+        finds(b"hal", None)
+    }
+
+    fn two_lines_in_one_read() -> Check {
+        finds(b"a\nbb\n", Some(2))
+    }
+
+    fn empty_line() -> Check {
+        finds(b"\nx", Some(1))
+    }
+
+    fn empty_buffer() -> Check {
+        finds(b"", None)
+    }
+}

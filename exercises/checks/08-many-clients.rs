@@ -196,3 +196,44 @@ fn fifty_clients_at_once() -> Check {
     }
     Ok(())
 }
+
+/// The cases of `upper-line`.
+pub const UPPER_LINE: &[exercise_harness::Case] = upper_line_cases::CASES;
+
+/// `upper-line`'s cases, in a module of their own (their names stay apart from the others').
+mod upper_line_cases {
+    #[allow(unused_imports)]
+    use std::net::{SocketAddr, UdpSocket};
+
+    use exercise_harness::{Check, case, show, step};
+
+    use super::super::super::upper_line::upper_line;
+
+    pub const CASES: &[exercise_harness::Case] = &[
+        case("plain_line", plain_line),
+        case("only_ascii_letters", only_ascii_letters),
+        case("last_line_without_line_end", last_line_without_line_end),
+        case("bytes_that_are_not_utf8", bytes_that_are_not_utf8),
+    ];
+
+    fn answers(line: &[u8], want: &[u8]) -> Check {
+        step(format!("upper_line({})", show(line)));
+        exercise_harness::expect_bytes(&upper_line(line), want)
+    }
+
+    fn plain_line() -> Check {
+        answers(b"hello 123\n", b"HELLO 123\n")
+    }
+
+    fn only_ascii_letters() -> Check {
+        answers("straße\n".as_bytes(), "STRAßE\n".as_bytes())
+    }
+
+    fn last_line_without_line_end() -> Check {
+        answers(b"bye", b"BYE\n")
+    }
+
+    fn bytes_that_are_not_utf8() -> Check {
+        answers(&[0xFF, b'a', b'\n'], &[0xFF, b'A', b'\n'])
+    }
+}

@@ -4,8 +4,12 @@
 
 #[path = "../../crates/exercises/starters/08-many-clients/async_server.rs"]
 pub mod async_server;
+#[path = "../../crates/exercises/starters/01-udp-echo/bind_loopback.rs"]
+pub mod bind_loopback;
 #[path = "../../crates/exercises/starters/02-udp-qq/chat_contacts.rs"]
 pub mod chat_contacts;
+#[path = "../../crates/exercises/starters/02-udp-qq/chat_line.rs"]
+pub mod chat_line;
 #[path = "../../crates/exercises/starters/02-udp-qq/chat_relay.rs"]
 pub mod chat_relay;
 #[path = "../../exercises/checks/mod.rs"]
@@ -18,8 +22,20 @@ pub mod echo_retry;
 pub mod empty_or_timeout;
 #[path = "../../crates/exercises/starters/06-empty-datagram/heartbeat.rs"]
 pub mod heartbeat;
+#[path = "../../crates/exercises/starters/09-reliable-udp/is_ack.rs"]
+pub mod is_ack;
+#[path = "../../crates/exercises/starters/06-empty-datagram/is_timeout.rs"]
+pub mod is_timeout;
+#[path = "../../crates/exercises/starters/04-tcp-remote-cmd/line_end.rs"]
+pub mod line_end;
+#[path = "../../crates/exercises/starters/07-loss/loss_percent.rs"]
+pub mod loss_percent;
 #[path = "../../crates/exercises/starters/07-loss/loss_tally.rs"]
 pub mod loss_tally;
+#[path = "../../crates/exercises/starters/03-ntp-time/ntp_seconds.rs"]
+pub mod ntp_seconds;
+#[path = "../../crates/exercises/starters/05-udp-remote-cmd/piece_header.rs"]
+pub mod piece_header;
 #[path = "../../crates/exercises/starters/08-many-clients/pool_server.rs"]
 pub mod pool_server;
 #[path = "../../crates/exercises/starters/04-tcp-remote-cmd/read_frame.rs"]
@@ -40,3 +56,5 @@ pub mod sntp_offset;
 pub mod stop_and_wait;
 #[path = "../../crates/exercises/starters/04-tcp-remote-cmd/tcp_upper.rs"]
 pub mod tcp_upper;
+#[path = "../../crates/exercises/starters/08-many-clients/upper_line.rs"]
+pub mod upper_line;

@@ -307,6 +307,21 @@ pub fn next_unsolved(after: Option<&str>) -> Option<&'static Exercise> {
 /// Every exercise, in course order.
 pub const EXERCISES: &[Exercise] = &[
     Exercise {
+        name: "bind-loopback",
+        lesson: 1,
+        level: "warm-up",
+        file: "exercises/01-udp-echo/bind_loopback.rs",
+        task: "bind a UDP socket on loopback, on a port the OS picks, and say which port it got",
+        hints: [
+            "Port 0 does not mean port 0. What does the socket say its address is, once bound?",
+            "Binding port 0 asks the operating system for any free port; the socket's local_addr()\n\
+             says which one it really got. 127.0.0.1 keeps the socket on this machine (0.0.0.0 would\n\
+             listen on every interface).",
+            "let socket = UdpSocket::bind(\"127.0.0.1:0\")?; let addr = socket.local_addr()?;\n\
+             Ok((socket, addr))",
+        ],
+    },
+    Exercise {
         name: "echo-once",
         lesson: 1,
         level: "warm-up",
@@ -341,6 +356,21 @@ pub const EXERCISES: &[Exercise] = &[
         ],
     },
     Exercise {
+        name: "chat-line",
+        lesson: 2,
+        level: "warm-up",
+        file: "exercises/02-udp-qq/chat_line.rs",
+        task: "show a chat line as \"[sender] text\", whatever bytes the sender sent",
+        hints: [
+            "What if the bytes are not UTF-8, or end with a line break the sender's terminal added?",
+            "A peer can send any bytes: decode lossily (String::from_utf8_lossy turns bad bytes into\n\
+             U+FFFD) instead of failing, and drop the line end, \\n or \\r\\n (Windows), so the\n\
+             display does not get blank lines.",
+            "let text = String::from_utf8_lossy(bytes); let text = text.strip_suffix('\\n')\n\
+             .unwrap_or(&text); the same for '\\r'; format!(\"[{from}] {text}\")",
+        ],
+    },
+    Exercise {
         name: "chat-relay",
         lesson: 2,
         level: "warm-up",
@@ -368,6 +398,19 @@ pub const EXERCISES: &[Exercise] = &[
                now.saturating_duration_since(last) >= idle. heard_from: update the time of a known\n\
                peer; a new peer in a full table replaces the one with the oldest time.\n\
                targets: every remaining address except the sender.",
+        ],
+    },
+    Exercise {
+        name: "ntp-seconds",
+        lesson: 3,
+        level: "warm-up",
+        file: "exercises/03-ntp-time/ntp_seconds.rs",
+        task: "turn NTP's seconds since 1900 into Unix seconds since 1970",
+        hints: [
+            "NTP counts from 1900, Unix from 1970. How many seconds lie between, and what comes before 1970?",
+            "The gap is 70 years with 17 leap days: 2,208,988,800 seconds. A time before 1970 has no\n\
+             Unix seconds (u64 cannot be negative): say so with None instead of wrapping round.",
+            "ntp_seconds.checked_sub(2_208_988_800)",
         ],
     },
     Exercise {
@@ -399,6 +442,20 @@ pub const EXERCISES: &[Exercise] = &[
                Wait until the deadline, skipping datagrams not from `server`. Then refuse (InvalidData)\n\
                a reply under 48 bytes, with byte0 & 7 != 4, byte 1 (stratum) == 0, bytes 24..32\n\
                (origin) != your bytes 40..48, or a zero transmit stamp; else from_ntp(bytes 40..48).",
+        ],
+    },
+    Exercise {
+        name: "line-end",
+        lesson: 4,
+        level: "warm-up",
+        file: "exercises/04-tcp-remote-cmd/line_end.rs",
+        task: "find where the first whole line ends in what TCP has delivered so far",
+        hints: [
+            "A read gave you \"a\\nbb\\n\". How long is the first line, and what if there is no \\n yet?",
+            "Framing by line ends: the first line is everything up to and including the first \\n.\n\
+             Without a \\n the line is not complete yet (wait for more bytes); a buffer may hold\n\
+             several lines, and only the first counts here.",
+            "buffer.iter().position(|&b| b == b'\\n').map(|i| i + 1)",
         ],
     },
     Exercise {
@@ -435,6 +492,21 @@ pub const EXERCISES: &[Exercise] = &[
         ],
     },
     Exercise {
+        name: "piece-header",
+        lesson: 5,
+        level: "warm-up",
+        file: "exercises/05-udp-remote-cmd/piece_header.rs",
+        task: "read a piece's header (index, count) and refuse one that cannot be right",
+        hints: [
+            "Four bytes of header, then the bytes. Which headers can never be right?",
+            "The header is two big-endian u16s: the piece's index, then the number of pieces. A\n\
+             datagram shorter than its header, a count of 0, or an index that is not below the count\n\
+             cannot be a piece: say None rather than trust it.",
+            "if datagram.len() < 4 { return None } u16::from_be_bytes([d[0], d[1]]), the same for\n\
+             d[2], d[3]; None if count == 0 || index >= count; else Some((index, count, &d[4..]))",
+        ],
+    },
+    Exercise {
         name: "send-in-pieces",
         lesson: 5,
         level: "medium",
@@ -465,6 +537,20 @@ pub const EXERCISES: &[Exercise] = &[
                count; fill slot `index` once. All slots filled: Complete(joined in order). A timeout\n\
                (WouldBlock or TimedOut): Incomplete with the empty slots' indices, or a TimedOut error\n\
                if no piece came at all. Skip datagrams shorter than 4 bytes.",
+        ],
+    },
+    Exercise {
+        name: "is-timeout",
+        lesson: 6,
+        level: "warm-up",
+        file: "exercises/06-empty-datagram/is_timeout.rs",
+        task: "tell a read timeout from a real error, on every system",
+        hints: [
+            "A read timeout is an Err. Which kinds does it come as, on Linux and on Windows?",
+            "recv_from reports its read timeout as an error: of kind WouldBlock on Linux and macOS,\n\
+             TimedOut on Windows. Code that checks only one kind works on one system. Every other\n\
+             kind (a refused connection, say) is a real error.",
+            "matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)",
         ],
     },
     Exercise {
@@ -500,6 +586,21 @@ pub const EXERCISES: &[Exercise] = &[
         ],
     },
     Exercise {
+        name: "loss-percent",
+        lesson: 7,
+        level: "warm-up",
+        file: "exercises/07-loss/loss_percent.rs",
+        task: "the share of datagrams lost, in percent, without dividing by zero",
+        hints: [
+            "3 sent, 2 received: 33.3 %. What if nothing was sent, or duplicates make more arrive than left?",
+            "Loss is (sent - received) / sent, as a percentage, in floating point (integer division\n\
+             rounds 1/3 down to 0). Nothing sent means nothing lost, not NaN; duplicates can make\n\
+             received exceed sent, which is no loss, not an overflow.",
+            "if sent == 0 { return 0.0 } let lost = sent.saturating_sub(received);\n\
+             100.0 * f64::from(lost) / f64::from(sent)",
+        ],
+    },
+    Exercise {
         name: "send-numbered",
         lesson: 7,
         level: "warm-up",
@@ -527,6 +628,20 @@ pub const EXERCISES: &[Exercise] = &[
             "Keep a Vec<bool> of numbers seen and the highest number so far. Seen before: a\n\
                duplicate. New and lower than the highest: reordered. Stop at a read timeout\n\
                (WouldBlock or TimedOut); lost = expected - received.",
+        ],
+    },
+    Exercise {
+        name: "upper-line",
+        lesson: 8,
+        level: "warm-up",
+        file: "exercises/08-many-clients/upper_line.rs",
+        task: "the servers' one step: a line back in upper case, ASCII letters only",
+        hints: [
+            "What should \"straße\" become, and a last line that came without its \\n?",
+            "The servers answer bytes, not text: upper-case ASCII letters only (make_ascii_uppercase\n\
+             leaves every other byte alone, even bytes that are not UTF-8), and end the answer with\n\
+             \\n so the client can find where it ends.",
+            "let mut out = line.to_ascii_uppercase(); if !out.ends_with(b\"\\n\") { out.push(b'\\n') } out",
         ],
     },
     Exercise {
@@ -560,6 +675,20 @@ pub const EXERCISES: &[Exercise] = &[
                In the task: stream.into_split(), a tokio BufReader on the read half, read_until(b'\\n')\n\
                .await until it returns 0, write_all the upper-cased line .await. Awaiting a client\n\
                in the accept loop instead of spawning serves one client at a time.",
+        ],
+    },
+    Exercise {
+        name: "is-ack",
+        lesson: 9,
+        level: "warm-up",
+        file: "exercises/09-reliable-udp/is_ack.rs",
+        task: "decide whether a datagram is the acknowledgement a sender waits for",
+        hints: [
+            "Four bytes came back. Are they the ACK for this message, and did the receiver send them?",
+            "An ACK counts only if it carries the number of the message in flight (4 bytes,\n\
+             big-endian) and comes from the receiver: an old ACK (a duplicate, delayed) or a\n\
+             stranger's datagram must not move the sender on.",
+            "from == receiver && datagram == seq.to_be_bytes()",
         ],
     },
     Exercise {
