@@ -2,8 +2,9 @@
 //! the file an exercise names (its lesson page says which), replace the `todo!()` or the
 //! part marked TODO, and check it with `cargo run -p exercises -- check NAME`.
 //!
-//! This file only lists the exercises for Cargo, and brings in the checks (checks/), which
-//! call your code. The reference solutions live in ../solutions/, for after you have tried.
+//! This file only lists the exercises for Cargo, and brings in their cases (checks/), which
+//! call your code. The reference solutions live in ../solutions/, for after you have tried;
+//! `cargo run -p exercises -- reset NAME` puts a starter back as shipped.
 
 #[path = "08-many-clients/async_server.rs"]
 pub mod async_server;

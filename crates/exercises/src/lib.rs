@@ -1,6 +1,8 @@
-//! The exercise runner's library: the list of exercises (name, lesson, file, task, hint), the
-//! two editions (your starters in exercises/, the reference solutions in solutions/), and the
-//! report a check prints. `src/main.rs` is the command line around it.
+//! The exercise runner's library: the list of exercises (name, lesson, file, task, three hints),
+//! the editions a check can run against (your starters in exercises/, the starters as shipped,
+//! the reference solutions in solutions/, and the wrong solutions beside them), the report a
+//! check prints (a line per case, the first failure, "k of n cases pass"), `reset`, and the
+//! progress `watch` shows. `src/main.rs` is the command line around it.
 
 use std::fs;
 use std::io;

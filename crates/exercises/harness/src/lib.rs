@@ -1,11 +1,14 @@
 //! The kit the exercise checks are written with (exercises/checks/), shared by the starters,
 //! the solutions and the runner (`cargo run -p exercises`).
 //!
-//! A check is a function `fn() -> Check`. It names each step it takes with [`step`], drives
-//! the student's code over loopback sockets (every read with a timeout), and returns a
-//! [`Failure`] saying what was expected and what came. [`run`] runs a check on its own thread,
-//! so a `todo!()` or any other panic in the student's code becomes a friendly failure instead
-//! of a crash, and code that never returns is reported after a time limit.
+//! An exercise's check is a list of named [`Case`]s, each a function `fn() -> Check`, and
+//! [`run_cases`] runs every one of them, to the end. A case names each step it takes with
+//! [`step`] (a failure lists them all), drives the student's code over loopback sockets (every
+//! read with a timeout), and returns a [`Failure`] saying what was expected and what came, as a
+//! student would write the values ([`show`], [`expect_text`], [`expect_bytes`]). [`run`] runs a
+//! case on its own thread, so a `todo!()` or any other panic in the student's code becomes a
+//! friendly failure instead of a crash, and code that never returns is reported after a time
+//! limit. [`Rng`] gives the loss cases a seed they print, so a failure can be replayed.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
