@@ -2,8 +2,9 @@
 //! the file an exercise names (its lesson page says which), replace the `todo!()` or the
 //! part marked TODO, and check it with `cargo run -p exercises -- check NAME`.
 //!
-//! This file only lists the exercises for Cargo, and brings in the checks (checks/), which
-//! call your code. The reference solutions live in ../solutions/, for after you have tried.
+//! This file only lists the exercises for Cargo, and brings in their cases (checks/), which
+//! call your code. The reference solutions live in ../solutions/, for after you have tried;
+//! `cargo run -p exercises -- reset NAME` puts a starter back as shipped.
 
 #[path = "08-many-clients/async_server.rs"]
 pub mod async_server;
@@ -42,5 +43,23 @@ pub mod stop_and_wait;
 #[path = "04-tcp-remote-cmd/tcp_upper.rs"]
 pub mod tcp_upper;
 
+#[path = "01-udp-echo/bind_loopback.rs"]
+pub mod bind_loopback;
+#[path = "02-udp-qq/chat_line.rs"]
+pub mod chat_line;
 #[path = "checks/mod.rs"]
 pub mod checks;
+#[path = "09-reliable-udp/is_ack.rs"]
+pub mod is_ack;
+#[path = "06-empty-datagram/is_timeout.rs"]
+pub mod is_timeout;
+#[path = "04-tcp-remote-cmd/line_end.rs"]
+pub mod line_end;
+#[path = "07-loss/loss_percent.rs"]
+pub mod loss_percent;
+#[path = "03-ntp-time/ntp_seconds.rs"]
+pub mod ntp_seconds;
+#[path = "05-udp-remote-cmd/piece_header.rs"]
+pub mod piece_header;
+#[path = "08-many-clients/upper_line.rs"]
+pub mod upper_line;

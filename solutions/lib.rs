@@ -1,6 +1,18 @@
-//! Reference solutions to the exercises, file for file beside ../exercises/. The checks are
-//! the same file (../exercises/checks/), so what passes here is what a student must write.
-//! Run them all: `cargo run -p exercises -- solutions`.
+//! Reference solutions to the exercises, file for file beside ../exercises/, and beside each
+//! lesson's folder of solutions the wrong ones (NN-lesson/mutants/) a student might plausibly
+//! write. The checks are the same files (../exercises/checks/), so what passes here is what a
+//! student must write. Run them all: `cargo run -p exercises -- solutions`.
+//!
+//! Three editions are compiled here, each with the same shape (the exercise files side by
+//! side, and `checks` beside them): the reference solutions (this crate's root), the starters
+//! as shipped ([`shipped`], from the pristine copies in crates/exercises/starters/, which
+//! `reset` puts back), and every wrong solution ([`mutants`]). The tests in
+//! crates/exercises/tests/ prove each starter as shipped fails, each solution passes, and each
+//! wrong solution fails a case; the student's working copy (exercises/) is never among them,
+//! so committing solved exercises keeps `cargo test --workspace` green.
+// The same checks are compiled against each edition on purpose: that is how one case list
+// checks the solutions, the shipped starters and every wrong solution alike.
+#![allow(clippy::duplicate_mod)]
 
 #[path = "08-many-clients/async_server.rs"]
 pub mod async_server;
@@ -39,5 +51,29 @@ pub mod stop_and_wait;
 #[path = "04-tcp-remote-cmd/tcp_upper.rs"]
 pub mod tcp_upper;
 
+#[path = "01-udp-echo/bind_loopback.rs"]
+pub mod bind_loopback;
+#[path = "02-udp-qq/chat_line.rs"]
+pub mod chat_line;
 #[path = "../exercises/checks/mod.rs"]
 pub mod checks;
+#[path = "09-reliable-udp/is_ack.rs"]
+pub mod is_ack;
+#[path = "06-empty-datagram/is_timeout.rs"]
+pub mod is_timeout;
+#[path = "04-tcp-remote-cmd/line_end.rs"]
+pub mod line_end;
+#[path = "07-loss/loss_percent.rs"]
+pub mod loss_percent;
+#[path = "03-ntp-time/ntp_seconds.rs"]
+pub mod ntp_seconds;
+#[path = "05-udp-remote-cmd/piece_header.rs"]
+pub mod piece_header;
+#[path = "08-many-clients/upper_line.rs"]
+pub mod upper_line;
+
+/// The starters as shipped: the pristine copies the runner's `reset` puts back.
+pub mod shipped;
+
+/// The wrong solutions kept beside the reference ones (NN-lesson/mutants/).
+pub mod mutants;

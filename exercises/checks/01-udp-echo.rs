@@ -1,4 +1,4 @@
-//! Checks for lesson 1's exercises.
+// Checks for lesson 1's exercises.
 
 use std::io;
 use std::net::SocketAddr;
@@ -6,11 +6,27 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use exercise_harness::{
-    Check, PATIENCE, addr_of, expect, expect_eq, fail, is_timeout, show, step, udp,
+    Case, Check, PATIENCE, addr_of, case, expect, expect_eq, expect_text, fail, is_timeout, show,
+    step, udp,
 };
 
-use crate::echo_once;
-use crate::echo_retry::ask_with_retries;
+use super::super::echo_once;
+use super::super::echo_retry::ask_with_retries;
+
+/// The cases of `echo-once`.
+pub const ECHO_ONCE: &[Case] = &[
+    case("short_reply", short_reply),
+    case("long_message", long_message),
+    case("silence_is_an_error_after_the_timeout", silence),
+];
+
+/// The cases of `echo-retry`.
+pub const ECHO_RETRY: &[Case] = &[
+    case("third_attempt_answers", third_attempt_answers),
+    case("asks_three_times_at_most", asks_three_times_at_most),
+    case("gives_up_with_timed_out", gives_up_with_timed_out),
+    case("waits_double", waits_double),
+];
 
 /// A server that answers each datagram with its upper-case copy, except that it ignores the
 /// first `drop_first` it gets. It stops after `limit` datagrams or a quiet spell; the handle
@@ -40,24 +56,39 @@ fn upper_server(
     Ok((addr, handle))
 }
 
-pub fn echo_once() -> Check {
-    step("start an upper-casing echo server and call echo_once(server, b\"hello\", 2 s)");
-    let (addr, _server) = upper_server(0, 1)?;
-    match echo_once::echo_once(addr, b"hello", PATIENCE) {
-        Ok(reply) => expect(
-            reply == b"HELLO",
-            "Ok(\"HELLO\"), the server's reply",
-            format!("Ok({})", show(&reply)),
-        )?,
-        Err(err) => {
-            return Err(fail(
-                "Ok(\"HELLO\"), the server's reply",
-                format!("Err: {}", exercise_harness::what(&err)),
-            ));
+/// echo_once(server, message, 2 s) against an upper-casing server.
+fn echoes(message: &[u8]) -> Check {
+    step(format!(
+        "start an upper-casing echo server; echo_once(server, {}, 2 s)",
+        if message.len() > 40 {
+            format!("{} bytes", message.len())
+        } else {
+            show(message)
         }
+    ));
+    let (addr, _server) = upper_server(0, 1)?;
+    let want = message.to_ascii_uppercase();
+    match echo_once::echo_once(addr, message, PATIENCE) {
+        Ok(reply) => exercise_harness::expect_bytes(&reply, &want),
+        Err(err) => Err(fail(
+            format!("Ok({}), the server's reply", show(&want)),
+            format!("Err({})", exercise_harness::what(&err)),
+        )),
     }
+}
 
-    step("call echo_once towards a server that never answers, with a 300 ms timeout");
+fn short_reply() -> Check {
+    echoes(b"hello")
+}
+
+fn long_message() -> Check {
+    // Longer than the tutorial's 1024-byte buffer, well under a datagram's limit.
+    let message: Vec<u8> = (0..1500).map(|i| b'a' + (i % 26) as u8).collect();
+    echoes(&message)
+}
+
+fn silence() -> Check {
+    step("echo_once towards a server that never answers, with a 300 ms timeout");
     let silent = udp()?;
     let start = Instant::now();
     let result = echo_once::echo_once(addr_of(&silent)?, b"anyone?", Duration::from_millis(300));
@@ -65,58 +96,141 @@ pub fn echo_once() -> Check {
     expect(
         result.is_err() && waited < Duration::from_secs(3),
         "an Err after about 300 ms (a read timeout)",
-        format!("{result:?} after {waited:?}"),
+        format!(
+            "{} after {} ms",
+            match result {
+                Ok(reply) => format!("Ok({})", show(&reply)),
+                Err(err) => format!("Err({})", exercise_harness::what(&err)),
+            },
+            waited.as_millis()
+        ),
     )
 }
 
-pub fn echo_retry() -> Check {
+fn third_attempt_answers() -> Check {
     step("a server that ignores the first 2 datagrams; ask_with_retries(.., 200 ms, 3 attempts)");
-    let (addr, server) = upper_server(2, 3)?;
+    let (addr, _server) = upper_server(2, 3)?;
     let client = udp()?;
     let reply = ask_with_retries(&client, addr, b"ping", Duration::from_millis(200), 3);
-    let reply = reply.map_err(|err| {
-        fail(
+    match reply {
+        Ok(reply) => expect_text(show(&reply), show(b"PING")),
+        Err(err) => Err(fail(
             "Ok(\"PING\") on the third attempt",
             format!(
-                "Err: {} (did you send it again?)",
+                "Err({}) (did you send it again?)",
                 exercise_harness::what(&err)
             ),
-        )
-    })?;
-    expect_eq(show(&reply), show(b"PING"))?;
-    step("how many times that server heard the question");
-    expect_eq(server.join().map(|a| a.len()).unwrap_or_default(), 3)?;
-
-    step("a server that never answers; ask_with_retries(.., 50 ms, 3 attempts)");
-    let (addr, server) = upper_server(usize::MAX, 4)?;
-    let start = Instant::now();
-    let result = ask_with_retries(&client, addr, b"ping", Duration::from_millis(50), 3);
-    let waited = start.elapsed();
-    match result {
-        Err(err) if err.kind() == io::ErrorKind::TimedOut => {}
-        Err(err) if is_timeout(&err) => {
-            return Err(fail(
-                "Err with kind TimedOut, made by your code after the last attempt",
-                format!(
-                    "Err({err}) of kind {:?}, the socket's own timeout",
-                    err.kind()
-                ),
-            ));
-        }
-        other => {
-            return Err(fail("Err with kind TimedOut", format!("{other:?}")));
-        }
+        )),
     }
-    step("how long the three attempts took: 50 ms, 100 ms and 200 ms of waiting");
-    // A lower bound only (a busy machine makes waits longer, never shorter): three waits of
-    // 50 ms, not doubled, would take 150 ms.
-    expect(
-        waited >= Duration::from_millis(300),
-        "at least 300 ms (50 + 100 + 200 ms of waiting)",
-        format!("{waited:?}: did the wait double after each attempt?"),
-    )?;
+}
+
+fn asks_three_times_at_most() -> Check {
+    step("a server that never answers; ask_with_retries(.., 50 ms, 3 attempts)");
+    let (addr, server) = upper_server(usize::MAX, 5)?;
+    let client = udp()?;
+    let _ = ask_with_retries(&client, addr, b"ping", Duration::from_millis(50), 3);
     drop(client);
-    step("how many times the silent server heard the question");
-    // The server gives up after a quiet spell, so this join is bounded.
+    step("how many times the server heard the question");
+    // The server gives up after a quiet second, so this join is bounded.
     expect_eq(server.join().map(|a| a.len()).unwrap_or_default(), 3)
+}
+
+fn gives_up_with_timed_out() -> Check {
+    step("a server that never answers; ask_with_retries(.., 50 ms, 3 attempts)");
+    let (addr, _server) = upper_server(usize::MAX, 5)?;
+    let client = udp()?;
+    match ask_with_retries(&client, addr, b"ping", Duration::from_millis(50), 3) {
+        Err(err) if err.kind() == io::ErrorKind::TimedOut => Ok(()),
+        Err(err) if is_timeout(&err) => Err(fail(
+            "Err(TimedOut), made by your code after the last attempt",
+            format!(
+                "Err({err}) of kind {:?}, the socket's own timeout",
+                err.kind()
+            ),
+        )),
+        Err(err) => Err(fail(
+            "Err(TimedOut)",
+            format!("Err({})", exercise_harness::what(&err)),
+        )),
+        Ok(reply) => Err(fail("Err(TimedOut)", format!("Ok({})", show(&reply)))),
+    }
+}
+
+fn waits_double() -> Check {
+    step("a server that never answers; ask_with_retries(.., 100 ms, 3 attempts)");
+    let (addr, _server) = upper_server(usize::MAX, 5)?;
+    let client = udp()?;
+    let start = Instant::now();
+    let _ = ask_with_retries(&client, addr, b"ping", Duration::from_millis(100), 3);
+    let waited = start.elapsed();
+    step("how long the three attempts took: 100, 200 and 400 ms of waiting");
+    // A lower bound only (a busy machine makes waits longer, never shorter): three waits of
+    // 100 ms, not doubled, would take 300 ms.
+    expect(
+        waited >= Duration::from_millis(600),
+        "at least 700 ms (100 + 200 + 400 ms of waiting; 600 allows for clock rounding)",
+        format!(
+            "{} ms: did the wait double after each attempt?",
+            waited.as_millis()
+        ),
+    )
+}
+
+/// The cases of `bind-loopback`.
+pub const BIND_LOOPBACK: &[exercise_harness::Case] = bind_loopback_cases::CASES;
+
+/// `bind-loopback`'s cases, in a module of their own (their names stay apart from the others').
+mod bind_loopback_cases {
+    #[allow(unused_imports)]
+    use std::net::{SocketAddr, UdpSocket};
+
+    use exercise_harness::{
+        Check, PATIENCE, case, expect, expect_text, fail, io, recv, show, step, udp,
+    };
+
+    use super::super::super::bind_loopback::bind_loopback;
+
+    pub const CASES: &[exercise_harness::Case] = &[
+        case("address_is_loopback", address_is_loopback),
+        case("port_is_the_real_one", port_is_the_real_one),
+        case("a_datagram_reaches_it", a_datagram_reaches_it),
+    ];
+
+    fn bound() -> Result<(UdpSocket, SocketAddr), exercise_harness::Failure> {
+        step("bind_loopback()");
+        bind_loopback().map_err(|err| {
+            fail(
+                "Ok((socket, address))",
+                format!("Err({})", exercise_harness::what(&err)),
+            )
+        })
+    }
+
+    fn address_is_loopback() -> Check {
+        let (_socket, addr) = bound()?;
+        step("the address's IP");
+        expect_text(addr.ip().to_string(), "127.0.0.1")
+    }
+
+    fn port_is_the_real_one() -> Check {
+        let (socket, addr) = bound()?;
+        step("the port returned, and the socket's own local_addr()");
+        let real = io(socket.local_addr())?;
+        expect(
+            addr.port() != 0 && addr == real,
+            format!("{real} (the port the OS picked, not 0)"),
+            addr.to_string(),
+        )
+    }
+
+    fn a_datagram_reaches_it() -> Check {
+        let (socket, addr) = bound()?;
+        io(socket.set_read_timeout(Some(PATIENCE)))?;
+        step(format!("send \"hi\" to the address returned, {addr}"));
+        let sender = udp()?;
+        io(sender.send_to(b"hi", addr))?;
+        step("receive on the socket returned");
+        let (got, _) = recv(&socket, "\"hi\"")?;
+        expect_text(show(&got), show(b"hi"))
+    }
 }

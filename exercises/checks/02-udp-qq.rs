@@ -1,12 +1,36 @@
-//! Checks for lesson 2's exercises.
+// Checks for lesson 2's exercises.
 
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use exercise_harness::{Check, addr_of, expect, expect_eq, fail, io, recv, show, step, udp};
+use exercise_harness::{
+    Case, Check, addr_of, case, expect, expect_eq, expect_text, fail, io, recv, show, step, udp,
+};
 
-use crate::chat_contacts::Contacts;
-use crate::chat_relay::relay_once;
+use super::super::chat_contacts::Contacts;
+use super::super::chat_relay::relay_once;
+
+/// The cases of `chat-relay`.
+pub const CHAT_RELAY: &[Case] = &[
+    case("first_speaker_is_remembered", first_speaker_is_remembered),
+    case("line_goes_to_the_other_peer", line_goes_to_the_other_peer),
+    case(
+        "sender_does_not_get_its_own_line",
+        sender_does_not_get_its_own_line,
+    ),
+    case("a_peer_is_added_once", a_peer_is_added_once),
+];
+
+/// The cases of `chat-contacts`.
+pub const CHAT_CONTACTS: &[Case] = &[
+    case("targets_are_the_others", targets_are_the_others),
+    case("full_table_evicts_the_oldest", full_table_evicts_the_oldest),
+    case(
+        "idle_for_exactly_idle_is_forgotten",
+        idle_for_exactly_idle_is_forgotten,
+    ),
+    case("still_fresh_is_kept", still_fresh_is_kept),
+];
 
 /// What `socket` receives within 200 ms, if anything.
 fn maybe_recv(socket: &UdpSocket) -> Result<Option<Vec<u8>>, exercise_harness::Failure> {
@@ -20,87 +44,222 @@ fn maybe_recv(socket: &UdpSocket) -> Result<Option<Vec<u8>>, exercise_harness::F
     Ok(got)
 }
 
-pub fn chat_relay() -> Check {
+/// A relay server and three peers, A, B and C.
+struct Room {
+    server: UdpSocket,
+    to: SocketAddr,
+    peers: Vec<SocketAddr>,
+    a: UdpSocket,
+    b: UdpSocket,
+    c: UdpSocket,
+}
+
+fn room() -> Result<Room, exercise_harness::Failure> {
     let server = udp()?;
     let to = addr_of(&server)?;
-    let (a, b, c) = (udp()?, udp()?, udp()?);
-    let mut peers: Vec<SocketAddr> = Vec::new();
+    Ok(Room {
+        server,
+        to,
+        peers: Vec::new(),
+        a: udp()?,
+        b: udp()?,
+        c: udp()?,
+    })
+}
 
-    step("A sends \"hi from a\"; relay_once with no peers yet");
-    io(a.send_to(b"hi from a", to))?;
-    relay_once(&server, &mut peers)
-        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
-    expect_eq(peers.clone(), vec![addr_of(&a)?])?;
+impl Room {
+    /// `who` sends `line`; relay_once runs once.
+    fn says(&mut self, who: char, line: &[u8]) -> Check {
+        let socket = match who {
+            'A' => &self.a,
+            'B' => &self.b,
+            _ => &self.c,
+        };
+        step(format!(
+            "{who} sends {}; relay_once(&server, &mut peers)",
+            show(line)
+        ));
+        io(socket.send_to(line, self.to))?;
+        relay_once(&self.server, &mut self.peers)
+            .map_err(|err| fail("Ok(())", format!("Err({})", exercise_harness::what(&err))))
+    }
 
-    step("B sends \"hi from b\"; relay_once: A should get it");
-    io(b.send_to(b"hi from b", to))?;
-    relay_once(&server, &mut peers)
-        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
-    let (got, _) = recv(&a, "\"hi from b\" at A")?;
-    expect_eq(show(&got), show(b"hi from b"))?;
-    expect_eq(peers.len(), 2)?;
+    fn addrs(&self) -> Result<[SocketAddr; 3], exercise_harness::Failure> {
+        Ok([addr_of(&self.a)?, addr_of(&self.b)?, addr_of(&self.c)?])
+    }
 
-    step("C sends \"hi from c\"; relay_once: A and B get it, C does not get its own line");
-    io(c.send_to(b"hi from c", to))?;
-    relay_once(&server, &mut peers)
-        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
-    let (at_a, _) = recv(&a, "\"hi from c\" at A")?;
-    let (at_b, _) = recv(&b, "\"hi from c\" at B")?;
-    expect_eq(
-        (show(&at_a), show(&at_b)),
-        (show(b"hi from c"), show(b"hi from c")),
+    /// The peers, as A, B and C.
+    fn shown_peers(&self) -> Result<String, exercise_harness::Failure> {
+        let addrs = self.addrs()?;
+        let names: Vec<String> = self
+            .peers
+            .iter()
+            .map(|p| match addrs.iter().position(|a| a == p) {
+                Some(0) => "A".to_owned(),
+                Some(1) => "B".to_owned(),
+                Some(_) => "C".to_owned(),
+                None => p.to_string(),
+            })
+            .collect();
+        Ok(format!("[{}]", names.join(", ")))
+    }
+}
+
+fn first_speaker_is_remembered() -> Check {
+    let mut room = room()?;
+    room.says('A', b"hi from a")?;
+    step("peers");
+    expect_text(room.shown_peers()?, "[A]")
+}
+
+fn line_goes_to_the_other_peer() -> Check {
+    let mut room = room()?;
+    room.says('A', b"hi from a")?;
+    room.says('B', b"hi from b")?;
+    step("what A received");
+    let (got, _) = recv(&room.a, "\"hi from b\" at A")?;
+    expect_text(show(&got), show(b"hi from b"))?;
+    step("peers");
+    expect_text(room.shown_peers()?, "[A, B]")
+}
+
+fn sender_does_not_get_its_own_line() -> Check {
+    let mut room = room()?;
+    room.says('A', b"hi from a")?;
+    room.says('B', b"hi from b")?;
+    let _ = recv(&room.a, "\"hi from b\" at A")?;
+    room.says('C', b"hi from c")?;
+    step("what A and B received");
+    let (at_a, _) = recv(&room.a, "\"hi from c\" at A")?;
+    let (at_b, _) = recv(&room.b, "\"hi from c\" at B")?;
+    expect_text(
+        format!("{} at A, {} at B", show(&at_a), show(&at_b)),
+        format!("{} at A, {} at B", show(b"hi from c"), show(b"hi from c")),
     )?;
-    let echoed = maybe_recv(&c)?;
+    step("what C received within 200 ms");
+    let echoed = maybe_recv(&room.c)?;
     expect(
         echoed.is_none(),
-        "nothing back at C",
-        format!("{:?}", echoed.map(|e| show(&e))),
-    )?;
+        "nothing: a line is not sent back to its sender",
+        echoed.map(|e| show(&e)).unwrap_or_default(),
+    )
+}
 
-    step("A speaks again; relay_once: A is not added twice");
-    io(a.send_to(b"again", to))?;
-    relay_once(&server, &mut peers)
-        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
-    expect_eq(peers.len(), 3)?;
-    let (at_c, _) = recv(&c, "\"again\" at C")?;
-    expect_eq(show(&at_c), show(b"again"))
+fn a_peer_is_added_once() -> Check {
+    let mut room = room()?;
+    room.says('A', b"one")?;
+    room.says('B', b"two")?;
+    room.says('C', b"three")?;
+    room.says('A', b"again")?;
+    step("peers");
+    expect_text(room.shown_peers()?, "[A, B, C]")?;
+    step("what C received");
+    let (at_c, _) = recv(&room.c, "\"again\" at C")?;
+    expect_text(show(&at_c), show(b"again"))
 }
 
 fn peer(port: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], port))
 }
 
-fn sorted(mut v: Vec<SocketAddr>) -> Vec<SocketAddr> {
+/// Peers by name: A is 127.0.0.1:1001, and so on.
+fn names(mut v: Vec<SocketAddr>) -> String {
     v.sort();
-    v
+    let names: Vec<String> = v
+        .iter()
+        .map(|p| match p.port() {
+            1001..=1004 => char::from(b'A' + (p.port() - 1001) as u8).to_string(),
+            _ => p.to_string(),
+        })
+        .collect();
+    format!("[{}]", names.join(", "))
 }
 
-pub fn chat_contacts() -> Check {
-    // Virtual time: the check moves the clock itself, so nothing here waits.
+/// A table of capacity 3, idle 60 s, with A, B, C heard from at 0 s, 10 s, 20 s.
+fn table() -> (Contacts, impl Fn(u64) -> Instant) {
     let t0 = Instant::now();
-    let at = |secs: u64| t0 + Duration::from_secs(secs);
-    let (a, b, c, d) = (peer(1001), peer(1002), peer(1003), peer(1004));
-
-    step("Contacts::new(3, 60 s); A, B, C heard from at 0 s, 10 s, 20 s; targets of A at 30 s");
+    let at = move |secs: u64| t0 + Duration::from_secs(secs);
+    step("Contacts::new(3, 60 s); A, B, C heard from at 0 s, 10 s, 20 s");
     let mut contacts = Contacts::new(3, Duration::from_secs(60));
-    contacts.heard_from(a, at(0));
-    contacts.heard_from(b, at(10));
-    contacts.heard_from(c, at(20));
-    expect_eq(sorted(contacts.targets(a, at(30))), vec![b, c])?;
+    contacts.heard_from(peer(1001), at(0));
+    contacts.heard_from(peer(1002), at(10));
+    contacts.heard_from(peer(1003), at(20));
+    (contacts, at)
+}
 
+fn targets_are_the_others() -> Check {
+    let (mut contacts, at) = table();
+    step("targets(A, at 30 s)");
+    expect_text(names(contacts.targets(peer(1001), at(30))), "[B, C]")
+}
+
+fn full_table_evicts_the_oldest() -> Check {
+    let (mut contacts, at) = table();
     step(
-        "A speaks again at 40 s; D arrives at 45 s in the full table: B (heard from longest ago) makes room",
+        "A speaks again at 40 s; D arrives at 45 s: the table is full, B (heard from at 10 s) makes room",
     );
-    contacts.heard_from(a, at(40));
-    contacts.heard_from(d, at(45));
+    contacts.heard_from(peer(1001), at(40));
+    contacts.heard_from(peer(1004), at(45));
     expect_eq(contacts.len(), 3)?;
-    expect_eq(sorted(contacts.targets(d, at(46))), vec![a, c])?;
+    step("targets(D, at 46 s)");
+    expect_text(names(contacts.targets(peer(1004), at(46))), "[A, C]")
+}
 
-    step("at 80 s, C (last heard at 20 s) has been idle for 60 s: forgotten");
-    expect_eq(sorted(contacts.targets(a, at(80))), vec![d])?;
-    expect_eq(contacts.len(), 2)?;
+fn idle_for_exactly_idle_is_forgotten() -> Check {
+    let (mut contacts, at) = table();
+    step("targets(A, at 80 s): C, last heard at 20 s, has been idle for 60 s: forgotten");
+    expect_text(names(contacts.targets(peer(1001), at(80))), "[]")?;
+    step("len()");
+    expect_eq(contacts.len(), 0)
+}
 
-    step("at 104 s A is idle too (last heard at 40 s) and D (45 s) is still there");
-    expect_eq(sorted(contacts.targets(peer(9999), at(104))), vec![d])?;
-    expect_eq(contacts.len(), 1)
+fn still_fresh_is_kept() -> Check {
+    let (mut contacts, at) = table();
+    step("targets(someone else, at 69 s): A forgotten (idle 69 s), B (59 s) and C kept");
+    expect_text(names(contacts.targets(peer(9999), at(69))), "[B, C]")?;
+    step("len()");
+    expect_eq(contacts.len(), 2)
+}
+
+/// The cases of `chat-line`.
+pub const CHAT_LINE: &[exercise_harness::Case] = chat_line_cases::CASES;
+
+/// `chat-line`'s cases, in a module of their own (their names stay apart from the others').
+mod chat_line_cases {
+    #[allow(unused_imports)]
+    use std::net::{SocketAddr, UdpSocket};
+
+    use exercise_harness::{Check, case, expect_text, show, step};
+
+    use super::super::super::chat_line::chat_line;
+
+    pub const CASES: &[exercise_harness::Case] = &[
+        case("plain_text", plain_text),
+        case("line_end_removed", line_end_removed),
+        case("windows_line_end_removed", windows_line_end_removed),
+        case("not_utf8_is_shown_lossily", not_utf8_is_shown_lossily),
+    ];
+
+    fn shows(bytes: &[u8], want: &str) -> Check {
+        step(format!("chat_line(127.0.0.1:5000, {})", show(bytes)));
+        let from = SocketAddr::from(([127, 0, 0, 1], 5000));
+        let got = chat_line(from, bytes);
+        expect_text(format!("{got:?}"), format!("{want:?}"))
+    }
+
+    fn plain_text() -> Check {
+        shows(b"hello", "[127.0.0.1:5000] hello")
+    }
+
+    fn line_end_removed() -> Check {
+        shows(b"hello\n", "[127.0.0.1:5000] hello")
+    }
+
+    fn windows_line_end_removed() -> Check {
+        shows(b"hello\r\n", "[127.0.0.1:5000] hello")
+    }
+
+    fn not_utf8_is_shown_lossily() -> Check {
+        shows(b"caf\xe9!", "[127.0.0.1:5000] caf\u{fffd}!")
+    }
 }

@@ -1,36 +1,61 @@
-//! Checks for lesson 3's exercises.
+// Checks for lesson 3's exercises.
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use exercise_harness::{Check, Failure, addr_of, expect, fail, step, udp};
+use exercise_harness::{Case, Check, Failure, addr_of, case, expect, fail, step, udp};
 
-use crate::sntp_ask::ask_time;
-use crate::sntp_offset::offset_and_delay;
+use super::super::sntp_ask::ask_time;
+use super::super::sntp_offset::offset_and_delay;
 
-pub fn sntp_offset() -> Check {
+/// The cases of `sntp-offset`.
+pub const SNTP_OFFSET: &[Case] = &[
+    case("server_ahead", server_ahead),
+    case("server_behind", server_behind),
+    case("all_zero", all_zero),
+];
+
+/// The cases of `sntp-ask`.
+pub const SNTP_ASK: &[Case] = &[
+    case("sane_reply", sane_reply),
+    case("request_is_mode_3_version_4", request_format),
+    case("strangers_datagram_ignored", strangers_datagram_ignored),
+    case("short_reply_refused", short_reply_refused),
+    case("echoed_request_refused", echoed_request_refused),
+    case("kiss_of_death_refused", kiss_of_death_refused),
+    case(
+        "reply_to_another_request_refused",
+        reply_to_another_request_refused,
+    ),
+];
+
+fn offsets(t: [f64; 4], want: (f64, f64)) -> Check {
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
-    for (t, want) in [
-        ([10.0, 15.1, 15.2, 10.5], (4.9, 0.4)),
-        ([100.0, 99.0, 99.5, 101.0], (-1.25, 0.5)),
-        ([0.0, 0.0, 0.0, 0.0], (0.0, 0.0)),
-    ] {
-        step(format!(
-            "offset_and_delay(t1 = {}, t2 = {}, t3 = {}, t4 = {})",
-            t[0], t[1], t[2], t[3]
-        ));
-        let got = offset_and_delay(t[0], t[1], t[2], t[3]);
-        expect(
-            close(got.0, want.0) && close(got.1, want.1),
-            format!("(offset, delay) = {want:?}"),
-            format!("{got:?}"),
-        )?;
-    }
-    Ok(())
+    step(format!(
+        "offset_and_delay(t1 = {}, t2 = {}, t3 = {}, t4 = {})",
+        t[0], t[1], t[2], t[3]
+    ));
+    let got = offset_and_delay(t[0], t[1], t[2], t[3]);
+    expect(
+        close(got.0, want.0) && close(got.1, want.1),
+        format!("(offset, delay) = ({}, {})", want.0, want.1),
+        format!("({}, {})", got.0, got.1),
+    )
 }
 
+fn server_ahead() -> Check {
+    offsets([10.0, 15.1, 15.2, 10.5], (4.9, 0.4))
+}
+
+fn server_behind() -> Check {
+    offsets([100.0, 99.0, 99.5, 101.0], (-1.25, 0.5))
+}
+
+fn all_zero() -> Check {
+    offsets([0.0; 4], (0.0, 0.0))
+}
 /// 2026-01-01 00:00:00.5 UTC, the time the fake server tells.
 fn known_time() -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(1_767_225_600_500)
@@ -82,41 +107,48 @@ fn ask(socket: &UdpSocket, answer: Answer) -> Result<(io::Result<SystemTime>, Ve
     Ok((result, request))
 }
 
-pub fn sntp_ask() -> Check {
-    let client = udp()?;
-
-    step(
-        "a stranger's datagram waits at your socket; then a sane server answers: 2026-01-01 00:00:00.5 UTC",
-    );
-    let stranger = udp()?;
-    let mut fake = good_reply(&[0u8; 48]);
-    fake[40..48].copy_from_slice(&ntp_stamp(UNIX_EPOCH));
-    exercise_harness::io(stranger.send_to(&fake, addr_of(&client)?))?;
-    let (result, request) = ask(&client, good_reply)?;
+/// The time ask_time returned, as a student reads it.
+fn shown(result: &io::Result<SystemTime>) -> String {
     match result {
-        Ok(time) => {
-            let off = time
-                .duration_since(known_time())
-                .unwrap_or_else(|err| err.duration());
-            expect(
-                off < Duration::from_millis(1),
-                "Ok(2026-01-01 00:00:00.5 UTC), the server's transmit timestamp",
-                format!(
-                    "Ok({} s after 1970)",
-                    time.duration_since(UNIX_EPOCH)
-                        .unwrap_or_default()
-                        .as_secs_f64()
-                ),
-            )?;
-        }
-        Err(err) => {
-            return Err(fail(
-                "Ok(the server's time)",
-                format!("Err: {}", exercise_harness::what(&err)),
-            ));
-        }
+        Ok(time) if *time == known_time() => "Ok(2026-01-01 00:00:00.5 UTC)".to_owned(),
+        Ok(time) => format!(
+            "Ok({} s after 1970)",
+            time.duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs_f64()
+        ),
+        Err(err) if err.kind() == io::ErrorKind::InvalidData => "Err(InvalidData)".to_owned(),
+        Err(err) => format!("Err({})", exercise_harness::what(err)),
     }
+}
 
+/// The server's transmit time, to the millisecond (the stamp has a finer grain).
+fn close_to_known(result: &io::Result<SystemTime>) -> bool {
+    result.as_ref().is_ok_and(|time| {
+        time.duration_since(known_time())
+            .unwrap_or_else(|err| err.duration())
+            < Duration::from_millis(1)
+    })
+}
+
+fn sane_reply() -> Check {
+    step("a sane server answers: 2026-01-01 00:00:00.5 UTC; ask_time(.., 2 s)");
+    let client = udp()?;
+    let (result, _) = ask(&client, good_reply)?;
+    if close_to_known(&result) {
+        Ok(())
+    } else {
+        Err(fail(
+            "Ok(2026-01-01 00:00:00.5 UTC), the server's transmit timestamp",
+            shown(&result),
+        ))
+    }
+}
+
+fn request_format() -> Check {
+    step("a sane server answers; ask_time(.., 2 s)");
+    let client = udp()?;
+    let (_, request) = ask(&client, good_reply)?;
     step("the request your code sent");
     expect(
         request.len() == 48
@@ -124,47 +156,108 @@ pub fn sntp_ask() -> Check {
             && matches!((request[0] >> 3) & 0x07, 3 | 4)
             && request[40..48] != [0u8; 8],
         "48 bytes: mode 3 (client), version 4, a transmit timestamp that is not 0",
-        format!("{} bytes: {:?}", request.len(), request.get(..8)),
-    )?;
+        format!(
+            "{} bytes, starting {:?}",
+            request.len(),
+            request.get(..8).unwrap_or(&request)
+        ),
+    )
+}
 
-    let bad: [(&str, Answer); 4] = [
-        ("a 47-byte reply", |r| good_reply(r)[..47].to_vec()),
-        (
-            "the request echoed back (mode 3, not a server's reply)",
-            |r| r.to_vec(),
-        ),
-        ("a kiss-o'-death (stratum 0)", |r| {
-            let mut reply = good_reply(r);
-            reply[1] = 0;
-            reply
-        }),
-        (
-            "a reply to another request (origin timestamp is not yours)",
-            |r| {
-                let mut reply = good_reply(r);
-                reply[24] ^= 0xFF;
-                reply
-            },
-        ),
-    ];
-    for (what, answer) in bad {
-        step(format!("the server answers with {what}"));
-        let (result, _) = ask(&client, answer)?;
-        match result {
-            Err(err) if err.kind() == io::ErrorKind::InvalidData => {}
-            Err(err) => {
-                return Err(fail(
-                    "Err of kind InvalidData",
-                    format!("Err({err}) of kind {:?}", err.kind()),
-                ));
-            }
-            Ok(time) => {
-                return Err(fail(
-                    "Err of kind InvalidData: this reply must not be believed",
-                    format!("Ok({time:?})"),
-                ));
-            }
-        }
+fn strangers_datagram_ignored() -> Check {
+    let client = udp()?;
+    step("a stranger's reply, claiming 1970, waits at your socket");
+    let stranger = udp()?;
+    let mut fake = good_reply(&[0u8; 48]);
+    fake[40..48].copy_from_slice(&ntp_stamp(UNIX_EPOCH + Duration::from_secs(1)));
+    exercise_harness::io(stranger.send_to(&fake, addr_of(&client)?))?;
+    step("then a sane server answers: 2026-01-01 00:00:00.5 UTC; ask_time(.., 2 s)");
+    let (result, _) = ask(&client, good_reply)?;
+    if close_to_known(&result) {
+        Ok(())
+    } else {
+        Err(fail(
+            "Ok(2026-01-01 00:00:00.5 UTC): only the server's answer counts",
+            shown(&result),
+        ))
     }
-    Ok(())
+}
+
+fn refused(what: &str, answer: Answer) -> Check {
+    step(format!("the server answers with {what}; ask_time(.., 2 s)"));
+    let client = udp()?;
+    let (result, _) = ask(&client, answer)?;
+    expect(
+        matches!(&result, Err(err) if err.kind() == io::ErrorKind::InvalidData),
+        "Err(InvalidData): this reply must not be believed",
+        shown(&result),
+    )
+}
+
+fn short_reply_refused() -> Check {
+    refused("a 47-byte reply", |r| good_reply(r)[..47].to_vec())
+}
+
+fn echoed_request_refused() -> Check {
+    refused(
+        "the request echoed back (mode 3, not a server's reply)",
+        |r| r.to_vec(),
+    )
+}
+
+fn kiss_of_death_refused() -> Check {
+    refused("a kiss-o'-death (stratum 0)", |r| {
+        let mut reply = good_reply(r);
+        reply[1] = 0;
+        reply
+    })
+}
+
+fn reply_to_another_request_refused() -> Check {
+    refused(
+        "a reply to another request (its origin timestamp is not yours)",
+        |r| {
+            let mut reply = good_reply(r);
+            reply[24] ^= 0xFF;
+            reply
+        },
+    )
+}
+
+/// The cases of `ntp-seconds`.
+pub const NTP_SECONDS: &[exercise_harness::Case] = ntp_seconds_cases::CASES;
+
+/// `ntp-seconds`'s cases, in a module of their own (their names stay apart from the others').
+mod ntp_seconds_cases {
+    #[allow(unused_imports)]
+    use std::net::{SocketAddr, UdpSocket};
+
+    use exercise_harness::{Check, case, expect_text, step};
+
+    use super::super::super::ntp_seconds::unix_seconds;
+
+    pub const CASES: &[exercise_harness::Case] = &[
+        case("unix_epoch", unix_epoch),
+        case("a_known_date", a_known_date),
+        case("before_1970_is_none", before_1970_is_none),
+    ];
+
+    fn converts(ntp: u64, want: Option<u64>) -> Check {
+        step(format!("unix_seconds({ntp})"));
+        expect_text(format!("{:?}", unix_seconds(ntp)), format!("{want:?}"))
+    }
+
+    fn unix_epoch() -> Check {
+        converts(2_208_988_800, Some(0))
+    }
+
+    fn a_known_date() -> Check {
+        // 2026-01-01 00:00:00 UTC.
+        converts(2_208_988_800 + 1_767_225_600, Some(1_767_225_600))
+    }
+
+    fn before_1970_is_none() -> Check {
+        converts(2_208_988_799, None)?;
+        converts(0, None)
+    }
 }

@@ -1,71 +1,239 @@
-//! Checks for lesson 4's exercises.
+// Checks for lesson 4's exercises: each is a list of named cases, and every case is run.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::time::Duration;
 
 use exercise_harness::{
-    Check, Failure, PATIENCE, background, expect, expect_eq, fail, io, show, step, tcp_connect,
-    tcp_listener,
+    Background, Case, Check, Failure, PATIENCE, background, case, expect, expect_text, fail, io,
+    show, step, tcp_connect, tcp_listener, what,
 };
 
-use crate::read_frame::{self as frames, write_frame};
-use crate::tcp_upper::serve_one;
+use super::super::read_frame::{self as frames, write_frame};
+use super::super::tcp_upper::serve_one;
 
-pub fn tcp_upper() -> Check {
+/// The cases of `tcp-upper`.
+pub const TCP_UPPER: &[Case] = &[
+    case("one_line", one_line),
+    case("three_lines_in_one_write", three_lines_in_one_write),
+    case("line_split_across_writes", line_split_across_writes),
+    case("a_line_and_a_half", a_line_and_a_half),
+    case("one_byte_per_write", one_byte_per_write),
+    case("only_ascii_letters_change", only_ascii_letters_change),
+    case(
+        "returns_when_the_client_closes",
+        returns_when_the_client_closes,
+    ),
+];
+
+/// The cases of `read-frame`.
+pub const READ_FRAME: &[Case] = &[
+    case(
+        "write_frame_bytes_on_the_wire",
+        write_frame_bytes_on_the_wire,
+    ),
+    case("two_frames_in_one_read", two_frames_in_one_read),
+    case("one_byte_per_read", one_byte_per_read),
+    case("clean_end_is_none", clean_end_is_none),
+    case("end_inside_the_header", end_inside_the_header),
+    case("end_inside_the_payload", end_inside_the_payload),
+    case(
+        "length_equal_to_max_is_allowed",
+        length_equal_to_max_is_allowed,
+    ),
+    case("length_over_max_is_refused", length_over_max_is_refused),
+    case(
+        "over_max_refused_before_reading_the_payload",
+        over_max_refused_before_reading_the_payload,
+    ),
+];
+
+/// A client connected to your `serve_one`, running in the background.
+fn upper_server() -> Result<(TcpStream, Background), Failure> {
     step("connect, then call serve_one(&listener)");
     let listener = tcp_listener()?;
-    let mut client = tcp_connect(io(listener.local_addr())?)?;
+    let client = tcp_connect(io(listener.local_addr())?)?;
+    io(client.set_nodelay(true))?;
     let server = background(move || {
         let _ = serve_one(&listener);
     });
+    Ok((client, server))
+}
 
-    step(
-        "send \"hello\\n\", \"wor\", \"ld\\nmixed Case 123\\n\" in three writes, then close our side",
-    );
-    // A write fails when your server has already gone (a panic, say): say why it went.
-    let sent = [&b"hello\n"[..], b"wor", b"ld\nmixed Case 123\n"]
-        .iter()
-        .try_for_each(|piece| client.write_all(piece))
-        .and_then(|()| client.shutdown(Shutdown::Write));
-    if let Err(err) = sent {
+/// Writes `bytes` (one write); a failure says why the server went, if it did.
+fn send(client: &mut TcpStream, server: &Background, bytes: &[u8]) -> Check {
+    step(format!("write {}", show(bytes)));
+    client.write_all(bytes).map_err(|err| {
         let closed = fail(
-            "your server to take the lines",
-            format!("the connection failed: {}", exercise_harness::what(&err)),
+            "your server to take the bytes",
+            format!("the connection failed: {}", what(&err)),
         );
-        return Err(server.explain("your server to take the lines", closed));
-    }
+        server.explain("your server to take the bytes", closed)
+    })
+}
 
-    step("read everything until the server closes the connection");
-    let mut reply = Vec::new();
-    let expected = "\"HELLO\\nWORLD\\nMIXED CASE 123\\n\", then the end of the stream";
-    if let Err(err) = client.read_to_end(&mut reply) {
-        let silence = fail(
-            expected,
-            format!("{} and then {}", show(&reply), exercise_harness::what(&err)),
-        );
-        return Err(server.explain(expected, silence));
+/// Reads exactly `want.len()` bytes (each read waits at most PATIENCE) and compares.
+fn reply(client: &mut TcpStream, server: &Background, want: &[u8]) -> Check {
+    step(format!("read the reply {}", show(want)));
+    let mut got = Vec::new();
+    let mut buf = [0u8; 256];
+    while got.len() < want.len() {
+        match client.read(&mut buf) {
+            Ok(0) => {
+                return Err(fail(
+                    show(want),
+                    format!("{}, then the server closed the connection", show(&got)),
+                ));
+            }
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(err) => {
+                let silence = fail(show(want), format!("{}, then {}", show(&got), what(&err)));
+                return Err(server.explain(&show(want), silence));
+            }
+        }
     }
+    expect_text(show(&got), show(want))
+}
+
+/// Nothing more comes within `wait`: the server has not answered a line not yet ended.
+fn nothing_yet(client: &mut TcpStream, wait: Duration, why: &str) -> Check {
+    step(format!("wait {} ms: {why}", wait.as_millis()));
+    io(client.set_read_timeout(Some(wait)))?;
+    let mut buf = [0u8; 256];
+    let got = client.read(&mut buf);
+    io(client.set_read_timeout(Some(PATIENCE)))?;
+    match got {
+        Ok(0) => Err(fail("nothing yet", "the server closed the connection")),
+        Ok(n) => Err(fail(
+            "nothing yet (a line is answered once it has ended with \\n)",
+            show(&buf[..n]),
+        )),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Closes our side and expects the end of the stream, nothing more.
+fn close_and_end(client: &mut TcpStream, server: &Background) -> Check {
+    step("close our side; read until the server closes");
+    io(client.shutdown(Shutdown::Write))?;
+    let mut rest = Vec::new();
+    match client.read_to_end(&mut rest) {
+        Ok(_) => expect(
+            rest.is_empty(),
+            "the end of the stream, nothing more",
+            show(&rest),
+        ),
+        Err(err) => {
+            let silence = fail("the end of the stream", what(&err));
+            Err(server.explain("the end of the stream", silence))
+        }
+    }
+}
+
+fn one_line() -> Check {
+    let (mut client, server) = upper_server()?;
+    send(&mut client, &server, b"hello\n")?;
+    reply(&mut client, &server, b"HELLO\n")?;
+    close_and_end(&mut client, &server)
+}
+
+fn three_lines_in_one_write() -> Check {
+    let (mut client, server) = upper_server()?;
+    send(&mut client, &server, b"a\nbb\nccc\n")?;
+    reply(&mut client, &server, b"A\nBB\nCCC\n")?;
+    close_and_end(&mut client, &server)
+}
+
+fn line_split_across_writes() -> Check {
+    let (mut client, server) = upper_server()?;
+    send(&mut client, &server, b"wor")?;
+    nothing_yet(
+        &mut client,
+        Duration::from_millis(150),
+        "\"wor\" is half a line",
+    )?;
+    send(&mut client, &server, b"ld\n")?;
+    reply(&mut client, &server, b"WORLD\n")?;
+    close_and_end(&mut client, &server)
+}
+
+fn a_line_and_a_half() -> Check {
+    let (mut client, server) = upper_server()?;
+    send(&mut client, &server, b"one\ntw")?;
+    reply(&mut client, &server, b"ONE\n")?;
+    nothing_yet(
+        &mut client,
+        Duration::from_millis(150),
+        "\"tw\" is half a line",
+    )?;
+    send(&mut client, &server, b"o\nthree\n")?;
+    reply(&mut client, &server, b"TWO\nTHREE\n")?;
+    close_and_end(&mut client, &server)
+}
+
+fn one_byte_per_write() -> Check {
+    let (mut client, server) = upper_server()?;
+    for &byte in b"hi" {
+        send(&mut client, &server, &[byte])?;
+        nothing_yet(
+            &mut client,
+            Duration::from_millis(50),
+            "the line has not ended",
+        )?;
+    }
+    send(&mut client, &server, b"\n")?;
+    reply(&mut client, &server, b"HI\n")?;
+    close_and_end(&mut client, &server)
+}
+
+fn only_ascii_letters_change() -> Check {
+    let (mut client, server) = upper_server()?;
+    let line = "mixed Case 123, straße ü!\n";
+    send(&mut client, &server, line.as_bytes())?;
+    reply(
+        &mut client,
+        &server,
+        "MIXED CASE 123, STRAßE ü!\n".as_bytes(),
+    )?;
+    close_and_end(&mut client, &server)
+}
+
+fn returns_when_the_client_closes() -> Check {
+    let (mut client, server) = upper_server()?;
+    send(&mut client, &server, b"bye\n")?;
+    reply(&mut client, &server, b"BYE\n")?;
+    close_and_end(&mut client, &server)?;
+    step("serve_one returns once the client has closed");
     expect(
-        reply == b"HELLO\nWORLD\nMIXED CASE 123\n",
-        expected,
-        format!("{}, then the end of the stream", show(&reply)),
+        server.returns_within(PATIENCE),
+        format!("serve_one to return within {} s", PATIENCE.as_secs()),
+        "it was still running",
     )
 }
 
 /// A reader that hands out one byte per `read`, as a peer writing one byte at a time can make
-/// a TCP socket do.
-struct OneByteAtATime<'a>(&'a [u8]);
+/// a TCP socket do. It counts what it gave.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    given: usize,
+    per_read: usize,
+}
 
-impl Read for OneByteAtATime<'_> {
+impl Read for Trickle<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match (self.0.split_first(), buf.first_mut()) {
-            (Some((&byte, rest)), Some(slot)) => {
-                *slot = byte;
-                self.0 = rest;
-                Ok(1)
-            }
-            _ => Ok(0),
-        }
+        let n = self.per_read.min(buf.len()).min(self.bytes.len());
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        self.given += n;
+        Ok(n)
+    }
+}
+
+fn trickle(bytes: &[u8], per_read: usize) -> Trickle<'_> {
+    Trickle {
+        bytes,
+        given: 0,
+        per_read,
     }
 }
 
@@ -84,95 +252,166 @@ fn frame(payload: &[u8]) -> Vec<u8> {
     bytes
 }
 
-/// Passes when the reads gave `want`, listing both in order otherwise.
-fn expect_reads(got: &[String], want: &[String]) -> Check {
-    expect(got == want, want.join(", then "), got.join(", then "))
-}
-
-fn read_kind(result: io::Result<Option<Vec<u8>>>) -> String {
+/// What read_frame returned, as a student writes it: `Ok(Some("hi"))`, `Ok(None)`,
+/// `Err(UnexpectedEof)`.
+fn shown(result: io::Result<Option<Vec<u8>>>) -> String {
     match result {
         Ok(Some(payload)) => format!("Ok(Some({}))", show(&payload)),
         Ok(None) => "Ok(None)".into(),
-        Err(err) => format!("Err of kind {:?}", err.kind()),
+        Err(err) => format!("Err({:?})", err.kind()),
     }
 }
 
-pub fn read_frame() -> Check {
-    step("write_frame(b\"hello\") and write_frame(b\"\") over TCP: the bytes on the wire");
-    let (mut a, mut b) = tcp_pair()?;
-    write_frame(&mut a, b"hello")
-        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
-    write_frame(&mut a, b"")
-        .map_err(|err| fail("Ok(())", format!("Err: {}", exercise_harness::what(&err))))?;
-    let mut wire = [0u8; 13];
-    io(b.read_exact(&mut wire))?;
-    expect_eq(wire.to_vec(), [frame(b"hello"), frame(b"")].concat())?;
-
-    step("two frames arrive in one read (sticky packets): read_frame twice, then the peer closes");
-    io(a.write_all(&[frame(b"first"), frame(b"second")].concat()))?;
-    drop(a);
-    let got = [
-        read_kind(frames::read_frame(&mut b, 1024)),
-        read_kind(frames::read_frame(&mut b, 1024)),
-        read_kind(frames::read_frame(&mut b, 1024)),
-    ];
-    expect_reads(
-        &got,
-        &[
-            "Ok(Some(\"first\"))".to_owned(),
-            "Ok(Some(\"second\"))".to_owned(),
-            "Ok(None)".to_owned(),
-        ],
-    )?;
-
-    step("the frames \"hello\", \"\" and 300 bytes arrive one byte per read");
-    let long = vec![b'x'; 300];
-    let bytes = [frame(b"hello"), frame(b""), frame(&long)].concat();
-    let mut trickle = OneByteAtATime(&bytes);
-    let got = [
-        read_kind(frames::read_frame(&mut trickle, 1024)),
-        read_kind(frames::read_frame(&mut trickle, 1024)),
-        read_kind(frames::read_frame(&mut trickle, 1024)),
-        read_kind(frames::read_frame(&mut trickle, 1024)),
-    ];
-    expect_reads(
-        &got,
-        &[
-            "Ok(Some(\"hello\"))".to_owned(),
-            "Ok(Some(\"\"))".to_owned(),
-            read_kind(Ok(Some(long))),
-            "Ok(None)".to_owned(),
-        ],
-    )?;
-
-    for (what, bytes, max, kind) in [
-        (
-            "the peer closes after a header promising 10 bytes and 3 bytes",
-            [&[0u8, 0, 0, 10][..], b"abc"].concat(),
-            1024,
-            io::ErrorKind::UnexpectedEof,
-        ),
-        (
-            "the peer closes after 2 bytes of a header",
-            vec![0u8, 0],
-            1024,
-            io::ErrorKind::UnexpectedEof,
-        ),
-        (
-            "a header announcing 2,147,483,647 bytes, with max 1024",
-            vec![0x7F, 0xFF, 0xFF, 0xFF],
-            1024,
-            io::ErrorKind::InvalidData,
-        ),
-    ] {
-        step(format!("over TCP, {what}"));
-        let (mut a, mut b) = tcp_pair()?;
-        io(a.write_all(&bytes))?;
-        drop(a);
-        expect_eq(
-            read_kind(frames::read_frame(&mut b, max)),
-            format!("Err of kind {kind:?}"),
-        )?;
+/// Calls read_frame once per expected result, naming each call as a step.
+fn reads(reader: &mut impl Read, max: usize, want: &[String]) -> Check {
+    for (i, one) in want.iter().enumerate() {
+        step(format!(
+            "read_frame(.., max {max}), call {} of {}",
+            i + 1,
+            want.len()
+        ));
+        expect_text(shown(frames::read_frame(reader, max)), one.clone())?;
     }
     Ok(())
+}
+
+fn some(payload: &[u8]) -> String {
+    shown(Ok(Some(payload.to_vec())))
+}
+
+fn write_frame_bytes_on_the_wire() -> Check {
+    step("write_frame(b\"hello\") and write_frame(b\"\") over TCP: the 13 bytes on the wire");
+    let (mut a, mut b) = tcp_pair()?;
+    write_frame(&mut a, b"hello").map_err(|err| fail("Ok(())", format!("Err: {}", what(&err))))?;
+    write_frame(&mut a, b"").map_err(|err| fail("Ok(())", format!("Err: {}", what(&err))))?;
+    let mut wire = [0u8; 13];
+    io(b.read_exact(&mut wire))?;
+    exercise_harness::expect_bytes(&wire, &[frame(b"hello"), frame(b"")].concat())
+}
+
+fn two_frames_in_one_read() -> Check {
+    step("the frames \"first\" and \"second\" in one write, then the peer closes");
+    let (mut a, mut b) = tcp_pair()?;
+    io(a.write_all(&[frame(b"first"), frame(b"second")].concat()))?;
+    drop(a);
+    reads(
+        &mut b,
+        1024,
+        &[some(b"first"), some(b"second"), "Ok(None)".into()],
+    )
+}
+
+fn one_byte_per_read() -> Check {
+    step("the frames \"hello\", \"\" and 300 bytes, handed out one byte per read");
+    let long = vec![b'x'; 300];
+    let bytes = [frame(b"hello"), frame(b""), frame(&long)].concat();
+    let mut slow = trickle(&bytes, 1);
+    reads(
+        &mut slow,
+        1024,
+        &[some(b"hello"), some(b""), some(&long), "Ok(None)".into()],
+    )?;
+    step("a header and a payload, three bytes per read (a read ends inside the header)");
+    let bytes = [frame(b"abcdefg"), frame(b"hi")].concat();
+    let mut slow = trickle(&bytes, 3);
+    reads(&mut slow, 1024, &[some(b"abcdefg"), some(b"hi")])
+}
+
+fn clean_end_is_none() -> Check {
+    step("the peer closes before sending anything");
+    let (a, mut b) = tcp_pair()?;
+    drop(a);
+    reads(&mut b, 1024, &["Ok(None)".into()])
+}
+
+fn end_inside_the_header() -> Check {
+    step("over TCP, the peer closes after 2 bytes of a header");
+    let (mut a, mut b) = tcp_pair()?;
+    io(a.write_all(&[0, 0]))?;
+    drop(a);
+    reads(&mut b, 1024, &["Err(UnexpectedEof)".into()])
+}
+
+fn end_inside_the_payload() -> Check {
+    step("over TCP, the peer closes after a header promising 10 bytes and 3 bytes");
+    let (mut a, mut b) = tcp_pair()?;
+    io(a.write_all(&[&[0u8, 0, 0, 10][..], b"abc"].concat()))?;
+    drop(a);
+    reads(&mut b, 1024, &["Err(UnexpectedEof)".into()])
+}
+
+fn length_equal_to_max_is_allowed() -> Check {
+    step("a frame of exactly 16 bytes, read with max 16 (max is allowed)");
+    let bytes = frame(b"0123456789abcdef");
+    reads(&mut trickle(&bytes, 64), 16, &[some(b"0123456789abcdef")])
+}
+
+fn length_over_max_is_refused() -> Check {
+    step("a header announcing 2,147,483,647 bytes, with max 1024");
+    let (mut a, mut b) = tcp_pair()?;
+    io(a.write_all(&[0x7F, 0xFF, 0xFF, 0xFF]))?;
+    drop(a);
+    reads(&mut b, 1024, &["Err(InvalidData)".into()])?;
+    step("a frame of 17 bytes, read with max 16");
+    let bytes = frame(b"0123456789abcdefg");
+    reads(&mut trickle(&bytes, 64), 16, &["Err(InvalidData)".into()])
+}
+
+fn over_max_refused_before_reading_the_payload() -> Check {
+    step("a frame of 2,000 bytes, all there, read with max 1024");
+    let bytes = frame(&[b'z'; 2000]);
+    let mut reader = trickle(&bytes, 4096);
+    reads(&mut reader, 1024, &["Err(InvalidData)".into()])?;
+    step("how many bytes read_frame took from the stream before refusing");
+    expect(
+        reader.given == 4,
+        "4 (the header only: a frame over max is refused before its payload is read or allocated)",
+        format!("{}", reader.given),
+    )
+}
+
+/// The cases of `line-end`.
+pub const LINE_END: &[exercise_harness::Case] = line_end_cases::CASES;
+
+/// `line-end`'s cases, in a module of their own (their names stay apart from the others').
+mod line_end_cases {
+    #[allow(unused_imports)]
+    use std::net::{SocketAddr, UdpSocket};
+
+    use exercise_harness::{Check, case, expect_text, show, step};
+
+    use super::super::super::line_end::line_end;
+
+    pub const CASES: &[exercise_harness::Case] = &[
+        case("one_line", one_line),
+        case("no_line_end_yet", no_line_end_yet),
+        case("two_lines_in_one_read", two_lines_in_one_read),
+        case("empty_line", empty_line),
+        case("empty_buffer", empty_buffer),
+    ];
+
+    fn finds(buffer: &[u8], want: Option<usize>) -> Check {
+        step(format!("line_end({})", show(buffer)));
+        expect_text(format!("{:?}", line_end(buffer)), format!("{want:?}"))
+    }
+
+    fn one_line() -> Check {
+        finds(b"hi\n", Some(3))
+    }
+
+    fn no_line_end_yet() -> Check {
+        finds(b"hal", None)
+    }
+
+    fn two_lines_in_one_read() -> Check {
+        finds(b"a\nbb\n", Some(2))
+    }
+
+    fn empty_line() -> Check {
+        finds(b"\nx", Some(1))
+    }
+
+    fn empty_buffer() -> Check {
+        finds(b"", None)
+    }
 }

@@ -1,112 +1,267 @@
-//! Checks for lesson 5's exercises.
+// Checks for lesson 5's exercises: each is a list of named cases, and every case is run.
 
 use std::io;
-use std::net::UdpSocket;
 use std::time::Duration;
 
-use exercise_harness::{Check, addr_of, expect, expect_eq, fail, io, recv, step, udp};
+use exercise_harness::{
+    Case, Check, Failure, addr_of, case, expect, expect_bytes, expect_text, io, recv, show, step,
+    udp, what,
+};
 
-use crate::reassemble::{self as pieces, Reassembled};
-use crate::send_in_pieces;
+use super::super::reassemble::{self as pieces, Reassembled};
+use super::super::send_in_pieces;
+
+/// The cases of `send-in-pieces`.
+pub const SEND_IN_PIECES: &[Case] = &[
+    case("three_pieces_last_one_short", three_pieces),
+    case("exact_multiple_has_no_empty_tail", exact_multiple),
+    case("empty_reply_is_one_empty_piece", empty_reply),
+    case("max_payload_zero_is_refused", max_payload_zero),
+    case("more_than_65535_pieces_is_refused", too_many_pieces),
+];
+
+/// The cases of `reassemble`.
+pub const REASSEMBLE: &[Case] = &[
+    case("pieces_in_order", pieces_in_order),
+    case(
+        "out_of_order_with_a_duplicate",
+        out_of_order_with_a_duplicate,
+    ),
+    case("short_datagrams_are_skipped", short_datagrams_are_skipped),
+    case("one_empty_piece", one_empty_piece),
+    case("missing_pieces_are_named", missing_pieces_are_named),
+    case("nothing_at_all_is_timed_out", nothing_at_all),
+];
 
 fn numbered_bytes(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i % 251) as u8).collect()
 }
 
-pub fn send_in_pieces() -> Check {
+fn shown_count(result: io::Result<u16>) -> String {
+    match result {
+        Ok(count) => format!("Ok({count})"),
+        Err(err) => format!("Err({})", kind_or_what(&err)),
+    }
+}
+
+/// `InvalidInput` for an error made on purpose, the message for anything else.
+fn kind_or_what(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData | io::ErrorKind::TimedOut => {
+            format!("{:?}", err.kind())
+        }
+        _ => what(err),
+    }
+}
+
+/// Sends `len` bytes in pieces of `max`, and compares each datagram that comes.
+fn sends(len: usize, max: usize, sizes: &[usize]) -> Check {
     let (sender, receiver) = (udp()?, udp()?);
     let to = addr_of(&receiver)?;
-    let reply = numbered_bytes(2500);
-
-    step("send_in_pieces(2,500 bytes, max_payload 1000)");
-    let count = send_in_pieces::send_in_pieces(&sender, to, &reply, 1000);
-    expect_eq(count.map_err(|err| exercise_harness::what(&err)), Ok(3))?;
+    let reply = numbered_bytes(len);
+    step(format!("send_in_pieces({len} bytes, max_payload {max})"));
+    let count = send_in_pieces::send_in_pieces(&sender, to, &reply, max);
+    expect_text(shown_count(count), format!("Ok({})", sizes.len()))?;
     let mut joined = Vec::new();
-    for index in 0u16..3 {
-        step(format!("piece {index} of 3"));
+    let total = sizes.len() as u16;
+    for (index, size) in (0u16..).zip(sizes) {
+        step(format!(
+            "datagram {index} of {total}: index {index}, count {total}, {size} bytes"
+        ));
         let (piece, _) = recv(&receiver, &format!("piece {index}"))?;
         expect(
             piece.len() >= 4,
             "a header of 4 bytes, then the bytes",
             format!("{} bytes", piece.len()),
         )?;
-        expect_eq(
-            (&piece[..4], piece.len() - 4),
-            (
-                &[0, index as u8, 0, 3][..],
-                if index < 2 { 1000 } else { 500 },
-            ),
+        let header = [&index.to_be_bytes()[..], &total.to_be_bytes()].concat();
+        expect_bytes(&piece[..4], &header)?;
+        expect_text(
+            format!("{} bytes", piece.len() - 4),
+            format!("{size} bytes"),
         )?;
         joined.extend_from_slice(&piece[4..]);
     }
     step("the pieces' bytes, joined in order");
-    expect(joined == reply, "the 2,500 bytes sent", "other bytes")?;
+    expect_bytes(&joined, &reply)
+}
 
-    step("send_in_pieces(an empty reply, 1000): one piece, no bytes");
-    let count = send_in_pieces::send_in_pieces(&sender, to, b"", 1000);
-    expect_eq(count.map_err(|err| exercise_harness::what(&err)), Ok(1))?;
-    let (piece, _) = recv(&receiver, "one datagram")?;
-    expect_eq(piece, vec![0, 0, 0, 1])?;
+fn three_pieces() -> Check {
+    sends(2500, 1000, &[1000, 1000, 500])
+}
 
-    step("send_in_pieces(b\"abc\", max_payload 0)");
-    match send_in_pieces::send_in_pieces(&sender, to, b"abc", 0) {
-        Err(err) if err.kind() == io::ErrorKind::InvalidInput => Ok(()),
-        other => Err(fail("Err of kind InvalidInput", format!("{other:?}"))),
+fn exact_multiple() -> Check {
+    sends(2000, 1000, &[1000, 1000])
+}
+
+fn empty_reply() -> Check {
+    sends(0, 1000, &[0])
+}
+
+/// A call that must be refused with InvalidInput, before anything is sent.
+fn refused(len: usize, max: usize) -> Check {
+    let (sender, receiver) = (udp()?, udp()?);
+    let to = addr_of(&receiver)?;
+    let reply = vec![b'a'; len];
+    step(format!("send_in_pieces({len} bytes, max_payload {max})"));
+    let count = send_in_pieces::send_in_pieces(&sender, to, &reply, max);
+    expect_text(shown_count(count), "Err(InvalidInput)")?;
+    step("what the receiver got: nothing (refuse before sending)");
+    io(receiver.set_read_timeout(Some(Duration::from_millis(100))))?;
+    let mut buf = [0u8; 64];
+    match receiver.recv_from(&mut buf) {
+        Ok((n, _)) => Err(exercise_harness::fail(
+            "nothing",
+            format!("a datagram of {n} bytes"),
+        )),
+        Err(_) => Ok(()),
     }
+}
+
+fn max_payload_zero() -> Check {
+    refused(3, 0)
+}
+
+fn too_many_pieces() -> Check {
+    // 65,536 pieces of 1 byte: the count does not fit in 2 bytes.
+    refused(65_536, 1)
 }
 
 fn piece(index: u16, count: u16, bytes: &[u8]) -> Vec<u8> {
     [&index.to_be_bytes()[..], &count.to_be_bytes(), bytes].concat()
 }
 
-fn pieces_then_reassemble(
-    datagrams: &[Vec<u8>],
-) -> Result<io::Result<Reassembled>, exercise_harness::Failure> {
+fn shown(result: io::Result<Reassembled>) -> String {
+    match result {
+        Ok(Reassembled::Complete(bytes)) => format!("Ok(Complete({}))", show(&bytes)),
+        Ok(other) => format!("Ok({other:?})"),
+        Err(err) => format!("Err({})", kind_or_what(&err)),
+    }
+}
+
+/// Sends `datagrams` (described in `what`), then calls reassemble(quiet 200 ms).
+fn reassembles(what: &str, datagrams: &[Vec<u8>], want: &str) -> Result<(), Failure> {
+    step(format!("{what} arrive; reassemble(quiet 200 ms)"));
     let (sender, socket) = (udp()?, udp()?);
     let to = addr_of(&socket)?;
     for datagram in datagrams {
         io(sender.send_to(datagram, to))?;
     }
-    Ok(pieces::reassemble(&socket, Duration::from_millis(200)))
+    expect_text(
+        shown(pieces::reassemble(&socket, Duration::from_millis(200))),
+        want,
+    )
 }
 
-fn shown(result: io::Result<Reassembled>) -> String {
-    match result {
-        Ok(Reassembled::Complete(bytes)) => {
-            format!("Ok(Complete({}))", exercise_harness::show(&bytes))
-        }
-        Ok(other) => format!("Ok({other:?})"),
-        Err(err) => format!("Err of kind {:?}", err.kind()),
-    }
+fn pieces_in_order() -> Check {
+    reassembles(
+        "pieces 0, 1, 2 of 3",
+        &[
+            piece(0, 3, b"hello "),
+            piece(1, 3, b"wor"),
+            piece(2, 3, b"ld!"),
+        ],
+        "Ok(Complete(\"hello world!\"))",
+    )
 }
 
-pub fn reassemble() -> Check {
-    step("pieces 2, 0, 0 again, a 1-byte datagram, then 1 (of 3); reassemble(quiet 200 ms)");
-    let result = pieces_then_reassemble(&[
-        piece(2, 3, b"ld!"),
-        piece(0, 3, b"hello "),
-        piece(0, 3, b"hello "),
-        vec![7],
-        piece(1, 3, b"wor"),
-    ])?;
-    expect_eq(shown(result), "Ok(Complete(\"hello world!\"))".to_owned())?;
+fn out_of_order_with_a_duplicate() -> Check {
+    reassembles(
+        "pieces 2, 0, 0 again, then 1 (of 3)",
+        &[
+            piece(2, 3, b"ld!"),
+            piece(0, 3, b"hello "),
+            piece(0, 3, b"hello "),
+            piece(1, 3, b"wor"),
+        ],
+        "Ok(Complete(\"hello world!\"))",
+    )
+}
 
-    step("pieces 0 and 3 of 4 only; reassemble(quiet 200 ms)");
-    let result = pieces_then_reassemble(&[piece(0, 4, b"a"), piece(3, 4, b"d")])?;
-    expect_eq(
-        shown(result),
-        format!(
+fn short_datagrams_are_skipped() -> Check {
+    reassembles(
+        "a 1-byte datagram, piece 0 of 2, a 3-byte datagram, then piece 1 of 2",
+        &[
+            vec![7],
+            piece(0, 2, b"ab"),
+            vec![0, 1, 0],
+            piece(1, 2, b"cd"),
+        ],
+        "Ok(Complete(\"abcd\"))",
+    )
+}
+
+fn one_empty_piece() -> Check {
+    reassembles(
+        "piece 0 of 1, with no bytes",
+        &[piece(0, 1, b"")],
+        "Ok(Complete(\"\"))",
+    )
+}
+
+fn missing_pieces_are_named() -> Check {
+    reassembles(
+        "pieces 0 and 3 of 4 only",
+        &[piece(0, 4, b"a"), piece(3, 4, b"d")],
+        &format!(
             "Ok({:?})",
             Reassembled::Incomplete {
                 missing: vec![1, 2]
             }
         ),
-    )?;
-
-    step("nothing at all; reassemble(quiet 200 ms)");
-    let socket: UdpSocket = udp()?;
-    expect_eq(
-        shown(pieces::reassemble(&socket, Duration::from_millis(200))),
-        "Err of kind TimedOut".to_owned(),
     )
+}
+
+fn nothing_at_all() -> Check {
+    reassembles("no datagram at all", &[], "Err(TimedOut)")
+}
+
+/// The cases of `piece-header`.
+pub const PIECE_HEADER: &[exercise_harness::Case] = piece_header_cases::CASES;
+
+/// `piece-header`'s cases, in a module of their own (their names stay apart from the others').
+mod piece_header_cases {
+    #[allow(unused_imports)]
+    use std::net::{SocketAddr, UdpSocket};
+
+    use exercise_harness::{Check, case, expect_text, show, step};
+
+    use super::super::super::piece_header::parse_piece;
+
+    pub const CASES: &[exercise_harness::Case] = &[
+        case("big_endian", big_endian),
+        case("header_only", header_only),
+        case("short_datagram_refused", short_datagram_refused),
+        case("index_past_count_refused", index_past_count_refused),
+        case("count_zero_refused", count_zero_refused),
+    ];
+
+    fn parses(datagram: &[u8], want: Option<(u16, u16, &[u8])>) -> Check {
+        step(format!("parse_piece({datagram:?})"));
+        let shown = |piece: Option<(u16, u16, &[u8])>| match piece {
+            Some((index, count, bytes)) => format!("Some(({index}, {count}, {}))", show(bytes)),
+            None => "None".to_owned(),
+        };
+        expect_text(shown(parse_piece(datagram)), shown(want))
+    }
+
+    fn big_endian() -> Check {
+        parses(&[0, 1, 0, 3, b'x'], Some((1, 3, b"x")))
+    }
+
+    fn header_only() -> Check {
+        parses(&[0, 0, 0, 1], Some((0, 1, b"")))
+    }
+
+    fn short_datagram_refused() -> Check {
+        parses(&[0, 0, 1], None)
+    }
+
+    fn index_past_count_refused() -> Check {
+        parses(&[0, 3, 0, 3, b'x'], None)
+    }
+
+    fn count_zero_refused() -> Check {
+        parses(&[0, 0, 0, 0], None)
+    }
 }

@@ -1,40 +1,70 @@
-//! Checks for lesson 6's exercises.
+// Checks for lesson 6's exercises: each is a list of named cases, and every case is run.
 
 use std::thread;
 use std::time::{Duration, Instant};
 
-use exercise_harness::{Check, addr_of, expect, expect_eq, fail, io, step, udp};
+use exercise_harness::{
+    Case, Check, PATIENCE, addr_of, case, expect, expect_text, fail, io, step, udp, what,
+};
 
-use crate::empty_or_timeout::{Arrival, wait_for};
-use crate::heartbeat::is_alive;
+use super::super::empty_or_timeout::{Arrival, wait_for};
+use super::super::heartbeat::is_alive;
 
-pub fn empty_or_timeout() -> Check {
-    let (sender, socket) = (udp()?, udp()?);
-    io(socket.set_read_timeout(Some(Duration::from_millis(200))))?;
-    let to = addr_of(&socket)?;
-    let shown = |result: std::io::Result<Arrival>| match result {
+/// The cases of `empty-or-timeout`.
+pub const EMPTY_OR_TIMEOUT: &[Case] = &[
+    case("empty_datagram_is_empty", empty_datagram_is_empty),
+    case("one_byte_is_data", one_byte_is_data),
+    case("silence_is_nothing", silence_is_nothing),
+];
+
+/// The cases of `heartbeat`.
+pub const HEARTBEAT: &[Case] = &[
+    case("answering_server_is_alive", answering_server_is_alive),
+    case("silent_server_is_not_alive", silent_server_is_not_alive),
+    case("strangers_datagram_is_not_the_answer", strangers_datagram),
+    case(
+        "strangers_do_not_extend_the_wait",
+        strangers_do_not_extend_the_wait,
+    ),
+];
+
+fn shown(result: std::io::Result<Arrival>) -> String {
+    match result {
         Ok(arrival) => format!("Ok({arrival:?})"),
-        Err(err) => format!("Err({err}) of kind {:?}", err.kind()),
-    };
-
-    step("an empty datagram arrives; wait_for(socket)");
-    io(sender.send_to(b"", to))?;
-    expect_eq(shown(wait_for(&socket)), "Ok(Empty)".to_owned())?;
-
-    step("a datagram \"x\" arrives; wait_for(socket)");
-    io(sender.send_to(b"x", to))?;
-    expect_eq(
-        shown(wait_for(&socket)),
-        format!("Ok({:?})", Arrival::Data(b"x".to_vec())),
-    )?;
-
-    step("nothing arrives within the socket's 200 ms read timeout; wait_for(socket)");
-    expect_eq(shown(wait_for(&socket)), "Ok(Nothing)".to_owned())
+        Err(err) => format!("Err({})", what(&err)),
+    }
 }
 
-pub fn heartbeat() -> Check {
-    let client = udp()?;
+fn arrives(bytes: Option<&[u8]>, want: &str) -> Check {
+    let (sender, socket) = (udp()?, udp()?);
+    io(socket.set_read_timeout(Some(Duration::from_millis(200))))?;
+    if let Some(bytes) = bytes {
+        io(sender.send_to(bytes, addr_of(&socket)?))?;
+    }
+    step("wait_for(socket), whose read timeout is 200 ms");
+    expect_text(shown(wait_for(&socket)), want)
+}
 
+fn empty_datagram_is_empty() -> Check {
+    step("an empty datagram (0 bytes) arrives");
+    arrives(Some(b""), "Ok(Empty)")
+}
+
+fn one_byte_is_data() -> Check {
+    step("a datagram \"x\" arrives");
+    arrives(
+        Some(b"x"),
+        &format!("Ok({:?})", Arrival::Data(b"x".to_vec())),
+    )
+}
+
+fn silence_is_nothing() -> Check {
+    step("nothing arrives");
+    arrives(None, "Ok(Nothing)")
+}
+
+fn answering_server_is_alive() -> Check {
+    let client = udp()?;
     step("a server that answers an empty datagram with an empty one; is_alive(.., 2 s)");
     let server = udp()?;
     let addr = addr_of(&server)?;
@@ -44,33 +74,143 @@ pub fn heartbeat() -> Check {
         server.send_to(&[], from).ok()?;
         Some(n)
     });
-    let alive = is_alive(&client, addr, exercise_harness::PATIENCE);
-    expect_eq(alive.map_err(|err| exercise_harness::what(&err)), Ok(true))?;
-    step("what the server received");
-    expect(
-        answering.join().ok().flatten() == Some(0),
-        "an empty datagram (0 bytes): the ping",
-        "something else, or nothing",
+    let alive = is_alive(&client, addr, PATIENCE);
+    expect_text(
+        match alive {
+            Ok(alive) => format!("Ok({alive})"),
+            Err(err) => format!("Err({})", what(&err)),
+        },
+        "Ok(true)",
     )?;
+    step("what the server received");
+    let got = answering.join().ok().flatten();
+    expect(
+        got == Some(0),
+        "an empty datagram (0 bytes): the ping",
+        match got {
+            Some(n) => format!("{n} bytes"),
+            None => "nothing".to_owned(),
+        },
+    )
+}
 
-    step("a stranger's datagram is waiting; the server is silent; is_alive(.., 300 ms)");
-    let (stranger, silent) = (udp()?, udp()?);
-    io(stranger.send_to(b"", addr_of(&client)?))?;
+fn silent_server_is_not_alive() -> Check {
+    let (client, silent) = (udp()?, udp()?);
+    step("a server that never answers; is_alive(.., 300 ms)");
     let start = Instant::now();
     let alive = is_alive(&client, addr_of(&silent)?, Duration::from_millis(300));
     let waited = start.elapsed();
     match alive {
-        Ok(false) if waited < Duration::from_secs(3) => Ok(()),
+        Ok(false) if waited < PATIENCE => Ok(()),
+        other => Err(fail(
+            "Ok(false) after about 300 ms",
+            format!(
+                "{} after {} ms",
+                match other {
+                    Ok(alive) => format!("Ok({alive})"),
+                    Err(err) => format!("Err({})", what(&err)),
+                },
+                waited.as_millis()
+            ),
+        )),
+    }
+}
+
+fn strangers_datagram() -> Check {
+    let (client, stranger, silent) = (udp()?, udp()?, udp()?);
+    step("a stranger's empty datagram is waiting; the server is silent; is_alive(.., 300 ms)");
+    io(stranger.send_to(b"", addr_of(&client)?))?;
+    match is_alive(&client, addr_of(&silent)?, Duration::from_millis(300)) {
+        Ok(false) => Ok(()),
         Ok(true) => Err(fail(
             "Ok(false): only the server's answer counts",
             "Ok(true): a stranger's datagram was taken for the answer",
         )),
-        other => Err(fail(
-            "Ok(false) after about 300 ms",
-            format!(
-                "{:?} after {waited:?}",
-                other.map_err(|err| exercise_harness::what(&err))
-            ),
-        )),
+        Err(err) => Err(fail("Ok(false)", format!("Err({})", what(&err)))),
+    }
+}
+
+fn strangers_do_not_extend_the_wait() -> Check {
+    // A stranger sends every 100 ms (at most 40 times, 4 s) until is_alive returns. Keeping
+    // one deadline, is_alive(.., 300 ms) returns after about 3 of them; restarting the full
+    // wait after each stranger's datagram, it would wait for as long as they keep coming.
+    step("a stranger sends the client an empty datagram every 100 ms; is_alive(.., 300 ms)");
+    let (client, stranger, silent) = (udp()?, udp()?, udp()?);
+    let to = addr_of(&client)?;
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let noise = thread::spawn(move || {
+        let mut sent = 0u32;
+        while sent < 40 && done_rx.recv_timeout(Duration::from_millis(100)).is_err() {
+            let _ = stranger.send_to(b"", to);
+            sent += 1;
+        }
+        sent
+    });
+    let alive = is_alive(&client, addr_of(&silent)?, Duration::from_millis(300));
+    let _ = done_tx.send(());
+    let sent = noise.join().unwrap_or(40);
+    step("how many strangers' datagrams came before is_alive returned");
+    expect(
+        sent < 30 && matches!(alive, Ok(false)),
+        "Ok(false) after about 3 (300 ms: the deadline does not move)",
+        format!(
+            "{} after {sent}",
+            match alive {
+                Ok(alive) => format!("Ok({alive})"),
+                Err(err) => format!("Err({})", what(&err)),
+            }
+        ),
+    )
+}
+
+/// The cases of `is-timeout`.
+pub const IS_TIMEOUT: &[exercise_harness::Case] = is_timeout_cases::CASES;
+
+/// `is-timeout`'s cases, in a module of their own (their names stay apart from the others').
+mod is_timeout_cases {
+    #[allow(unused_imports)]
+    use std::net::{SocketAddr, UdpSocket};
+
+    use exercise_harness::{Check, case, expect_text, fail, io, step, udp};
+
+    use super::super::super::is_timeout::is_timeout;
+
+    pub const CASES: &[exercise_harness::Case] = &[
+        case("would_block_is_a_timeout", would_block_is_a_timeout),
+        case("timed_out_is_a_timeout", timed_out_is_a_timeout),
+        case("refused_is_not_a_timeout", refused_is_not_a_timeout),
+        case("a_real_read_timeout", a_real_read_timeout),
+    ];
+
+    fn judges(kind: std::io::ErrorKind, want: bool) -> Check {
+        step(format!("is_timeout(an error of kind {kind:?})"));
+        let err = std::io::Error::from(kind);
+        expect_text(format!("{}", is_timeout(&err)), format!("{want}"))
+    }
+
+    fn would_block_is_a_timeout() -> Check {
+        judges(std::io::ErrorKind::WouldBlock, true)
+    }
+
+    fn timed_out_is_a_timeout() -> Check {
+        judges(std::io::ErrorKind::TimedOut, true)
+    }
+
+    fn refused_is_not_a_timeout() -> Check {
+        judges(std::io::ErrorKind::ConnectionRefused, false)
+    }
+
+    fn a_real_read_timeout() -> Check {
+        step("recv_from on a socket whose read timeout is 50 ms, with nothing coming");
+        let socket = udp()?;
+        io(socket.set_read_timeout(Some(std::time::Duration::from_millis(50))))?;
+        let mut buf = [0u8; 16];
+        match socket.recv_from(&mut buf) {
+            Ok((n, _)) => Err(fail("a read timeout", format!("{n} bytes"))),
+            Err(err) => {
+                step(format!("is_timeout(that error, of kind {:?})", err.kind()));
+                expect_text(format!("{}", is_timeout(&err)), "true")
+            }
+        }
     }
 }

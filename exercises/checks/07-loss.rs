@@ -1,65 +1,213 @@
-//! Checks for lesson 7's exercises.
+// Checks for lesson 7's exercises: each is a list of named cases, and every case is run.
 
 use std::io;
 use std::time::Duration;
 
-use exercise_harness::{Check, addr_of, expect_eq, fail, io, recv, step, udp};
+use exercise_harness::{
+    Case, Check, addr_of, case, expect_bytes, expect_text, io, recv, step, udp, what,
+};
 
-use crate::loss_tally::{Tally, tally};
-use crate::send_numbered;
+use super::super::loss_tally::{Tally, tally};
+use super::super::send_numbered;
 
-pub fn send_numbered() -> Check {
-    let (sender, receiver) = (udp()?, udp()?);
-    let to = addr_of(&receiver)?;
+/// The cases of `send-numbered`.
+pub const SEND_NUMBERED: &[Case] = &[
+    case("twenty_numbered_datagrams", twenty_numbered_datagrams),
+    case("size_4_is_just_the_number", size_4),
+    case("size_3_is_refused", size_3),
+];
 
-    step("send_numbered(count 20, size 100)");
-    let sent = send_numbered::send_numbered(&sender, to, 20, 100);
-    expect_eq(sent.map_err(|err| exercise_harness::what(&err)), Ok(()))?;
-    for seq in 0u32..20 {
-        step(format!("datagram {seq} of 20"));
-        let (datagram, _) = recv(&receiver, &format!("datagram number {seq}"))?;
-        let mut expected = vec![0u8; 100];
-        expected[..4].copy_from_slice(&seq.to_be_bytes());
-        expect_eq(datagram, expected)?;
-    }
+/// The cases of `loss-tally`.
+pub const LOSS_TALLY: &[Case] = &[
+    case("all_arrive_in_order", all_arrive_in_order),
+    case(
+        "loss_duplicate_and_reordering",
+        loss_duplicate_and_reordering,
+    ),
+    case("short_and_out_of_range_datagrams_ignored", ignored),
+    case("nothing_arrives", nothing_arrives),
+];
 
-    step("send_numbered(count 1, size 3): no room for the number");
-    match send_numbered::send_numbered(&sender, to, 1, 3) {
-        Err(err) if err.kind() == io::ErrorKind::InvalidInput => Ok(()),
-        other => Err(fail("Err of kind InvalidInput", format!("{other:?}"))),
+fn shown(result: io::Result<()>) -> String {
+    match result {
+        Ok(()) => "Ok(())".to_owned(),
+        Err(err) if err.kind() == io::ErrorKind::InvalidInput => "Err(InvalidInput)".to_owned(),
+        Err(err) => format!("Err({})", what(&err)),
     }
 }
 
-pub fn loss_tally() -> Check {
+/// send_numbered(count, size), then each datagram compared, numbers from `first_checked`.
+fn sends(count: u32, size: usize, checked: impl Iterator<Item = u32>) -> Check {
+    let (sender, receiver) = (udp()?, udp()?);
+    let to = addr_of(&receiver)?;
+    step(format!("send_numbered(count {count}, size {size})"));
+    expect_text(
+        shown(send_numbered::send_numbered(&sender, to, count, size)),
+        "Ok(())",
+    )?;
+    let mut next = 0;
+    for seq in checked {
+        // Skip the datagrams before `seq` (loopback keeps them all, in order, for so few).
+        while next < seq {
+            recv(&receiver, &format!("datagram number {next}"))?;
+            next += 1;
+        }
+        step(format!(
+            "datagram {seq} of {count}: its number in 4 bytes, big-endian, then zeros"
+        ));
+        let (datagram, _) = recv(&receiver, &format!("datagram number {seq}"))?;
+        let mut expected = vec![0u8; size];
+        expected[..4].copy_from_slice(&seq.to_be_bytes());
+        expect_bytes(&datagram, &expected)?;
+        next += 1;
+    }
+    Ok(())
+}
+
+fn twenty_numbered_datagrams() -> Check {
+    sends(20, 100, 0..20)
+}
+
+fn size_4() -> Check {
+    sends(3, 4, 0..3)
+}
+
+fn size_3() -> Check {
+    let (sender, receiver) = (udp()?, udp()?);
+    step("send_numbered(count 1, size 3): no room for the number");
+    expect_text(
+        shown(send_numbered::send_numbered(
+            &sender,
+            addr_of(&receiver)?,
+            1,
+            3,
+        )),
+        "Err(InvalidInput)",
+    )
+}
+
+/// Sends the numbers (with a payload) and the extra datagrams, then tallies.
+fn tallies(numbers: &[u32], extra: &[&[u8]], expected: u32, want: Tally) -> Check {
     let (sender, socket) = (udp()?, udp()?);
     let to = addr_of(&socket)?;
-
-    step(
-        "numbers 0 1 3 2 2 5 4 7 arrive, then a 2-byte datagram and number 99; tally(expected 8, quiet 200 ms)",
-    );
-    for seq in [0u32, 1, 3, 2, 2, 5, 4, 7] {
+    for seq in numbers {
         io(sender.send_to(&[&seq.to_be_bytes()[..], b"payload"].concat(), to))?;
     }
-    io(sender.send_to(&[1, 2], to))?;
-    io(sender.send_to(&99u32.to_be_bytes(), to))?;
-    let got = tally(&socket, 8, Duration::from_millis(200));
-    expect_eq(
-        got.map_err(|err| exercise_harness::what(&err)),
-        Ok(Tally {
+    for datagram in extra {
+        io(sender.send_to(datagram, to))?;
+    }
+    step(format!("tally(expected {expected}, quiet 200 ms)"));
+    let got = tally(&socket, expected, Duration::from_millis(200));
+    expect_text(
+        match got {
+            Ok(tally) => format!("{tally:?}"),
+            Err(err) => format!("Err({})", what(&err)),
+        },
+        format!("{want:?}"),
+    )
+}
+
+fn all_arrive_in_order() -> Check {
+    step("numbers 0 to 4 arrive in order");
+    tallies(
+        &[0, 1, 2, 3, 4],
+        &[],
+        5,
+        Tally {
+            received: 5,
+            ..Tally::default()
+        },
+    )
+}
+
+fn loss_duplicate_and_reordering() -> Check {
+    step("numbers 0 1 3 2 2 5 4 7 arrive");
+    tallies(
+        &[0, 1, 3, 2, 2, 5, 4, 7],
+        &[],
+        8,
+        Tally {
             received: 7,
             lost: 1,
             duplicates: 1,
             reordered: 2,
-        }),
-    )?;
+        },
+    )
+}
 
-    step("nothing arrives; tally(expected 3, quiet 200 ms)");
-    let got = tally(&socket, 3, Duration::from_millis(200));
-    expect_eq(
-        got.map_err(|err| exercise_harness::what(&err)),
-        Ok(Tally {
+fn ignored() -> Check {
+    step("numbers 0 1 2, a 2-byte datagram, then number 99 (of 3 expected)");
+    tallies(
+        &[0, 1, 2],
+        &[&[1, 2], &99u32.to_be_bytes()],
+        3,
+        Tally {
+            received: 3,
+            ..Tally::default()
+        },
+    )
+}
+
+fn nothing_arrives() -> Check {
+    step("nothing arrives");
+    tallies(
+        &[],
+        &[],
+        3,
+        Tally {
             lost: 3,
             ..Tally::default()
-        }),
+        },
     )
+}
+
+/// The cases of `loss-percent`.
+pub const LOSS_PERCENT: &[exercise_harness::Case] = loss_percent_cases::CASES;
+
+/// `loss-percent`'s cases, in a module of their own (their names stay apart from the others').
+mod loss_percent_cases {
+    #[allow(unused_imports)]
+    use std::net::{SocketAddr, UdpSocket};
+
+    use exercise_harness::{Check, case, expect, step};
+
+    use super::super::super::loss_percent::loss_percent;
+
+    pub const CASES: &[exercise_harness::Case] = &[
+        case("none_lost", none_lost),
+        case("one_in_three", one_in_three),
+        case("all_lost", all_lost),
+        case("nothing_sent", nothing_sent),
+        case("more_received_than_sent", more_received_than_sent),
+    ];
+
+    fn percent(sent: u32, received: u32, want: f64) -> Check {
+        step(format!("loss_percent(sent {sent}, received {received})"));
+        let got = loss_percent(sent, received);
+        expect(
+            (got - want).abs() < 1e-6,
+            format!("{want:.4}"),
+            format!("{got:.4}"),
+        )
+    }
+
+    fn none_lost() -> Check {
+        percent(10, 10, 0.0)
+    }
+
+    fn one_in_three() -> Check {
+        percent(3, 2, 100.0 / 3.0)
+    }
+
+    fn all_lost() -> Check {
+        percent(5, 0, 100.0)
+    }
+
+    fn nothing_sent() -> Check {
+        percent(0, 0, 0.0)
+    }
+
+    fn more_received_than_sent() -> Check {
+        percent(3, 4, 0.0)
+    }
 }

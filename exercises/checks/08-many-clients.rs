@@ -1,16 +1,28 @@
-//! Checks for lesson 8's exercises.
+// Checks for lesson 8's exercises.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use exercise_harness::{
-    Background, Check, Failure, PATIENCE, background, fail, io, show, step, tcp_connect,
-    tcp_listener,
+    Background, Case, Check, Failure, PATIENCE, background, case, fail, io, show, step,
+    tcp_connect, tcp_listener,
 };
 
-use crate::async_server::serve as serve_async;
-use crate::pool_server::serve as serve_pool;
+use super::super::async_server::serve as serve_async;
+use super::super::pool_server::serve as serve_pool;
+
+/// The cases of `pool-server`.
+pub const POOL_SERVER: &[Case] = &[
+    case("two_clients_at_once", two_clients_at_once),
+    case("third_client_waits", third_client_waits),
+];
+
+/// The cases of `async-server`.
+pub const ASYNC_SERVER: &[Case] = &[
+    case("two_lines_per_client", two_lines_per_client),
+    case("fifty_clients_at_once", fifty_clients_at_once),
+];
 
 /// Sends `line` and reads the answer, up to its newline, waiting at most `wait`.
 fn ask(
@@ -58,23 +70,38 @@ fn expect_answer(answer: Vec<u8>, line: &[u8]) -> Check {
     exercise_harness::expect(answer == want, show(&want), show(&answer))
 }
 
-pub fn pool_server() -> Check {
+/// serve(listener, 2 workers) in the background.
+fn pool() -> Result<(SocketAddr, Background), Failure> {
     let listener = tcp_listener()?;
     let addr = io(listener.local_addr())?;
     let server = background(move || {
         let _ = serve_pool(listener, 2);
     });
+    Ok((addr, server))
+}
 
+fn two_clients_at_once() -> Check {
     step("serve(listener, 2 workers); client A sends \"a\\n\" and stays connected");
-    let mut a = tcp_connect(addr)?;
+    let (addr, server) = pool()?;
+    let mut a = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
     expect_answer(ask(&mut a, b"a\n", PATIENCE, &server)?, b"a\n")?;
-
     step("client B connects while A is still connected, and sends \"b\\n\"");
-    let mut b = tcp_connect(addr)?;
+    let mut b = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
+    expect_answer(ask(&mut b, b"b\n", PATIENCE, &server)?, b"b\n")?;
+    step("A sends a second line, \"a2\\n\"");
+    expect_answer(ask(&mut a, b"a2\n", PATIENCE, &server)?, b"a2\n")
+}
+
+fn third_client_waits() -> Check {
+    step("serve(listener, 2 workers); clients A and B connect, each sends a line and stays");
+    let (addr, server) = pool()?;
+    let mut a = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
+    expect_answer(ask(&mut a, b"a\n", PATIENCE, &server)?, b"a\n")?;
+    let mut b = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
     expect_answer(ask(&mut b, b"b\n", PATIENCE, &server)?, b"b\n")?;
 
     step("client C connects while A and B are connected: 2 workers are busy, so C must wait");
-    let mut c = tcp_connect(addr)?;
+    let mut c = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
     if let Ok(answer) = ask(&mut c, b"c\n", Duration::from_millis(300), &server) {
         return Err(fail(
             "no answer for C while both workers serve A and B",
@@ -93,10 +120,16 @@ pub fn pool_server() -> Check {
     while !answer.ends_with(b"\n") {
         match c.read(&mut byte) {
             Ok(1) => answer.push(byte[0]),
-            other => {
+            Ok(_) => {
                 return Err(fail(
                     "\"C\\n\" once A has gone",
-                    format!("{} and then {other:?}", show(&answer)),
+                    format!("{}, then the connection closed", show(&answer)),
+                ));
+            }
+            Err(err) => {
+                return Err(fail(
+                    "\"C\\n\" once A has gone",
+                    format!("{}, then {}", show(&answer), exercise_harness::what(&err)),
                 ));
             }
         }
@@ -106,7 +139,8 @@ pub fn pool_server() -> Check {
     Ok(())
 }
 
-pub fn async_server() -> Check {
+/// serve() on a tokio runtime of one thread, in the background.
+fn single_threaded() -> Result<(SocketAddr, Background), Failure> {
     let listener = tcp_listener()?;
     let addr: SocketAddr = io(listener.local_addr())?;
     io(listener.set_nonblocking(true))?;
@@ -123,7 +157,20 @@ pub fn async_server() -> Check {
             serve_async(listener).await
         });
     });
+    Ok((addr, server))
+}
 
+fn two_lines_per_client() -> Check {
+    step("serve(listener) on one thread; a client sends \"one\\n\"");
+    let (addr, server) = single_threaded()?;
+    let mut client = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
+    expect_answer(ask(&mut client, b"one\n", PATIENCE, &server)?, b"one\n")?;
+    step("the same client sends \"two\\n\"");
+    expect_answer(ask(&mut client, b"two\n", PATIENCE, &server)?, b"two\n")
+}
+
+fn fifty_clients_at_once() -> Check {
+    let (addr, server) = single_threaded()?;
     step("50 clients connect and stay connected; each sends \"client N\\n\"");
     let mut clients = Vec::new();
     for n in 0..50 {
@@ -140,7 +187,7 @@ pub fn async_server() -> Check {
             "client {n} reads its answer while the others are still connected"
         ));
         let line = format!("client {n}\n");
-        // Already sent: ask with an empty line would send nothing more.
+        // Already sent: ask with an empty line sends nothing more.
         let answer = ask(client, b"", PATIENCE, &server).map_err(|mut failure| {
             failure.expected = show(line.to_ascii_uppercase().as_bytes());
             failure
@@ -148,4 +195,45 @@ pub fn async_server() -> Check {
         expect_answer(answer, line.as_bytes())?;
     }
     Ok(())
+}
+
+/// The cases of `upper-line`.
+pub const UPPER_LINE: &[exercise_harness::Case] = upper_line_cases::CASES;
+
+/// `upper-line`'s cases, in a module of their own (their names stay apart from the others').
+mod upper_line_cases {
+    #[allow(unused_imports)]
+    use std::net::{SocketAddr, UdpSocket};
+
+    use exercise_harness::{Check, case, show, step};
+
+    use super::super::super::upper_line::upper_line;
+
+    pub const CASES: &[exercise_harness::Case] = &[
+        case("plain_line", plain_line),
+        case("only_ascii_letters", only_ascii_letters),
+        case("last_line_without_line_end", last_line_without_line_end),
+        case("bytes_that_are_not_utf8", bytes_that_are_not_utf8),
+    ];
+
+    fn answers(line: &[u8], want: &[u8]) -> Check {
+        step(format!("upper_line({})", show(line)));
+        exercise_harness::expect_bytes(&upper_line(line), want)
+    }
+
+    fn plain_line() -> Check {
+        answers(b"hello 123\n", b"HELLO 123\n")
+    }
+
+    fn only_ascii_letters() -> Check {
+        answers("straße\n".as_bytes(), "STRAßE\n".as_bytes())
+    }
+
+    fn last_line_without_line_end() -> Check {
+        answers(b"bye", b"BYE\n")
+    }
+
+    fn bytes_that_are_not_utf8() -> Check {
+        answers(&[0xFF, b'a', b'\n'], &[0xFF, b'A', b'\n'])
+    }
 }

@@ -2,9 +2,11 @@
 //!
 //! ```text
 //! cargo run -p exercises -- list            every exercise, and which pass
-//! cargo run -p exercises -- check NAME      check one: what was expected, what came, a hint
+//! cargo run -p exercises -- check NAME      check one: a line per case, the first failure
 //! cargo run -p exercises -- check-all       check them all
-//! cargo run -p exercises -- hint NAME       the hint, without running anything
+//! cargo run -p exercises -- watch [NAME]    re-check each time you save; on to the next
+//! cargo run -p exercises -- hint NAME [1-3] a nudge, the idea, the shape of the code
+//! cargo run -p exercises -- reset NAME      put the starter back as shipped
 //! cargo run -p exercises -- solutions       (instructors) check every reference solution
 //! ```
 //!
@@ -12,23 +14,36 @@
 //! reference solutions are under solutions/. Cargo rebuilds your code before each run, so
 //! a compile error shows up here first, with the file and line.
 
-use std::process::ExitCode;
+use std::io::BufRead;
+use std::process::{Command, ExitCode};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
 
-use exercises::{EXERCISES, Edition, Exercise, check, failure_report, find, similar};
+use exercises::{
+    EXERCISES, Edition, Exercise, check, check_and_report, find, mark, report, reset, root,
+    similar, solved, tally,
+};
 
 const USAGE: &str = "\
 usage: cargo run -p exercises -- <command>
 
   list            every exercise, with ✓ for those that pass
-  check NAME      check one exercise: what was expected, what came, and a hint
+  check NAME      check one exercise: a line per case, then the first failure: the steps
+                  that led to it, what was expected, what came, and a first hint
   check-all       check every exercise, in course order
-  hint NAME       show an exercise's hint
+  watch [NAME]    check NAME (or the first one not yet done) each time you save a file
+                  under exercises/, and move on to the next when it passes; Enter checks
+                  again, h shows the next hint, q quits
+  hint NAME [N]   hint N of 3: 1 a nudge (the default), 2 the idea, 3 the shape of the code
+  reset NAME      put the starter back as shipped (your version is kept in
+                  target/exercise-backups/)
   solutions [NAME]
                   (instructors) check the reference solutions in solutions/
 
 Each lesson's last section, \"Exercises in code\", gives its tasks (the first is in
 lessons/01-udp-echo.md); the files to edit are under exercises/, explained in
-exercises/README.md. Start with: cargo run -p exercises -- check echo-once";
+exercises/README.md. Start with: cargo run -p exercises -- watch";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,40 +59,36 @@ fn main() -> ExitCode {
             None => ExitCode::from(2),
         },
         ["check-all"] | ["check"] => check_all(Edition::Starter),
-        ["hint", name] => match named(name) {
-            Some(exercise) => {
-                println!(
-                    "{} (lesson {}, {}): {}",
-                    exercise.name, exercise.lesson, exercise.level, exercise.task
-                );
-                println!("file: {}\n\nhint:", exercise.file);
-                for line in exercise.hint.lines() {
-                    println!("  {line}");
-                }
-                ExitCode::SUCCESS
-            }
-            None => ExitCode::from(2),
-        },
+        ["hint", name] => with(name, |e| hint(e, "1")),
+        ["hint", name, tier] => with(name, |e| hint(e, tier)),
+        ["reset", name] => with(name, reset_one),
+        ["watch"] => watch(None),
+        ["watch", name] => with(name, |e| watch(Some(e))),
         ["solutions"] => check_all(Edition::Solution),
-        ["solutions", name] => match named(name) {
-            Some(exercise) => match check(Edition::Solution, exercise.name) {
-                Some(Ok(())) => {
-                    println!("✓ the solution to {} passes", exercise.name);
-                    ExitCode::SUCCESS
-                }
-                Some(Err(failure)) => {
-                    print!("{}", failure_report(exercise, &failure));
-                    ExitCode::FAILURE
+        ["solutions", name] => with(name, |exercise| {
+            match check(Edition::Solution, exercise.name) {
+                Some(results) => {
+                    print!("{}", report(exercise, &results));
+                    if results.all_pass() {
+                        println!("✓ the solution to {} passes", exercise.name);
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
                 }
                 None => missing_check(exercise),
-            },
-            None => ExitCode::from(2),
-        },
+            }
+        }),
         _ => {
             eprintln!("unknown command: {}\n\n{USAGE}", args.join(" "));
             ExitCode::from(2)
         }
     }
+}
+
+/// Runs `then` on the exercise called `name`, or says which names exist (exit status 2).
+fn with(name: &str, then: impl FnOnce(&'static Exercise) -> ExitCode) -> ExitCode {
+    named(name).map_or(ExitCode::from(2), then)
 }
 
 /// The exercise called `name`, or a message on stderr saying which names exist.
@@ -107,38 +118,60 @@ fn missing_check(exercise: &Exercise) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn check_one(exercise: &Exercise) -> ExitCode {
-    println!("checking {} ({})...", exercise.name, exercise.file);
-    match check(Edition::Starter, exercise.name) {
-        Some(Ok(())) => {
-            println!("✓ {} passes. Well done!", exercise.name);
-            match next_unsolved(Some(exercise.name)) {
-                Some(next) => println!(
-                    "Next: {} (lesson {}): {}\n      cargo run -p exercises -- check {}",
-                    next.name, next.lesson, next.task, next.name
-                ),
-                None => println!("That was the last one still open. Every exercise passes."),
+fn hint(exercise: &Exercise, tier: &str) -> ExitCode {
+    let Some(index) = tier
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=3).contains(n))
+        .map(|n| n - 1)
+    else {
+        eprintln!(
+            "hint {tier:?}: the hints are 1 (a nudge), 2 (the idea) and 3 (the shape of the code)"
+        );
+        return ExitCode::from(2);
+    };
+    println!(
+        "{} (lesson {}, {}): {}",
+        exercise.name, exercise.lesson, exercise.level, exercise.task
+    );
+    let what = ["a nudge", "the idea", "the shape of the code"];
+    println!(
+        "file: {}\n\nhint {} of 3, {}:",
+        exercise.file,
+        index + 1,
+        what[index]
+    );
+    for line in exercise.hints[index].lines() {
+        println!("  {line}");
+    }
+    if index < 2 {
+        println!(
+            "\nStill stuck? cargo run -p exercises -- hint {} {}",
+            exercise.name,
+            index + 2
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn reset_one(exercise: &Exercise) -> ExitCode {
+    match reset(exercise) {
+        Ok(kept) => {
+            println!("{} is back as shipped.", exercise.file);
+            if let Some(kept) = kept {
+                println!("Your version is kept in {}.", kept.display());
             }
             ExitCode::SUCCESS
         }
-        Some(Err(failure)) => {
-            println!();
-            print!("{}", failure_report(exercise, &failure));
+        Err(err) => {
+            eprintln!("could not reset {}: {err}", exercise.file);
             ExitCode::FAILURE
         }
-        None => missing_check(exercise),
     }
 }
 
-/// The first exercise after `after` (in course order, wrapping round) whose check fails.
-fn next_unsolved(after: Option<&str>) -> Option<&'static Exercise> {
-    let start = after
-        .and_then(|name| EXERCISES.iter().position(|e| e.name == name))
-        .map_or(0, |i| i + 1);
-    (0..EXERCISES.len())
-        .map(|k| &EXERCISES[(start + k) % EXERCISES.len()])
-        .filter(|e| Some(e.name) != after)
-        .find(|e| !matches!(check(Edition::Starter, e.name), Some(Ok(()))))
+fn check_one(exercise: &Exercise) -> ExitCode {
+    check_and_report(exercise)
 }
 
 fn list() -> ExitCode {
@@ -150,7 +183,8 @@ fn list() -> ExitCode {
     let mut done = 0;
     let mut first_open = None;
     for exercise in EXERCISES {
-        let passes = matches!(check(Edition::Starter, exercise.name), Some(Ok(())));
+        let passes = check(Edition::Starter, exercise.name).is_some_and(|r| r.all_pass());
+        mark(exercise.name, passes);
         if passes {
             done += 1;
         } else if first_open.is_none() {
@@ -178,18 +212,36 @@ fn list() -> ExitCode {
 fn check_all(edition: Edition) -> ExitCode {
     let whose = match edition {
         Edition::Starter => "exercise",
+        Edition::Shipped => "shipped starter",
         Edition::Solution => "reference solution",
     };
     let mut failed = Vec::new();
     for exercise in EXERCISES {
         match check(edition, exercise.name) {
-            Some(Ok(())) => println!("✓ {:<17} lesson {}", exercise.name, exercise.lesson),
-            Some(Err(failure)) => {
+            Some(results) if results.all_pass() => {
+                if edition == Edition::Starter {
+                    mark(exercise.name, true);
+                }
                 println!(
-                    "✗ {:<17} lesson {}  got {}",
+                    "✓ {:<17} lesson {}  {}",
                     exercise.name,
                     exercise.lesson,
-                    shorten(&failure.got, 70)
+                    tally(&results)
+                );
+            }
+            Some(results) => {
+                if edition == Edition::Starter {
+                    mark(exercise.name, false);
+                }
+                let first = results
+                    .first_failure()
+                    .map(|(case, failure)| format!("{case}: got {}", shorten(&failure.got, 50)))
+                    .unwrap_or_default();
+                println!(
+                    "✗ {:<17} lesson {}  {}; {first}",
+                    exercise.name,
+                    exercise.lesson,
+                    tally(&results)
                 );
                 failed.push(exercise.name);
             }
@@ -218,4 +270,186 @@ fn shorten(text: &str, max: usize) -> String {
         short.push_str("...");
     }
     short
+}
+
+/// What `watch` waits for.
+enum Event {
+    /// A file under exercises/ was saved.
+    Saved,
+    /// The student pressed Enter: check again now.
+    Again,
+    /// `h`: the next hint.
+    Hint,
+    /// `q`, or the end of the input.
+    Quit,
+}
+
+/// Checks `start` (or the first exercise not yet noted as passing) each time a file under
+/// exercises/ is saved, and moves on to the next when it passes. Each check is a new
+/// `cargo run` of the helper binary, so it sees (and compiles) what was just saved; a compile
+/// error is shown, and the watch goes on.
+fn watch(start: Option<&'static Exercise>) -> ExitCode {
+    let (tx, events) = mpsc::channel();
+    // File events from the operating system, as rustlings does. Where they do not arrive
+    // (some network and container file systems), Enter checks again.
+    let saved = tx.clone();
+    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            let source = event
+                .paths
+                .iter()
+                .any(|path| path.extension().is_some_and(|ext| ext == "rs"));
+            if source && (event.kind.is_modify() || event.kind.is_create()) {
+                let _ = saved.send(Event::Saved);
+            }
+        }
+    });
+    let folder = root().join("exercises");
+    let _watcher = match watcher {
+        Ok(mut watcher) => {
+            use notify::Watcher;
+            match watcher.watch(&folder, notify::RecursiveMode::Recursive) {
+                Ok(()) => Some(watcher),
+                Err(err) => {
+                    eprintln!(
+                        "no file events for {} ({err}): press Enter to check again",
+                        folder.display()
+                    );
+                    None
+                }
+            }
+        }
+        Err(err) => {
+            eprintln!("no file events here ({err}): press Enter to check again");
+            None
+        }
+    };
+    thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let event = match line.as_deref().map(str::trim) {
+                Ok("q" | "quit") | Err(_) => Event::Quit,
+                Ok("h" | "hint") => Event::Hint,
+                Ok(_) => Event::Again,
+            };
+            let quit = matches!(event, Event::Quit);
+            if tx.send(event).is_err() || quit {
+                return;
+            }
+        }
+        let _ = tx.send(Event::Quit);
+    });
+
+    // The first exercise after `after` (in course order, wrapping round) not noted as passing.
+    let open_after = |after: usize| {
+        let done = solved();
+        (0..EXERCISES.len())
+            .map(|k| &EXERCISES[(after + k) % EXERCISES.len()])
+            .find(|e| !done.iter().any(|d| d == e.name))
+    };
+    let Some(mut current) = start.or_else(|| open_after(0)) else {
+        println!(
+            "Every exercise is noted as passing. `cargo run -p exercises -- list` checks them all again."
+        );
+        return ExitCode::SUCCESS;
+    };
+    let mut tier = 1;
+    loop {
+        let passed = check_in_child(current);
+        progress_bar();
+        if passed {
+            let here = EXERCISES
+                .iter()
+                .position(|e| e.name == current.name)
+                .unwrap_or(0);
+            match open_after(here + 1) {
+                Some(next) => {
+                    println!(
+                        "\nNext: {} (lesson {}): {}",
+                        next.name, next.lesson, next.task
+                    );
+                    current = next;
+                    tier = 1;
+                    continue;
+                }
+                None => {
+                    println!("\nEvery exercise passes. Well done!");
+                    return ExitCode::SUCCESS;
+                }
+            }
+        }
+        println!(
+            "\nwatching {}: save it to check again (Enter: check now, h: hint {tier}, q: quit)",
+            current.file
+        );
+        let event = match events.recv() {
+            Ok(event) => event,
+            Err(_) => return ExitCode::SUCCESS,
+        };
+        match event {
+            Event::Quit => return ExitCode::SUCCESS,
+            Event::Hint => {
+                hint(current, &tier.to_string());
+                tier = (tier % 3) + 1;
+                // Wait for the next save or Enter before checking again.
+                if matches!(events.recv(), Ok(Event::Quit) | Err(_)) {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            Event::Saved | Event::Again => {}
+        }
+        // An editor often writes a file in several steps: let them settle.
+        while events.recv_timeout(Duration::from_millis(300)).is_ok() {}
+    }
+}
+
+/// Runs `check NAME` in a new process (`cargo run` of the helper binary, which compiles what
+/// was just saved); whether it passed. `EXERCISES_CHECK_BIN` names a built helper to run
+/// instead (the runner's own tests).
+fn check_in_child(exercise: &Exercise) -> bool {
+    println!();
+    let mut command = match std::env::var_os("EXERCISES_CHECK_BIN") {
+        Some(helper) => Command::new(helper),
+        None => {
+            let mut cargo =
+                Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+            cargo.args([
+                "run",
+                "-q",
+                "-p",
+                "exercises",
+                "--bin",
+                "exercises-check",
+                "--",
+            ]);
+            cargo
+        }
+    };
+    let status = command.arg(exercise.name).current_dir(root()).status();
+    match status {
+        Ok(status) => status.success(),
+        Err(err) => {
+            eprintln!("could not run cargo: {err}");
+            false
+        }
+    }
+}
+
+/// "n of N exercises" as a bar on a terminal, and as a line otherwise.
+fn progress_bar() {
+    let done = solved().len() as u64;
+    let total = EXERCISES.len() as u64;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stdout(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("progress: [{bar:36}] {pos} of {len} exercises")
+    {
+        bar.set_style(style.progress_chars("#>-"));
+    }
+    bar.set_position(done);
+    if bar.is_hidden() {
+        println!("progress: {done} of {total} exercises");
+    }
+    bar.abandon();
 }

@@ -1,144 +1,186 @@
-//! The exercises are honest: every starter, as shipped, fails its check (so the check can
-//! fail), and every reference solution passes it (so the exercise can be solved). Both
-//! editions are compiled once, as libraries; the checks run side by side, in this process.
+//! The exercises are honest: every starter as shipped fails a case of its check (so the check
+//! can fail), every reference solution passes every case (so the exercise can be solved), and
+//! every wrong solution kept in solutions/NN-lesson/mutants/ fails the case named for its bug
+//! (so the check catches the bugs it claims to). All three editions are compiled once, in the
+//! exercises-solutions crate; the cases run side by side, in this process.
 //!
-//! "As shipped" means as committed: a starter you have edited (git says it differs from the
-//! commit) is not held to failing, so your solved exercises keep `cargo test --workspace`
-//! green. Without git (a downloaded archive) every starter is checked.
+//! "As shipped" means the pristine copies in crates/exercises/starters/, not your working copy
+//! in exercises/: solving exercises and committing them keeps `cargo test --workspace` green.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
+use std::time::Instant;
 
-use exercises::{EXERCISES, Edition, check};
+use exercises::{EXERCISES, Edition, MUTANTS, Results, cases, check};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Runs every exercise's check against `edition`, all at once; (name, passed, report).
-fn run_all(edition: Edition) -> Vec<(&'static str, bool, String)> {
+/// The shipped copy of a starter: crates/exercises/starters/ instead of exercises/.
+fn shipped_file(file: &str) -> PathBuf {
+    root().join(file.replacen("exercises/", "crates/exercises/starters/", 1))
+}
+
+/// Runs every exercise's cases against `edition`, all exercises at once.
+fn run_all(edition: Edition) -> Vec<(&'static str, Results)> {
     let runs: Vec<_> = EXERCISES
         .iter()
         .map(|exercise| {
             thread::spawn(move || {
-                let result = check(edition, exercise.name).expect("a check for every exercise");
-                let report = match &result {
-                    Ok(()) => "passed".to_owned(),
-                    Err(failure) => format!(
-                        "at step {:?}: expected {}, got {}",
-                        failure.step, failure.expected, failure.got
-                    ),
-                };
-                (exercise.name, result.is_ok(), report)
+                let results = check(edition, exercise.name).expect("a check for every exercise");
+                (exercise.name, results)
             })
         })
         .collect();
     runs.into_iter().map(|run| run.join().unwrap()).collect()
 }
 
+fn describe(results: &Results) -> String {
+    match results.first_failure() {
+        None => "every case passes".to_owned(),
+        Some((case, failure)) => format!(
+            "case {case} at step {:?}: expected {}, got {}",
+            failure.step, failure.expected, failure.got
+        ),
+    }
+}
+
 #[test]
-fn every_starter_fails_its_check_as_shipped() {
-    let results = run_all(Edition::Starter);
-    // A starter must fail because of the student's part, not because the check's own sockets
-    // did not work (that would prove nothing about the check).
-    for (name, _, report) in &results {
+fn every_starter_as_shipped_fails_its_check() {
+    let started = Instant::now();
+    let results = run_all(Edition::Shipped);
+    for (name, results) in &results {
+        // A starter must fail because of the student's part, not because the check's own
+        // sockets did not work (that would prove nothing about the check).
+        for (case, result) in &results.0 {
+            if let Err(failure) = result {
+                assert!(
+                    !failure.expected.contains("the check's own socket"),
+                    "{name}/{case} failed on its own: {failure:?}"
+                );
+            }
+        }
         assert!(
-            !report.contains("the check's own socket"),
-            "{name}'s check failed on its own: {report}"
+            !results.all_pass(),
+            "the shipped starter of {name} passes every case: its check cannot fail"
         );
     }
-    let passing: Vec<String> = results
-        .into_iter()
-        .filter(|(name, passed, _)| *passed && !edited_since_commit(name))
-        .map(|(name, _, _)| name.to_owned())
-        .collect();
-    assert!(
-        passing.is_empty(),
-        "these starters pass their checks as committed: {passing:?}. A starter must fail as \
-         shipped (else its check cannot fail). If you solved them yourself, commit nothing \
-         here or check with `cargo run -p exercises -- list`."
-    );
+    eprintln!("starters as shipped: {:?}", started.elapsed());
 }
 
-/// Has the student edited this exercise's starter? Asks git whether the file differs from
-/// the last commit; `false` when git cannot tell (no git, not a clone), so CI and archives
-/// check every starter.
-fn edited_since_commit(name: &str) -> bool {
-    let Some(exercise) = EXERCISES.iter().find(|e| e.name == name) else {
-        return false;
-    };
-    Command::new("git")
-        .args(["diff", "--quiet", "HEAD", "--", exercise.file])
-        .current_dir(root())
-        .status()
-        .is_ok_and(|status| status.code() == Some(1))
-}
-
-/// The excuse above holds only for an edited file: an untouched starter is never excused.
 #[test]
-fn an_unedited_starter_is_never_excused() {
+fn every_reference_solution_passes_every_case() {
+    let started = Instant::now();
+    let failing: Vec<String> = run_all(Edition::Solution)
+        .into_iter()
+        .filter(|(_, results)| !results.all_pass())
+        .map(|(name, results)| format!("{name}: {}", describe(&results)))
+        .collect();
+    assert!(failing.is_empty(), "{}", failing.join("\n"));
+    eprintln!("reference solutions: {:?}", started.elapsed());
+}
+
+/// Every wrong solution fails the case named for its bug. Run with `--nocapture` to see, for
+/// each, every case that rejects it.
+#[test]
+fn every_wrong_solution_is_rejected_by_the_case_named_for_its_bug() {
+    let started = Instant::now();
+    let runs: Vec<_> = MUTANTS
+        .iter()
+        .map(|mutant| thread::spawn(move || (mutant, exercises::run(mutant.cases))))
+        .collect();
+    let mut problems = Vec::new();
+    for run in runs {
+        let (mutant, results) = run.join().unwrap();
+        let failed: Vec<&str> = results
+            .0
+            .iter()
+            .filter(|(_, result)| result.is_err())
+            .map(|(case, _)| *case)
+            .collect();
+        eprintln!(
+            "{:<17} {:<36} rejected by {}",
+            mutant.exercise,
+            mutant.name,
+            failed.join(", ")
+        );
+        if !failed.contains(&mutant.caught_by) {
+            problems.push(format!(
+                "{}/{} ({}): case {} does not reject it; failing cases: {:?}",
+                mutant.exercise, mutant.name, mutant.bug, mutant.caught_by, failed
+            ));
+        }
+    }
+    eprintln!("{} wrong solutions: {:?}", MUTANTS.len(), started.elapsed());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_exercise_has_two_wrong_solutions_or_more() {
     for exercise in EXERCISES {
-        let untouched = Command::new("git")
-            .args(["diff", "--quiet", "HEAD", "--", exercise.file])
-            .current_dir(root())
-            .status()
-            .is_ok_and(|status| status.success());
-        if untouched {
-            assert!(!edited_since_commit(exercise.name), "{}", exercise.name);
+        let count = MUTANTS
+            .iter()
+            .filter(|m| m.exercise == exercise.name)
+            .count();
+        assert!(count >= 2, "{} has {count} wrong solutions", exercise.name);
+        for mutant in MUTANTS.iter().filter(|m| m.exercise == exercise.name) {
+            let names: Vec<&str> = cases(Edition::Solution, exercise.name)
+                .unwrap()
+                .iter()
+                .map(|c| c.name)
+                .collect();
+            assert!(
+                names.contains(&mutant.caught_by),
+                "{}/{} names a case that does not exist: {}",
+                exercise.name,
+                mutant.name,
+                mutant.caught_by
+            );
         }
     }
 }
 
 #[test]
-fn every_reference_solution_passes_its_check() {
-    let failing: Vec<String> = run_all(Edition::Solution)
-        .into_iter()
-        .filter(|(_, passed, _)| !passed)
-        .map(|(name, _, report)| format!("{name}: {report}"))
-        .collect();
-    assert!(failing.is_empty(), "{}", failing.join("\n"));
-}
-
-#[test]
 fn every_exercise_has_a_check_a_starter_a_solution_and_a_task_on_its_lesson_page() {
     let names: Vec<&str> = EXERCISES.iter().map(|e| e.name).collect();
-    let starter_checks: Vec<&str> = exercises_starters::checks::CHECKS
-        .iter()
-        .map(|c| c.0)
-        .collect();
-    let solution_checks: Vec<&str> = exercises_solutions::checks::CHECKS
-        .iter()
-        .map(|c| c.0)
-        .collect();
-    assert_eq!(starter_checks, names);
-    assert_eq!(solution_checks, names);
+    for checks in [
+        exercises_starters::checks::CHECKS,
+        exercises_solutions::checks::CHECKS,
+        exercises_solutions::shipped::checks::CHECKS,
+    ] {
+        let listed: Vec<&str> = checks.iter().map(|c| c.0).collect();
+        assert_eq!(listed, names);
+    }
     for lesson in 1..=9u8 {
         let count = EXERCISES.iter().filter(|e| e.lesson == lesson).count();
         assert!(
-            count >= 2,
-            "lesson {lesson} has {count} exercises, fewer than two"
+            count >= 3,
+            "lesson {lesson} has {count} exercises, fewer than three"
         );
     }
     for exercise in EXERCISES {
         let starter = root().join(exercise.file);
+        let shipped = shipped_file(exercise.file);
         let solution = root().join(exercise.file.replacen("exercises/", "solutions/", 1));
-        assert!(starter.is_file(), "{} is missing", starter.display());
-        assert!(solution.is_file(), "{} is missing", solution.display());
+        for file in [&starter, &shipped, &solution] {
+            assert!(file.is_file(), "{} is missing", file.display());
+        }
         assert!(
-            !exercise.hint.trim().is_empty(),
-            "{} has no hint",
+            exercise.hints.iter().all(|hint| !hint.trim().is_empty()),
+            "{} lacks a hint",
             exercise.name
         );
-        let source = fs::read_to_string(&starter).unwrap();
-        // (A starter the student has worked on may have lost its TODO: that is the point.)
+        // The shipped copy, not the working copy: a student's solved file may have lost its
+        // TODO, and that is the point.
+        let source = fs::read_to_string(&shipped).unwrap();
         assert!(
-            edited_since_commit(exercise.name)
-                || source.contains("TODO") && source.contains(&format!("check {}", exercise.name)),
+            source.contains("TODO") && source.contains(&format!("check {}", exercise.name)),
             "{} must mark the student's part with TODO and say how to check it",
-            exercise.file
+            shipped.display()
         );
         // The task is on its lesson page, in both editions.
         let prefix = format!("{:02}-", exercise.lesson);
@@ -197,7 +239,7 @@ fn the_runner_lists_every_exercise_shows_hints_and_names_a_misspelt_one() {
         "{out}"
     );
 
-    let (code, out, _) = runner(&["hint", "read-frame"]);
+    let (code, out, _) = runner(&["hint", "read-frame", "3"]);
     assert_eq!(code, 0);
     assert!(out.contains("read_exact"), "{out}");
 
@@ -207,11 +249,157 @@ fn the_runner_lists_every_exercise_shows_hints_and_names_a_misspelt_one() {
 }
 
 #[test]
-fn the_instructor_command_passes_on_a_reference_solution() {
+fn the_instructor_command_prints_a_line_per_case_and_the_tally() {
     let (code, out, _) = runner(&["solutions", "sntp-offset"]);
     assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains("✓ the solution to sntp-offset passes"),
-        "{out}"
+    for line in [
+        "  ✓ server_ahead\n",
+        "  ✓ server_behind\n",
+        "3 of 3 cases pass",
+        "✓ the solution to sntp-offset passes",
+    ] {
+        assert!(out.contains(line), "{line:?} missing from:\n{out}");
+    }
+}
+
+/// A scratch workspace for the runner (EXERCISES_ROOT): an exercises/ folder holding one
+/// starter, edited; never the student's own files.
+fn scratch(name: &str) -> (PathBuf, PathBuf) {
+    let exercise = EXERCISES.iter().find(|e| e.name == name).unwrap();
+    let dir = std::env::temp_dir().join(format!(
+        "exercise-runner-{}-{name}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let file = dir.join(exercise.file);
+    fs::create_dir_all(file.parent().unwrap()).unwrap();
+    fs::write(&file, "// my attempt, half done\n").unwrap();
+    (dir, file)
+}
+
+#[test]
+fn reset_puts_the_shipped_starter_back_and_keeps_the_students_version() {
+    let (dir, file) = scratch("heartbeat");
+    let output = Command::new(env!("CARGO_BIN_EXE_exercises"))
+        .args(["reset", "heartbeat"])
+        .env("EXERCISES_ROOT", &dir)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{out}");
+    let shipped = fs::read_to_string(shipped_file("exercises/06-empty-datagram/heartbeat.rs"));
+    assert_eq!(fs::read_to_string(&file).unwrap(), shipped.unwrap());
+    let backups: Vec<_> = fs::read_dir(dir.join("target/exercise-backups"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1, "{out}");
+    assert_eq!(
+        fs::read_to_string(&backups[0]).unwrap(),
+        "// my attempt, half done\n"
     );
+    assert!(out.contains("is back as shipped"), "{out}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hints_come_in_three_tiers() {
+    let mut seen = Vec::new();
+    for tier in ["1", "2", "3"] {
+        let (code, out, _) = runner(&["hint", "stop-and-wait", tier]);
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains(&format!("hint {tier} of 3")), "{out}");
+        seen.push(out);
+    }
+    assert_eq!(runner(&["hint", "stop-and-wait"]).1, seen[0]);
+    assert!(seen[0].contains("hint stop-and-wait 2"), "{}", seen[0]);
+    assert!(seen[2].contains("max_tries"), "{}", seen[2]);
+    assert_ne!(seen[0], seen[1]);
+    let (code, _, err) = runner(&["hint", "stop-and-wait", "4"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+/// The child process, killed when the test ends however it ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn watch_checks_again_on_save_and_on_enter_shows_hints_and_quits() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let (dir, file) = scratch("sntp-offset");
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_exercises"))
+            .args(["watch", "sntp-offset"])
+            .env("EXERCISES_ROOT", &dir)
+            .env("EXERCISES_CHECK_BIN", env!("CARGO_BIN_EXE_exercises-check"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let (tx, lines) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                return;
+            }
+        }
+    });
+    let mut log = String::new();
+    // Waits for a line containing `text`; false if the watch ended first or a minute passed.
+    let wait_for = |text: &str, log: &mut String| loop {
+        match lines.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) => {
+                log.push_str(&line);
+                log.push('\n');
+                if line.contains(text) || line.contains("Every exercise passes") {
+                    return true;
+                }
+            }
+            Err(_) => return false,
+        }
+    };
+    assert!(wait_for("watching ", &mut log), "{log}");
+    if log.contains("Every exercise passes") {
+        // Your working copy passes this exercise and every one after it: watch has nothing
+        // left to watch (the check above still ran it).
+        return;
+    }
+    // A save under exercises/: checked again without a key pressed.
+    fs::write(&file, "// my attempt, saved again\n").unwrap();
+    assert!(
+        wait_for("checking ", &mut log),
+        "no check after a save:\n{log}"
+    );
+    assert!(wait_for("watching ", &mut log), "{log}");
+    // Enter: checked again (the fallback where file events do not arrive).
+    let mut stdin = child.0.stdin.take().unwrap();
+    stdin.write_all(b"\n").unwrap();
+    assert!(
+        wait_for("checking ", &mut log),
+        "no check after Enter:\n{log}"
+    );
+    assert!(wait_for("watching ", &mut log), "{log}");
+    stdin.write_all(b"h\n").unwrap();
+    assert!(wait_for("hint 1 of 3", &mut log), "{log}");
+    assert!(log.contains("progress"), "no progress line:\n{log}");
+    // The first key after a hint is awaited as a save or Enter would be; q then quits.
+    stdin.write_all(b"q\n").unwrap();
+    drop(stdin);
+    let status = child.0.wait().unwrap();
+    assert!(status.success(), "{log}");
+    let _ = fs::remove_dir_all(&dir);
 }

@@ -1,11 +1,14 @@
 //! The kit the exercise checks are written with (exercises/checks/), shared by the starters,
 //! the solutions and the runner (`cargo run -p exercises`).
 //!
-//! A check is a function `fn() -> Check`. It names each step it takes with [`step`], drives
-//! the student's code over loopback sockets (every read with a timeout), and returns a
-//! [`Failure`] saying what was expected and what came. [`run`] runs a check on its own thread,
-//! so a `todo!()` or any other panic in the student's code becomes a friendly failure instead
-//! of a crash, and code that never returns is reported after a time limit.
+//! An exercise's check is a list of named [`Case`]s, each a function `fn() -> Check`, and
+//! [`run_cases`] runs every one of them, to the end. A case names each step it takes with
+//! [`step`] (a failure lists them all), drives the student's code over loopback sockets (every
+//! read with a timeout), and returns a [`Failure`] saying what was expected and what came, as a
+//! student would write the values ([`show`], [`expect_text`], [`expect_bytes`]). [`run`] runs a
+//! case on its own thread, so a `todo!()` or any other panic in the student's code becomes a
+//! friendly failure instead of a crash, and code that never returns is reported after a time
+//! limit. [`Rng`] gives the loss cases a seed they print, so a failure can be replayed.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -24,18 +27,43 @@ pub const PATIENCE: Duration = Duration::from_secs(2);
 /// What went wrong: at which step, what the check expected, and what came instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
+    /// The step the case was on.
     pub step: String,
+    /// Every step the case took, in order, up to and including `step`.
+    pub steps: Vec<String>,
     pub expected: String,
     pub got: String,
 }
 
-/// The result of a check, or of one step of it.
+/// The result of a case, or of one step of it.
 pub type Check = Result<(), Failure>;
 
+/// One named case of an exercise's check: the normal path, a boundary, a bug the lesson warns
+/// about, or a bad input. A check is a list of them, and every one is run.
+#[derive(Debug, Clone, Copy)]
+pub struct Case {
+    /// Short and in snake case, as CS144 names its tests: `lines_split_across_writes`.
+    pub name: &'static str,
+    pub run: fn() -> Check,
+}
+
+/// A case, for the lists in the checks: `case("one_line", one_line)`.
+pub const fn case(name: &'static str, run: fn() -> Check) -> Case {
+    Case { name, run }
+}
+
+/// Runs every case, each on a thread of its own with its own `limit`, in order; (name, result).
+pub fn run_cases(cases: &[Case], limit: Duration) -> Vec<(&'static str, Check)> {
+    cases
+        .iter()
+        .map(|case| (case.name, run(case.run, limit)))
+        .collect()
+}
+
 thread_local! {
-    static STEP: RefCell<String> = const { RefCell::new(String::new()) };
-    /// The same step, seen by `run` too, so that a check that never returns can say where.
-    static SHARED_STEP: RefCell<Option<Arc<Mutex<String>>>> = const { RefCell::new(None) };
+    static STEPS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// The same steps, seen by `run` too, so that a check that never returns can say where.
+    static SHARED_STEPS: RefCell<Option<Arc<Mutex<Vec<String>>>>> = const { RefCell::new(None) };
     static IN_CHECK: Cell<bool> = const { Cell::new(false) };
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
 }
@@ -43,34 +71,72 @@ thread_local! {
 /// Names the step the check is on, so that a failure or a panic can say where it happened.
 pub fn step(text: impl Into<String>) {
     let text = text.into();
-    SHARED_STEP.with(|shared| {
-        if let Some(Ok(mut step)) = shared.borrow().as_ref().map(|s| s.lock()) {
-            step.clone_from(&text);
+    SHARED_STEPS.with(|shared| {
+        if let Some(Ok(mut steps)) = shared.borrow().as_ref().map(|s| s.lock()) {
+            steps.push(text.clone());
         }
     });
-    STEP.with(|step| *step.borrow_mut() = text);
+    STEPS.with(|steps| steps.borrow_mut().push(text));
 }
 
-fn current_step() -> String {
-    STEP.with(|step| step.borrow().clone())
+fn current_steps() -> Vec<String> {
+    STEPS.with(|steps| steps.borrow().clone())
 }
 
 /// A failure at the current step.
 pub fn fail(expected: impl Into<String>, got: impl Into<String>) -> Failure {
+    let steps = current_steps();
     Failure {
-        step: current_step(),
+        step: steps.last().cloned().unwrap_or_default(),
+        steps,
         expected: expected.into(),
         got: got.into(),
     }
 }
 
-/// Passes when `got == expected`, otherwise fails showing both with `{:?}`.
+/// Passes when `got == expected`, otherwise fails showing both with `{:?}` (numbers, `Ok(3)`,
+/// lists of addresses). For text or bytes use [`expect_text`] or [`expect_bytes`], which do
+/// not quote twice.
 pub fn expect_eq<T: Debug + PartialEq>(got: T, expected: T) -> Check {
     if got == expected {
         Ok(())
     } else {
         Err(fail(format!("{expected:?}"), format!("{got:?}")))
     }
+}
+
+/// Passes when two descriptions (already shown as a student writes them, e.g. with [`show`])
+/// are the same; shows them as they are.
+pub fn expect_text(got: impl Into<String>, expected: impl Into<String>) -> Check {
+    let (got, expected) = (got.into(), expected.into());
+    if got == expected {
+        Ok(())
+    } else {
+        Err(fail(expected, got))
+    }
+}
+
+/// Passes when the bytes are equal. Otherwise shows both with [`show`]; where the lengths
+/// differ it says so first, and where they do not, it names the first byte that differs.
+pub fn expect_bytes(got: &[u8], expected: &[u8]) -> Check {
+    if got == expected {
+        return Ok(());
+    }
+    if got.len() != expected.len() {
+        return Err(fail(
+            format!("{} bytes: {}", expected.len(), show(expected)),
+            format!("{} bytes: {}", got.len(), show(got)),
+        ));
+    }
+    let at = got
+        .iter()
+        .zip(expected)
+        .position(|(a, b)| a != b)
+        .unwrap_or(0);
+    Err(fail(
+        format!("{} (byte {at} is {})", show(expected), expected[at]),
+        format!("{} (byte {at} is {})", show(got), got[at]),
+    ))
 }
 
 /// Passes when `ok` holds, otherwise fails with the two descriptions.
@@ -132,6 +198,37 @@ pub fn is_timeout(err: &std::io::Error) -> bool {
     )
 }
 
+/// A small seeded random generator (SplitMix64), so a case with random loss loses the same
+/// datagrams again when given the same seed: a failure prints its seed, and can be replayed.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// A seed that differs from run to run (the clock's nanoseconds).
+    pub fn fresh_seed() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// True with probability `percent` in 100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next_u64() % 100 < percent
+    }
+}
+
 /// Bytes as a student would write them: a string literal when they are UTF-8, else a byte
 /// list; long ones cut short, with their length.
 pub fn show(bytes: &[u8]) -> String {
@@ -173,6 +270,11 @@ impl Background {
         self.panic.lock().ok().and_then(|panic| panic.clone())
     }
 
+    /// Whether the code has returned (or panicked) within `wait`.
+    pub fn returns_within(&self, wait: Duration) -> bool {
+        self.done.recv_timeout(wait).is_ok()
+    }
+
     /// A failure for a silence: the student's panic if there was one, else `otherwise`.
     pub fn explain(&self, expected: &str, otherwise: Failure) -> Failure {
         // Give a panic that is on its way a moment to be recorded.
@@ -212,13 +314,13 @@ pub fn background(code: impl FnOnce() + Send + 'static) -> Background {
 pub fn run(check: fn() -> Check, limit: Duration) -> Check {
     install_hook();
     let (tx, rx) = mpsc::channel();
-    let shared = Arc::new(Mutex::new(String::new()));
+    let shared = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&shared);
     let spawned = thread::Builder::new()
         .name("exercise check".into())
         .spawn(move || {
             IN_CHECK.with(|flag| flag.set(true));
-            SHARED_STEP.with(|step| *step.borrow_mut() = Some(seen));
+            SHARED_STEPS.with(|steps| *steps.borrow_mut() = Some(seen));
             let result = match panic::catch_unwind(check) {
                 Ok(result) => result,
                 Err(payload) => Err(fail(
@@ -231,18 +333,23 @@ pub fn run(check: fn() -> Check, limit: Duration) -> Check {
     if let Err(err) = spawned {
         return Err(Failure {
             step: "start the check".into(),
+            steps: vec!["start the check".into()],
             expected: "a thread to run it on".into(),
             got: format!("error: {err}"),
         });
     }
     match rx.recv_timeout(limit) {
         Ok(result) => result,
-        Err(_) => Err(Failure {
-            step: shared.lock().map(|step| step.clone()).unwrap_or_default(),
-            expected: format!("your code to return within {} s", limit.as_secs()),
-            got: "it was still running: a read without a timeout, or a loop that never ends?"
-                .into(),
-        }),
+        Err(_) => {
+            let steps = shared.lock().map(|steps| steps.clone()).unwrap_or_default();
+            Err(Failure {
+                step: steps.last().cloned().unwrap_or_default(),
+                steps,
+                expected: format!("your code to return within {} s", limit.as_secs()),
+                got: "it was still running: a read without a timeout, or a loop that never ends?"
+                    .into(),
+            })
+        }
     }
 }
 

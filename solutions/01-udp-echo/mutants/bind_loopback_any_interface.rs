@@ -1,0 +1,16 @@
+// A wrong solution to `bind-loopback`, kept so a test can prove the check rejects it.
+//
+// The bug: binds 0.0.0.0, every interface, not loopback.
+// The case that catches it: `address_is_loopback`.
+
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+
+/// Binds a UDP socket on 127.0.0.1, port 0 (the OS picks a free one), and returns it with the
+/// address it really got.
+pub fn bind_loopback() -> io::Result<(UdpSocket, SocketAddr)> {
+    let socket = UdpSocket::bind("0.0.0.0:0")?;
+    // Port 0 was a request ("any free port"); the socket knows which one it got.
+    let addr = socket.local_addr()?;
+    Ok((socket, addr))
+}

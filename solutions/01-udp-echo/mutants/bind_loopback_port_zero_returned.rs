@@ -1,0 +1,16 @@
+// A wrong solution to `bind-loopback`, kept so a test can prove the check rejects it.
+//
+// The bug: returns the address it asked for (port 0), not the one it got.
+// The case that catches it: `port_is_the_real_one`.
+
+use std::io;
+use std::net::{SocketAddr, UdpSocket};
+
+/// Binds a UDP socket on 127.0.0.1, port 0 (the OS picks a free one), and returns it with the
+/// address it really got.
+pub fn bind_loopback() -> io::Result<(UdpSocket, SocketAddr)> {
+    let socket = UdpSocket::bind("127.0.0.1:0")?;
+    // Port 0 was a request ("any free port"); the socket knows which one it got.
+    let addr: SocketAddr = ([127, 0, 0, 1], 0).into();
+    Ok((socket, addr))
+}
