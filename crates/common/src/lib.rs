@@ -27,7 +27,7 @@ mod log_limit;
 pub use log_limit::LogLimit;
 
 mod reply_guard;
-pub use reply_guard::{Refusal, ReplyGuard};
+pub use reply_guard::{Refusal, ReplyGuard, is_own_address};
 
 /// The tutorial's `buffer_size=1024`: how much one `recv`/`recvfrom` takes at most.
 pub const BUFFER_SIZE: usize = 1024;

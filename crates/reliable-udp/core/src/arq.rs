@@ -71,6 +71,10 @@ pub struct SenderStats {
     /// ACKs received, and datagrams that were not ACKs of this transfer.
     pub acks: u64,
     pub ignored: u64,
+    /// ACKs for packets never sent (beyond the highest sent): forged, or from a confused
+    /// receiver. Refused, so no one can end a transfer that never arrived (the CRC-32 of
+    /// each header catches damage, not forgery).
+    pub impossible_acks: u64,
 }
 
 /// A packet sent and not yet acknowledged.
@@ -278,6 +282,14 @@ impl Sender {
                 return;
             }
         };
+        // `ack` says "everything below this has arrived" and `seq` "this one has": neither can
+        // name a packet we never sent. Anyone can write a header and its CRC-32 (it is not a
+        // keyed MAC), so such an ACK is refused and counted, not believed.
+        let seq_unsent = self.config.mode == Mode::SelectiveRepeat && header.seq >= self.next;
+        if header.ack > self.next || seq_unsent {
+            self.stats.impossible_acks += 1;
+            return;
+        }
         self.stats.acks += 1;
         // Everything below `ack` has arrived (cumulative), and so has `seq` itself (with
         // Selective Repeat, possibly out of order).
@@ -342,6 +354,8 @@ pub struct ReceiverStats {
     pub corrupt: u64,
     /// Packets of another transfer while one is in progress.
     pub other_transfer: u64,
+    /// Transfers dropped because they grew past the receiver's largest file.
+    pub too_big: u64,
 }
 
 impl ReceiverStats {
@@ -383,10 +397,14 @@ struct Transfer {
 pub struct Receiver {
     mode: Mode,
     window: u32,
+    /// The most bytes one transfer may hold (in order and early together).
+    max_file: usize,
     current: Option<Transfer>,
     /// The last finished transfer and its FIN's number, to answer a FIN sent again because our
     /// ACK of it was lost.
     finished: Option<(u32, u32)>,
+    /// The last transfer dropped as too big: the rest of its packets are ignored.
+    too_big: Option<u32>,
     stats: ReceiverStats,
 }
 
@@ -394,7 +412,16 @@ impl Receiver {
     /// A transfer silent this long may be replaced by a new one.
     pub const ABANDONED_AFTER: Duration = Duration::from_secs(10);
 
+    /// The largest file a receiver takes unless told: a transfer that grows past it is
+    /// dropped, so an endless one cannot take all the memory.
+    pub const MAX_FILE: usize = 1 << 30;
+
     pub fn new(mode: Mode, window: u32) -> Receiver {
+        Self::with_max_file(mode, window, Self::MAX_FILE)
+    }
+
+    /// A receiver that takes files of at most `max_file` bytes.
+    pub fn with_max_file(mode: Mode, window: u32, max_file: usize) -> Receiver {
         // Go-Back-N's receiver keeps nothing out of order: its window is 1.
         let window = match mode {
             Mode::GoBackN => 1,
@@ -403,8 +430,10 @@ impl Receiver {
         Receiver {
             mode,
             window,
+            max_file,
             current: None,
             finished: None,
+            too_big: None,
             stats: ReceiverStats::default(),
         }
     }
@@ -451,6 +480,10 @@ impl Receiver {
                 return self.ack(id, header.seq, fin + 1);
             }
         }
+        if self.too_big == Some(header.transfer) {
+            self.stats.other_transfer += 1;
+            return Outcome::default();
+        }
         let free = match &self.current {
             None => true,
             Some(t) => {
@@ -496,6 +529,15 @@ impl Receiver {
             Kind::Fin => None,
             _ => Some(payload.to_vec()),
         };
+        // The file so far, what came early and this piece: past the largest file we take,
+        // the transfer is dropped (and the next one may start at once).
+        let early: usize = t.early.values().flatten().map(Vec::len).sum();
+        if t.data.len() + early + payload.len() > self.max_file {
+            self.stats.too_big += 1;
+            self.too_big = Some(t.id);
+            self.current = None;
+            return Outcome::default();
+        }
         if t.early.insert(seq, piece).is_some() {
             self.stats.duplicates += 1;
         } else {

@@ -98,16 +98,25 @@ pub fn serve(
     mode: Mode,
     window: u32,
     output: Option<PathBuf>,
-    log: &mut dyn Write,
+    mut log: &mut dyn Write,
 ) -> io::Result<()> {
     let start = Instant::now();
     let mut receiver = Receiver::new(mode, window);
     let mut buffer = vec![0u8; 65_536];
     let mut began: Option<(u32, Instant)> = None;
+    // A sender chooses how many datagrams we drop: at most 20 lines a second about them, and
+    // a count of the rest (lesson 1's limit).
+    let mut lines = common::LogLimit::new(common::LogLimit::LINES_PER_SECOND, "dropped datagrams");
+    if socket.read_timeout()?.is_none() {
+        // Wake now and then, so the count of lines not shown comes out when a flood stops.
+        socket.set_read_timeout(Some(Duration::from_millis(200)))?;
+    }
     loop {
         let (len, from) = match socket.recv_from(&mut buffer) {
             Ok(got) => got,
             Err(err) if common::is_timeout(&err) || err.kind() == io::ErrorKind::Interrupted => {
+                lines.flush_summary(&mut log)?;
+                log.flush()?;
                 continue;
             }
             Err(err) if common::is_stale_icmp_error(&err) => continue,
@@ -118,7 +127,9 @@ pub fn serve(
         };
         let outcome = receiver.on_datagram(&buffer[..len], start.elapsed());
         if let Some(why) = outcome.malformed {
-            writeln!(log, "dropped {len} bytes from {from}: {}", why.describe())?;
+            if lines.allow(&mut log)? {
+                writeln!(log, "dropped {len} bytes from {from}: {}", why.describe())?;
+            }
             log.flush()?;
         }
         if let Some((id, _)) = receiver.in_progress() {
@@ -162,7 +173,7 @@ fn report(
     writeln!(
         log,
         "  so far: {} datagrams, {} accepted, {} duplicates, {} out of window, {} garbage, \
-         {} truncated, {} corrupt, {} of another transfer",
+         {} truncated, {} corrupt, {} of another transfer, {} transfers too big",
         s.datagrams,
         s.accepted,
         s.duplicates,
@@ -170,7 +181,8 @@ fn report(
         s.garbage,
         s.truncated,
         s.corrupt,
-        s.other_transfer
+        s.other_transfer,
+        s.too_big
     )?;
     log.flush()
 }

@@ -37,7 +37,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use reliable_udp_core::link::{Impairment, parse_duration, parse_percent, parse_rate};
-use reliable_udp_core::relay::Relay;
+use reliable_udp_core::relay::{Limits, Relay};
 
 /// Lesson 9: a UDP relay that loses, delays, copies, reorders and rate-limits datagrams.
 #[derive(Parser)]
@@ -94,6 +94,11 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     seed: u64,
 
+    /// Forget a client after this long without a datagram either way (its socket and thread
+    /// go; it gets a new one if it speaks again)
+    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "30s")]
+    idle: Duration,
+
     /// Stop after this long and print what the link did (otherwise run until Ctrl-C)
     #[arg(long, value_name = "TIME", value_parser = parse_duration)]
     duration: Option<Duration>,
@@ -122,7 +127,11 @@ fn main() -> Result<(), common::Error> {
     writeln!(stdout, "relaying to udp://{}", args.to)?;
     stdout.flush()?;
 
-    let relay = Relay::new(front, args.to, up, down, args.seed)?;
+    let limits = Limits {
+        idle: args.idle,
+        ..Limits::default()
+    };
+    let relay = Relay::with_limits(front, args.to, up, down, args.seed, limits)?;
 
     // Ctrl-C: print what the link did, then end. (The handler runs on a thread of its own.)
     let on_ctrl_c = relay.clone();
