@@ -546,10 +546,7 @@ fn python_ntplib_a_standard_client_accepts_our_sntp_replies() {
         // One machine, one clock: the offset comes only from the two legs taking different
         // times, so it is at most half the delay (printed to the microsecond).
         assert!((0.0..10.0).contains(&delay), "delay {delay} s: {line}");
-        assert!(
-            offset.abs() <= delay / 2.0 + 2e-6,
-            "offset {offset} s: {line}"
-        );
+        assert!(offset.abs() <= delay / 2.0 + 2e-6, "offset {offset} s: {line}");
         assert!(age < 5.0, "the server's time is now: {line}");
     }
     server.expect_stdout("SNTP version 2 request");
