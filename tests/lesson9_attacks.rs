@@ -190,6 +190,7 @@ fn two_links_in_a_ring_do_not_amplify_one_datagram() {
     let report_b = interrupt(&mut b);
     let forwarded = count(&report_a, "client -> server:", "forwarded")
         + count(&report_b, "client -> server:", "forwarded");
+    eprintln!("ring: {forwarded} relays of one datagram in 1 s");
     assert!(
         forwarded <= 8,
         "{forwarded} relays of one datagram:\n{report_a}\n{report_b}"
@@ -345,4 +346,57 @@ fn a_flood_of_garbage_gets_a_receiver_to_write_20_log_lines_a_second_at_most() {
         dropped_lines <= 20 * seconds,
         "{dropped_lines} lines in {seconds} s"
     );
+}
+
+/// One transfer at a time, held by anyone: a DATA packet of 21 bytes every few seconds, the
+/// same one again and again, kept `stop-and-wait-receiver` busy, and a real sender gave up
+/// after its 9 timeouts. Now a receiver serves several transfers at once, so the real one
+/// goes through beside it.
+#[test]
+fn a_sender_repeating_one_packet_does_not_keep_a_real_transfer_out() {
+    let receiver = start_server(cargo_bin("stop-and-wait-receiver"), &[]);
+    let file = std::env::temp_dir().join(format!(
+        "socket-lessons-lesson9-attacks-{}.txt",
+        std::process::id()
+    ));
+    std::fs::write(
+        &file,
+        b"a real file, sent while someone holds the receiver\n",
+    )
+    .unwrap();
+    let squatter = udp_socket();
+    let squat = wire::encode(
+        Header {
+            kind: Kind::Data,
+            transfer: 0x5157_4154,
+            seq: 0,
+            ack: 0,
+        },
+        b"x",
+    );
+    assert_eq!(squat.len(), 21);
+    squatter.send_to(&squat, receiver.addr).unwrap();
+    test_support::recv(&squatter);
+    let mut sender = Running::spawn({
+        let mut command = Command::new(cargo_bin("stop-and-wait-sender"));
+        command.args([
+            "--server",
+            &receiver.addr.to_string(),
+            "--file",
+            file.to_str().unwrap(),
+        ]);
+        command
+    });
+    // The squatter repeats its packet every 2 s while the sender runs (30 s at most).
+    let end = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        squatter.send_to(&squat, receiver.addr).unwrap();
+        if let Some(status) = sender.exit_within(Duration::from_secs(2)) {
+            break status;
+        }
+        assert!(Instant::now() < end, "{}", sender.transcript());
+    };
+    let _ = std::fs::remove_file(&file);
+    assert!(status.success(), "{}", sender.transcript());
+    receiver.expect_stdout("received 51 bytes");
 }

@@ -1,6 +1,7 @@
 //! The state machines of [`crate::arq`] on a real socket and a real clock: the loops that
 //! `stop-and-wait-sender`, `window-sender` and their receivers run.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::PathBuf;
@@ -103,7 +104,8 @@ pub fn serve(
     let start = Instant::now();
     let mut receiver = Receiver::new(mode, window);
     let mut buffer = vec![0u8; 65_536];
-    let mut began: Option<(u32, Instant)> = None;
+    // When each transfer in progress began (a few at once: see `Receiver::MAX_TRANSFERS`).
+    let mut began: HashMap<u32, Instant> = HashMap::new();
     // A sender chooses how many datagrams we drop: at most 20 lines a second about them, and
     // a count of the rest (lesson 1's limit).
     let mut lines = common::LogLimit::new(common::LogLimit::LINES_PER_SECOND, "dropped datagrams");
@@ -133,9 +135,11 @@ pub fn serve(
             log.flush()?;
         }
         if let Some((id, _)) = receiver.in_progress() {
-            if began.is_none_or(|(b, _)| b != id) {
-                began = Some((id, Instant::now()));
+            if began.len() > 4 * Receiver::MAX_TRANSFERS {
+                // Transfers that were dropped or abandoned: their start times go too.
+                began.clear();
             }
+            began.entry(id).or_insert_with(Instant::now);
         }
         if let Some(reply) = outcome.reply {
             // A lost ACK is the sender's problem to solve (it sends again): never ours to stop.
@@ -143,8 +147,8 @@ pub fn serve(
         }
         if let Some(file) = outcome.delivered {
             let took = began
-                .filter(|(id, _)| *id == file.transfer)
-                .map_or(Duration::ZERO, |(_, at)| at.elapsed());
+                .remove(&file.transfer)
+                .map_or(Duration::ZERO, |at| at.elapsed());
             report(log, from, &file.data, took, &receiver)?;
             if let Some(path) = &output {
                 if let Err(err) = std::fs::write(path, &file.data) {
@@ -173,7 +177,7 @@ fn report(
     writeln!(
         log,
         "  so far: {} datagrams, {} accepted, {} duplicates, {} out of window, {} garbage, \
-         {} truncated, {} corrupt, {} of another transfer, {} transfers too big",
+         {} truncated, {} corrupt, {} of another transfer{}",
         s.datagrams,
         s.accepted,
         s.duplicates,
@@ -182,7 +186,11 @@ fn report(
         s.truncated,
         s.corrupt,
         s.other_transfer,
-        s.too_big
+        if s.too_big > 0 {
+            format!(", {} transfers too big", s.too_big)
+        } else {
+            String::new()
+        }
     )?;
     log.flush()
 }

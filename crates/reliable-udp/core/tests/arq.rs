@@ -360,3 +360,76 @@ fn a_transfer_past_the_largest_file_is_dropped_and_the_receiver_freed() {
             .is_some()
     );
 }
+
+/// One transfer at a time, held by anyone: a transfer that only repeats its first packet kept
+/// every other sender out. Now a receiver serves up to `MAX_TRANSFERS` at once, and a transfer
+/// that brings nothing new for `ABANDONED_AFTER` gives its place when they are all taken.
+#[test]
+fn transfers_that_only_repeat_themselves_keep_no_one_out() {
+    let mut receiver = Receiver::new(Mode::SelectiveRepeat, 4);
+    let data = |transfer: u32, seq: u32, payload: &[u8]| {
+        let kind = if payload.is_empty() {
+            Kind::Fin
+        } else {
+            Kind::Data
+        };
+        let header = Header {
+            kind,
+            transfer,
+            seq,
+            ack: 0,
+        };
+        wire::encode(header, payload)
+    };
+    // Every place taken by a transfer that sent one packet.
+    for squatter in 0..Receiver::MAX_TRANSFERS as u32 {
+        assert!(
+            receiver
+                .on_datagram(&data(100 + squatter, 0, b"x"), ms(0))
+                .reply
+                .is_some()
+        );
+    }
+    // Full: a new transfer waits...
+    assert!(
+        receiver
+            .on_datagram(&data(7, 0, b"a"), ms(1))
+            .reply
+            .is_none()
+    );
+    // ...while the squatters repeat themselves, until one has brought nothing new for
+    // ABANDONED_AFTER; then the new transfer takes its place and completes.
+    let mut now = ms(1);
+    let deadline = Receiver::ABANDONED_AFTER + ms(2000);
+    let mut answered = false;
+    while now < deadline {
+        now += ms(500);
+        for squatter in 0..Receiver::MAX_TRANSFERS as u32 {
+            receiver.on_datagram(&data(100 + squatter, 0, b"x"), now);
+        }
+        if receiver.on_datagram(&data(7, 0, b"a"), now).reply.is_some() {
+            answered = true;
+            break;
+        }
+    }
+    assert!(answered, "the new transfer was kept out");
+    assert!(now > Receiver::ABANDONED_AFTER);
+    let done = receiver.on_datagram(&data(7, 1, b""), now);
+    assert_eq!(done.delivered.unwrap().data, b"a");
+    // With a free place, a new transfer is served at once beside a squatter.
+    let mut receiver = Receiver::new(Mode::SelectiveRepeat, 4);
+    assert!(
+        receiver
+            .on_datagram(&data(100, 0, b"x"), ms(0))
+            .reply
+            .is_some()
+    );
+    assert!(
+        receiver
+            .on_datagram(&data(8, 0, b"b"), ms(1))
+            .reply
+            .is_some()
+    );
+    let done = receiver.on_datagram(&data(8, 1, b""), ms(2));
+    assert_eq!(done.delivered.unwrap().data, b"b");
+}
