@@ -29,6 +29,12 @@
 //! client -> server: 10 received (...), 7 forwarded (...), 3 lost, ...
 //! ```
 //!
+//! Anyone can send it a datagram, so it keeps limits (lesson 9's attack table): it refuses
+//! datagrams "from" its own sockets or from its `--to` server (a loop), from a service port
+//! below 1024, or coming back from another client a moment after it sent them on (a ring of
+//! links); it serves 256 clients at most and forgets one silent for `--idle`; and at most
+//! 32 MiB of datagrams wait for their time. Each refusal is counted in the final report.
+//!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
 use std::io::Write;
