@@ -50,7 +50,7 @@ pub use accept::AcceptErrors;
 pub use datagram::{Datagram, recv_datagram};
 pub use log::Log;
 pub use log_limit::LogLimit;
-pub use reply_guard::{Refusal, ReplyGuard};
+pub use reply_guard::{Refusal, ReplyGuard, is_own_address};
 
 /// The defences of one UDP server: its reply budget, its log and its stderr, each limited.
 pub struct Guard {

@@ -173,18 +173,7 @@ impl ReplyGuard {
 
     /// Is `from` this server's own socket?
     fn is_own_address(&self, from: SocketAddr) -> bool {
-        if from.port() != self.own.port() {
-            return false;
-        }
-        let own_ip = self.own.ip().to_canonical();
-        let from_ip = from.ip().to_canonical();
-        if own_ip.is_unspecified() {
-            // Bound to 0.0.0.0 or [::]: the server owns this port on every address of the
-            // machine, so "from us" means from any of them.
-            is_this_machine(from_ip, from)
-        } else {
-            from_ip == own_ip
-        }
+        is_own_address(self.own, from)
     }
 
     /// Takes one reply from `from`'s budget.
@@ -227,6 +216,26 @@ impl ReplyGuard {
         if let Some(addr) = oldest {
             self.peers.remove(&addr);
         }
+    }
+}
+
+/// Is `from` the socket bound to `own`? Bound to a wildcard (`0.0.0.0`, `[::]`), that
+/// socket owns its port on every address of this machine, so any of them counts; an
+/// IPv4-mapped address (`::ffff:127.0.0.1`, as a `[::]` socket sees an IPv4 sender) is the
+/// same as its IPv4 address. What [`ReplyGuard::check`] refuses as [`Refusal::OwnAddress`],
+/// for a program that has more than one socket (lesson 9's lossy link asks it of each).
+pub fn is_own_address(own: SocketAddr, from: SocketAddr) -> bool {
+    if from.port() != own.port() {
+        return false;
+    }
+    let own_ip = own.ip().to_canonical();
+    let from_ip = from.ip().to_canonical();
+    if own_ip.is_unspecified() {
+        // Bound to 0.0.0.0 or [::]: the server owns this port on every address of the
+        // machine, so "from us" means from any of them.
+        is_this_machine(from_ip, from)
+    } else {
+        from_ip == own_ip
     }
 }
 
@@ -294,6 +303,25 @@ mod tests {
         }
         assert_eq!(v4.check(addr("192.0.2.1:8080")), Ok(()));
         assert_eq!(v6.check(addr("[2001:db8::1]:8080")), Ok(()));
+    }
+
+    #[test]
+    fn is_own_address_answers_for_any_socket_whatever_it_is_bound_to() {
+        assert!(is_own_address(addr("[::]:9000"), addr("127.0.0.1:9000")));
+        assert!(is_own_address(
+            addr("[::]:9000"),
+            addr("[::ffff:127.0.0.1]:9000")
+        ));
+        assert!(is_own_address(addr("0.0.0.0:9000"), addr("[::1]:9000")));
+        assert!(is_own_address(
+            addr("127.0.0.1:9000"),
+            addr("[::ffff:127.0.0.1]:9000")
+        ));
+        assert!(!is_own_address(addr("[::]:9000"), addr("127.0.0.1:9001")));
+        assert!(!is_own_address(
+            addr("127.0.0.1:9000"),
+            addr("127.0.0.2:9000")
+        ));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! one it still lacks (`ack`, cumulative). The sender keeps at most `window` packets in flight
 //! and sends a packet again when its timer runs out (RFC 6298's RTO, doubled at each expiry).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
 
 use crate::rto::RttEstimator;
@@ -71,6 +71,10 @@ pub struct SenderStats {
     /// ACKs received, and datagrams that were not ACKs of this transfer.
     pub acks: u64,
     pub ignored: u64,
+    /// ACKs for packets never sent (beyond the highest sent): forged, or from a confused
+    /// receiver. Refused, so no one can end a transfer that never arrived (the CRC-32 of
+    /// each header catches damage, not forgery).
+    pub impossible_acks: u64,
 }
 
 /// A packet sent and not yet acknowledged.
@@ -278,6 +282,14 @@ impl Sender {
                 return;
             }
         };
+        // `ack` says "everything below this has arrived" and `seq` "this one has": neither can
+        // name a packet we never sent. Anyone can write a header and its CRC-32 (it is not a
+        // keyed MAC), so such an ACK is refused and counted, not believed.
+        let seq_unsent = self.config.mode == Mode::SelectiveRepeat && header.seq >= self.next;
+        if header.ack > self.next || seq_unsent {
+            self.stats.impossible_acks += 1;
+            return;
+        }
         self.stats.acks += 1;
         // Everything below `ack` has arrived (cumulative), and so has `seq` itself (with
         // Selective Repeat, possibly out of order).
@@ -340,8 +352,10 @@ pub struct ReceiverStats {
     pub garbage: u64,
     pub truncated: u64,
     pub corrupt: u64,
-    /// Packets of another transfer while one is in progress.
+    /// Packets of a new transfer while every place was taken, or of one dropped as too big.
     pub other_transfer: u64,
+    /// Transfers dropped because they grew past the receiver's largest file.
+    pub too_big: u64,
 }
 
 impl ReceiverStats {
@@ -376,25 +390,51 @@ struct Transfer {
     /// Packets that came early (Selective Repeat only). The FIN is stored as `None`.
     early: BTreeMap<u32, Option<Vec<u8>>>,
     data: Vec<u8>,
-    last_heard: Duration,
+    /// Bytes it holds: `data` and the early pieces.
+    held: usize,
+    /// When it last brought a packet we did not have: a transfer that only repeats itself
+    /// (or is silent) for [`Receiver::ABANDONED_AFTER`] may lose its place to a new one.
+    last_progress: Duration,
 }
 
-/// The receiving side: one transfer at a time, then the next.
+/// The receiving side: up to [`Receiver::MAX_TRANSFERS`] transfers at once, each told apart
+/// by its transfer id, so that one sender (or someone forging its packets) cannot keep every
+/// other sender out.
 pub struct Receiver {
     mode: Mode,
     window: u32,
-    current: Option<Transfer>,
-    /// The last finished transfer and its FIN's number, to answer a FIN sent again because our
-    /// ACK of it was lost.
-    finished: Option<(u32, u32)>,
+    /// The most bytes all the transfers in progress may hold together (so also one file).
+    max_file: usize,
+    transfers: HashMap<u32, Transfer>,
+    /// Bytes held by all of them.
+    held: usize,
+    /// The transfer of the last datagram taken.
+    last: Option<u32>,
+    /// Recently finished transfers and their FIN's number, to answer a FIN sent again because
+    /// our ACK of it was lost.
+    finished: VecDeque<(u32, u32)>,
+    /// Recent transfers dropped as too big: the rest of their packets are ignored.
+    too_big: VecDeque<u32>,
     stats: ReceiverStats,
 }
 
 impl Receiver {
-    /// A transfer silent this long may be replaced by a new one.
+    /// A transfer that has brought nothing new for this long may lose its place to a new one.
     pub const ABANDONED_AFTER: Duration = Duration::from_secs(10);
 
+    /// Transfers served at once.
+    pub const MAX_TRANSFERS: usize = 8;
+
+    /// The most bytes the transfers in progress hold together unless told: a transfer that
+    /// would take them past it is dropped, so an endless one cannot take all the memory.
+    pub const MAX_FILE: usize = 1 << 30;
+
     pub fn new(mode: Mode, window: u32) -> Receiver {
+        Self::with_max_file(mode, window, Self::MAX_FILE)
+    }
+
+    /// A receiver whose transfers hold at most `max_file` bytes together.
+    pub fn with_max_file(mode: Mode, window: u32, max_file: usize) -> Receiver {
         // Go-Back-N's receiver keeps nothing out of order: its window is 1.
         let window = match mode {
             Mode::GoBackN => 1,
@@ -403,8 +443,12 @@ impl Receiver {
         Receiver {
             mode,
             window,
-            current: None,
-            finished: None,
+            max_file,
+            transfers: HashMap::new(),
+            held: 0,
+            last: None,
+            finished: VecDeque::new(),
+            too_big: VecDeque::new(),
             stats: ReceiverStats::default(),
         }
     }
@@ -413,9 +457,26 @@ impl Receiver {
         &self.stats
     }
 
-    /// Bytes received so far of the transfer in progress.
+    /// The transfer of the last datagram taken, if still in progress, and its bytes received
+    /// in order so far.
     pub fn in_progress(&self) -> Option<(u32, usize)> {
-        self.current.as_ref().map(|t| (t.id, t.data.len()))
+        let t = self.transfers.get(&self.last?)?;
+        Some((t.id, t.data.len()))
+    }
+
+    /// Remembers `id` in a short list (of [`Receiver::MAX_TRANSFERS`]), the oldest forgotten.
+    fn remember<T>(list: &mut VecDeque<T>, item: T) {
+        if list.len() >= Self::MAX_TRANSFERS {
+            list.pop_front();
+        }
+        list.push_back(item);
+    }
+
+    /// Ends transfer `id`, giving back what it held.
+    fn end(&mut self, id: u32) -> Option<Transfer> {
+        let t = self.transfers.remove(&id)?;
+        self.held -= t.held;
+        Some(t)
     }
 
     /// Takes one datagram that arrived at time `now`.
@@ -445,46 +506,63 @@ impl Receiver {
         }
         // The FIN (or a late packet) of the transfer just finished: our last ACK was lost, or
         // the link delayed a copy. Answer it again, so the sender can end too.
-        if let Some((id, fin)) = self.finished {
-            if id == header.transfer {
-                self.stats.duplicates += 1;
-                return self.ack(id, header.seq, fin + 1);
-            }
+        let id = header.transfer;
+        if let Some(&(_, fin)) = self.finished.iter().find(|(done, _)| *done == id) {
+            self.stats.duplicates += 1;
+            return self.ack(id, header.seq, fin + 1);
         }
-        let free = match &self.current {
-            None => true,
-            Some(t) => {
-                t.id != header.transfer && now.saturating_sub(t.last_heard) > Self::ABANDONED_AFTER
-            }
-        };
-        if free {
-            self.current = Some(Transfer {
-                id: header.transfer,
-                expected: 0,
-                early: BTreeMap::new(),
-                data: Vec::new(),
-                last_heard: now,
-            });
-        }
-        let Some(t) = self.current.as_mut() else {
-            return Outcome::default();
-        };
-        if t.id != header.transfer {
+        if self.too_big.contains(&id) {
             self.stats.other_transfer += 1;
             return Outcome::default();
         }
-        t.last_heard = now;
-        let (id, seq) = (t.id, header.seq);
+        if !self.transfers.contains_key(&id) {
+            if self.transfers.len() >= Self::MAX_TRANSFERS {
+                // Every place is taken: the transfer stuck longest gives its place, if it has
+                // brought nothing new for ABANDONED_AFTER.
+                let stuck = self
+                    .transfers
+                    .values()
+                    .filter(|t| now.saturating_sub(t.last_progress) > Self::ABANDONED_AFTER)
+                    .min_by_key(|t| t.last_progress)
+                    .map(|t| t.id);
+                match stuck {
+                    Some(stuck) => {
+                        self.end(stuck);
+                    }
+                    None => {
+                        self.stats.other_transfer += 1;
+                        return Outcome::default();
+                    }
+                }
+            }
+            self.transfers.insert(
+                id,
+                Transfer {
+                    id,
+                    expected: 0,
+                    early: BTreeMap::new(),
+                    data: Vec::new(),
+                    held: 0,
+                    last_progress: now,
+                },
+            );
+        }
+        self.last = Some(id);
+        let (window, mode, max_file, held) = (self.window, self.mode, self.max_file, self.held);
+        let Some(t) = self.transfers.get_mut(&id) else {
+            return Outcome::default();
+        };
+        let seq = header.seq;
         if seq < t.expected {
             self.stats.duplicates += 1;
             let expected = t.expected;
             return self.ack(id, seq, expected);
         }
-        if seq >= t.expected.saturating_add(self.window) {
+        if seq >= t.expected.saturating_add(window) {
             self.stats.out_of_window += 1;
             // Go-Back-N answers with its cumulative ACK (the sender learns what is missing);
             // Selective Repeat never sent that far, so this came from elsewhere: no answer.
-            return match self.mode {
+            return match mode {
                 Mode::GoBackN => {
                     let expected = t.expected;
                     self.ack(id, expected.wrapping_sub(1), expected)
@@ -492,15 +570,28 @@ impl Receiver {
                 Mode::SelectiveRepeat => Outcome::default(),
             };
         }
+        if t.early.contains_key(&seq) {
+            self.stats.duplicates += 1;
+            let expected = t.expected;
+            return self.ack(id, seq, expected);
+        }
+        // What all the transfers hold, and this piece: past the most we take, this transfer is
+        // dropped (and another may start at once).
+        if held + payload.len() > max_file {
+            self.stats.too_big += 1;
+            Self::remember(&mut self.too_big, id);
+            self.end(id);
+            return Outcome::default();
+        }
         let piece = match header.kind {
             Kind::Fin => None,
             _ => Some(payload.to_vec()),
         };
-        if t.early.insert(seq, piece).is_some() {
-            self.stats.duplicates += 1;
-        } else {
-            self.stats.accepted += 1;
-        }
+        t.early.insert(seq, piece);
+        t.held += payload.len();
+        t.last_progress = now;
+        self.held += payload.len();
+        self.stats.accepted += 1;
         // Deliver what is now in order.
         let mut fin_reached = false;
         while let Some(piece) = t.early.remove(&t.expected) {
@@ -516,8 +607,8 @@ impl Receiver {
         let expected = t.expected;
         let mut outcome = self.ack(id, seq, expected);
         if fin_reached {
-            if let Some(done) = self.current.take() {
-                self.finished = Some((done.id, done.expected - 1));
+            if let Some(done) = self.end(id) {
+                Self::remember(&mut self.finished, (done.id, done.expected - 1));
                 outcome.delivered = Some(Delivered {
                     transfer: done.id,
                     data: done.data,

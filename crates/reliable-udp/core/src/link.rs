@@ -5,8 +5,10 @@
 //! Every random choice comes from one seeded generator per direction, drawn in the same order
 //! for every datagram, so the same seed and the same datagrams give the same run.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 /// What the link does to the datagrams of one direction.
@@ -178,6 +180,61 @@ impl Direction {
     }
 }
 
+/// The datagrams the link sent on towards its server in the last [`RingGuard::WINDOW`], by a
+/// fingerprint of their bytes, and which client each came from.
+///
+/// Two links aimed at each other (`A --to B`, `B --to A`) make a ring: A forwards a datagram
+/// to B from a socket of its own, B sees that socket as a new client and forwards the same
+/// bytes back to A from a socket of its own, which A sees as a new client, and so on; with
+/// `--duplicate` every turn multiplies the copies. No address gives it away (every hop comes
+/// from a new port), but the bytes do: the same datagram arriving again from *another* client
+/// a moment after we sent it on has been round a ring. A client sending the same bytes again
+/// (a retransmission) is not refused; two clients sending the very same bytes within the window
+/// are, the second one: the price of the check.
+#[derive(Debug, Default)]
+pub struct RingGuard {
+    /// Fingerprint, then when it was sent on and for which client.
+    recent: HashMap<u64, (Duration, SocketAddr)>,
+    order: VecDeque<(Duration, u64)>,
+}
+
+impl RingGuard {
+    /// How long a datagram sent on is remembered.
+    pub const WINDOW: Duration = Duration::from_secs(1);
+    /// The most datagrams remembered: the table never grows past this (a flood of new
+    /// datagrams pushes the oldest out, which only shortens the window).
+    pub const MAX: usize = 4096;
+
+    /// Has `bytes`, from `client` at `now`, come back round a ring? If not, it is remembered
+    /// as sent on for `client`.
+    pub fn came_back(&mut self, bytes: &[u8], client: SocketAddr, now: Duration) -> bool {
+        while let Some(&(at, print)) = self.order.front() {
+            if now.saturating_sub(at) < Self::WINDOW && self.order.len() < Self::MAX {
+                break;
+            }
+            self.order.pop_front();
+            if self.recent.get(&print).is_some_and(|&(seen, _)| seen == at) {
+                self.recent.remove(&print);
+            }
+        }
+        let print = fingerprint(bytes);
+        if let Some(&(_, first)) = self.recent.get(&print) {
+            if first != client {
+                return true;
+            }
+        }
+        self.recent.insert(print, (now, client));
+        self.order.push_back((now, print));
+        false
+    }
+}
+
+fn fingerprint(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Parses a chance as a percentage: `10%` (or `10`) is one in ten, `0.5%` one in two hundred.
 pub fn parse_percent(text: &str) -> Result<f64, String> {
     let number = text.trim().trim_end_matches('%');
@@ -309,6 +366,29 @@ mod tests {
         assert_eq!(dir.counters.queue_drops, 40);
         assert_eq!(fates[9], vec![Duration::from_millis(10)]);
         assert!(fates[10].is_empty());
+    }
+
+    #[test]
+    fn the_same_bytes_from_another_client_within_the_window_came_back_round_a_ring() {
+        let mut ring = RingGuard::default();
+        let (a, b): (SocketAddr, SocketAddr) = (
+            "127.0.0.1:5000".parse().unwrap(),
+            "127.0.0.1:5001".parse().unwrap(),
+        );
+        let ms = Duration::from_millis;
+        assert!(!ring.came_back(b"x", a, ms(0)));
+        // The same client again (a retransmission), other bytes from another client: fine.
+        assert!(!ring.came_back(b"x", a, ms(10)));
+        assert!(!ring.came_back(b"y", b, ms(10)));
+        // The same bytes from another client: round a ring.
+        assert!(ring.came_back(b"x", b, ms(20)));
+        // After the window, forgotten.
+        assert!(!ring.came_back(b"x", b, ms(20) + RingGuard::WINDOW));
+        // Never more than MAX remembered.
+        for i in 0..(2 * RingGuard::MAX as u32) {
+            ring.came_back(&i.to_be_bytes(), a, ms(30));
+            assert!(ring.recent.len() <= RingGuard::MAX && ring.order.len() <= RingGuard::MAX);
+        }
     }
 
     #[test]

@@ -15,18 +15,71 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::link::{Counters, Direction, Impairment};
+use guard::{Refusal, ReplyGuard};
+
+use crate::link::{Counters, Direction, Impairment, RingGuard};
 
 /// How many clients the relay serves at once: each has a socket and a thread.
 pub const MAX_FLOWS: usize = 256;
 
-/// How often the relay's threads look at the stop flag.
+/// How often the relay's threads look at the stop flag (and the relay for idle clients).
 const POLL: Duration = Duration::from_millis(100);
+
+/// With every place taken, a new client takes the place of the one silent longest, if that
+/// one has been silent at least this long: a burst of throwaway ports locks others out for a
+/// second at most, and a client that is talking keeps its place.
+pub const FULL_TABLE_IDLE: Duration = Duration::from_secs(1);
+
+/// The relay's limits, beyond [`MAX_FLOWS`].
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// A client (its socket towards the server, and its thread) is forgotten after this long
+    /// without a datagram either way, like a home router's NAT forgets a UDP mapping.
+    pub idle: Duration,
+    /// Bytes of datagrams that may wait in the timetable (delay, jitter, rate, reordering);
+    /// one that would take it past this is dropped and counted.
+    pub held_bytes: usize,
+}
+
+impl Limits {
+    pub const DEFAULT_IDLE: Duration = Duration::from_secs(30);
+    pub const DEFAULT_HELD_BYTES: usize = 32 << 20;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            idle: Self::DEFAULT_IDLE,
+            held_bytes: Self::DEFAULT_HELD_BYTES,
+        }
+    }
+}
+
+/// One client's socket towards the server.
+struct Flow {
+    socket: UdpSocket,
+    /// When a datagram last went through, either way (milliseconds since the relay started).
+    last_active: AtomicU64,
+    /// Forgotten: its thread ends (within [`POLL`]).
+    closed: AtomicBool,
+}
+
+impl Flow {
+    fn touch(&self, now: Duration) {
+        self.last_active
+            .store(now.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    fn idle_for(&self, now: Duration) -> Duration {
+        let last = Duration::from_millis(self.last_active.load(Ordering::Relaxed));
+        now.saturating_sub(last)
+    }
+}
 
 /// Where a waiting datagram goes.
 enum Target {
     /// To the server, through this client's own socket.
-    Server(Arc<UdpSocket>),
+    Server(Arc<Flow>),
     /// Back to a client, through the front socket.
     Client(SocketAddr),
 }
@@ -55,19 +108,49 @@ impl Ord for Pending {
     }
 }
 
+/// The datagrams waiting to be sent, and their bytes.
+#[derive(Default)]
+struct Timetable {
+    queue: BinaryHeap<Reverse<Pending>>,
+    bytes: usize,
+}
+
+/// Datagrams the relay refused, by reason.
+#[derive(Default)]
+struct Refused {
+    /// New clients while every place was taken.
+    flows: AtomicU64,
+    /// "From" one of the relay's own sockets (see [`Relay::is_ourselves`]).
+    loops: AtomicU64,
+    /// "From" the server itself, to the client side.
+    server: AtomicU64,
+    /// From a well-known service's port below 1024.
+    service_ports: AtomicU64,
+    /// The same bytes back from another client: round a ring of links.
+    ring: AtomicU64,
+    /// The timetable held [`Limits::held_bytes`] already.
+    held: AtomicU64,
+    /// Clients forgotten after [`Limits::idle`] (or to make room).
+    forgotten: AtomicU64,
+}
+
 /// A running relay.
 pub struct Relay {
     front: Arc<UdpSocket>,
     to: SocketAddr,
+    limits: Limits,
     start: Instant,
     /// Client to server, and server to client.
     up: Mutex<Direction>,
     down: Mutex<Direction>,
-    flows: Mutex<HashMap<SocketAddr, Arc<UdpSocket>>>,
-    refused_flows: AtomicU64,
-    /// Datagrams that claimed to come from the relay itself (see [`Relay::is_ourselves`]).
-    refused_loops: AtomicU64,
-    timetable: Mutex<BinaryHeap<Reverse<Pending>>>,
+    flows: Mutex<HashMap<SocketAddr, Arc<Flow>>>,
+    /// The course's one check of whom a server must not answer (lesson 3), for the front
+    /// socket: its own address (whatever it is bound to) and service ports below 1024. No
+    /// budget: a transfer through the link may well send thousands of datagrams a second.
+    guard: Mutex<ReplyGuard>,
+    ring: Mutex<RingGuard>,
+    refused: Refused,
+    timetable: Mutex<Timetable>,
     wake: Condvar,
     order: AtomicU64,
     stop: AtomicBool,
@@ -81,7 +164,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Relay {
     /// A relay from `front` (already bound) to the server at `to`, with one impairment per
-    /// direction and the seed of both generators. Starts the timetable's thread.
+    /// direction and the seed of both generators, and the default [`Limits`]. Starts the
+    /// timetable's thread.
     pub fn new(
         front: UdpSocket,
         to: SocketAddr,
@@ -89,26 +173,45 @@ impl Relay {
         down: Impairment,
         seed: u64,
     ) -> io::Result<Arc<Relay>> {
-        // A relay aimed at itself would forward each datagram to itself, for ever.
-        if to == front.local_addr()? {
+        Self::with_limits(front, to, up, down, seed, Limits::default())
+    }
+
+    /// [`Relay::new`] with other [`Limits`].
+    pub fn with_limits(
+        front: UdpSocket,
+        to: SocketAddr,
+        up: Impairment,
+        down: Impairment,
+        seed: u64,
+        limits: Limits,
+    ) -> io::Result<Arc<Relay>> {
+        // A relay aimed at itself would forward each datagram to itself, for ever. Bound to a
+        // wildcard (`[::]:P`), "itself" is port P on any address of this machine.
+        let own = front.local_addr()?;
+        if guard::is_own_address(own, to) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("--to {to} is the link's own address: it would forward to itself"),
+                format!(
+                    "--to {to} is the link's own address: it would forward to itself (the link \
+                     listens on {own})"
+                ),
             ));
         }
         front.set_read_timeout(Some(POLL))?;
         let relay = Arc::new(Relay {
             front: Arc::new(front),
             to,
+            limits,
             start: Instant::now(),
             up: Mutex::new(Direction::new(up, seed)),
             // The other direction draws from its own sequence, so the traffic one way never
             // changes the fates of the other.
             down: Mutex::new(Direction::new(down, seed ^ 0x5DEE_CE66_D1CE_F00D)),
             flows: Mutex::new(HashMap::new()),
-            refused_flows: AtomicU64::new(0),
-            refused_loops: AtomicU64::new(0),
-            timetable: Mutex::new(BinaryHeap::new()),
+            guard: Mutex::new(ReplyGuard::new(own, 0)),
+            ring: Mutex::new(RingGuard::default()),
+            refused: Refused::default(),
+            timetable: Mutex::new(Timetable::default()),
             wake: Condvar::new(),
             order: AtomicU64::new(0),
             stop: AtomicBool::new(false),
@@ -133,21 +236,63 @@ impl Relay {
         )
     }
 
+    /// Clients served right now (each has a socket and a thread).
+    pub fn clients(&self) -> usize {
+        lock(&self.flows).len()
+    }
+
     /// The summary printed at the end.
     pub fn report(&self) -> String {
         let (up, down) = self.counters();
         let mut text = format!("client -> server: {up}\nserver -> client: {down}");
-        let loops = self.refused_loops.load(Ordering::Relaxed);
-        if loops > 0 {
-            text.push_str(&format!(
-                "\n{loops} datagrams dropped that claimed to come from the link itself (forged)"
-            ));
-        }
-        let refused = self.refused_flows.load(Ordering::Relaxed);
-        if refused > 0 {
-            text.push_str(&format!(
-                "\n{refused} datagrams from new clients dropped: {MAX_FLOWS} clients at once at most"
-            ));
+        let count = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        let r = &self.refused;
+        let lines = [
+            (
+                count(&r.loops),
+                "datagrams dropped that claimed to come from the link itself (forged)".to_owned(),
+            ),
+            (
+                count(&r.server),
+                format!(
+                    "datagrams dropped that came from the server {} to the clients' side (forged, \
+                     or a loop)",
+                    self.to
+                ),
+            ),
+            (
+                count(&r.service_ports),
+                "datagrams dropped from a well-known service's port below 1024".to_owned(),
+            ),
+            (
+                count(&r.ring),
+                "datagrams dropped that came back from another client a moment after we sent \
+                 them on (a ring of links)"
+                    .to_owned(),
+            ),
+            (
+                count(&r.flows),
+                format!("datagrams from new clients dropped: {MAX_FLOWS} clients at once at most"),
+            ),
+            (
+                count(&r.held),
+                format!(
+                    "datagrams dropped: {} bytes were waiting already",
+                    self.limits.held_bytes
+                ),
+            ),
+            (
+                count(&r.forgotten),
+                format!(
+                    "clients forgotten after {:.1} s of silence (or to make room)",
+                    self.limits.idle.as_secs_f64()
+                ),
+            ),
+        ];
+        for (n, what) in lines {
+            if n > 0 {
+                text.push_str(&format!("\n{n} {what}"));
+            }
         }
         text
     }
@@ -166,7 +311,12 @@ impl Relay {
         mut new_client: impl FnMut(SocketAddr, SocketAddr) -> io::Result<()>,
     ) -> io::Result<()> {
         let mut buffer = vec![0u8; 65_536];
+        let mut swept = self.start.elapsed();
         while !self.stop.load(Ordering::Relaxed) {
+            if self.start.elapsed().saturating_sub(swept) >= POLL {
+                swept = self.start.elapsed();
+                self.forget_idle(swept);
+            }
             let (len, client) = match self.front.recv_from(&mut buffer) {
                 Ok(got) => got,
                 // Timeouts let us look at the stop flag; Windows reports a reply we sent to a
@@ -174,20 +324,23 @@ impl Relay {
                 Err(err) if is_transient(&err) => continue,
                 Err(err) => return Err(err),
             };
-            // UDP lets a sender write any address: a datagram "from" one of our own sockets
-            // would make the relay feed itself (the echo/chargen loop of lesson 3).
-            if self.is_ourselves(client) {
-                self.refused_loops.fetch_add(1, Ordering::Relaxed);
+            if let Some(counter) = self.refusal(client) {
+                counter.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
+            let now = self.start.elapsed();
+            if lock(&self.ring).came_back(&buffer[..len], client, now) {
+                self.refused.ring.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
             let flow = match self.flow(client) {
                 Ok(Some((flow, true))) => {
-                    new_client(client, flow.local_addr()?)?;
+                    new_client(client, flow.socket.local_addr()?)?;
                     flow
                 }
                 Ok(Some((flow, false))) => flow,
                 Ok(None) => {
-                    self.refused_flows.fetch_add(1, Ordering::Relaxed);
+                    self.refused.flows.fetch_add(1, Ordering::Relaxed);
                     continue;
                 }
                 Err(err) => {
@@ -198,7 +351,8 @@ impl Relay {
                     continue;
                 }
             };
-            let fates = lock(&self.up).decide(len, self.start.elapsed());
+            flow.touch(now);
+            let fates = lock(&self.up).decide(len, now);
             for due in fates {
                 self.deliver(due, Target::Server(Arc::clone(&flow)), &buffer[..len]);
             }
@@ -206,39 +360,76 @@ impl Relay {
         Ok(())
     }
 
-    /// Does `from` name one of the relay's own sockets (its front, or a socket it opened
-    /// towards the server for some client) on this machine?
-    fn is_ourselves(&self, from: SocketAddr) -> bool {
-        let local = from.ip().is_loopback()
-            || from.ip().is_unspecified()
-            || self
-                .front
-                .local_addr()
-                .is_ok_and(|front| front.ip() == from.ip());
-        if !local {
-            return false;
+    /// Why a datagram from `client` must not go on to the server, as the counter of that
+    /// reason; `None` if it may.
+    ///
+    /// UDP lets a sender write any address. A datagram "from" one of our own sockets would make
+    /// the relay feed itself; one "from" the server would make the server's reply come back
+    /// into the front as another request, for ever (lesson 3's echo loop, with the link in
+    /// the middle, too slow for the server's own budget to notice); one from a service port
+    /// below 1024 would start a loop with that service.
+    fn refusal(&self, client: SocketAddr) -> Option<&AtomicU64> {
+        if self.is_ourselves(client) {
+            return Some(&self.refused.loops);
         }
-        if self
-            .front
-            .local_addr()
-            .is_ok_and(|front| front.port() == from.port())
-        {
+        if guard::is_own_address(self.to, client) {
+            return Some(&self.refused.server);
+        }
+        match lock(&self.guard).check(client) {
+            Ok(()) => None,
+            Err(Refusal::ServicePort(_)) => Some(&self.refused.service_ports),
+            Err(_) => Some(&self.refused.loops),
+        }
+    }
+
+    /// Does `from` name one of the relay's own sockets (its front, whatever it is bound to, or
+    /// a socket it opened towards the server for some client) on this machine?
+    fn is_ourselves(&self, from: SocketAddr) -> bool {
+        if lock(&self.guard).check(from) == Err(Refusal::OwnAddress) {
             return true;
         }
-        lock(&self.flows)
-            .values()
-            .any(|flow| flow.local_addr().is_ok_and(|own| own.port() == from.port()))
+        lock(&self.flows).values().any(|flow| {
+            flow.socket
+                .local_addr()
+                .is_ok_and(|own| guard::is_own_address(own, from))
+        })
+    }
+
+    /// Forgets the clients silent for [`Limits::idle`]: their sockets close, their threads end.
+    fn forget_idle(&self, now: Duration) {
+        let mut flows = lock(&self.flows);
+        flows.retain(|_, flow| {
+            let keep = flow.idle_for(now) < self.limits.idle;
+            if !keep {
+                flow.closed.store(true, Ordering::Relaxed);
+                self.refused.forgotten.fetch_add(1, Ordering::Relaxed);
+            }
+            keep
+        });
     }
 
     /// This client's socket towards the server, opened (and its reader started) on first use.
-    /// `None` when there are too many clients already.
-    fn flow(self: &Arc<Self>, client: SocketAddr) -> io::Result<Option<(Arc<UdpSocket>, bool)>> {
+    /// `None` when there are too many clients already, none of them silent for
+    /// [`FULL_TABLE_IDLE`].
+    fn flow(self: &Arc<Self>, client: SocketAddr) -> io::Result<Option<(Arc<Flow>, bool)>> {
         let mut flows = lock(&self.flows);
         if let Some(flow) = flows.get(&client) {
             return Ok(Some((Arc::clone(flow), false)));
         }
+        let now = self.start.elapsed();
         if flows.len() >= MAX_FLOWS {
-            return Ok(None);
+            let quietest = flows
+                .iter()
+                .max_by_key(|(_, flow)| flow.idle_for(now))
+                .filter(|(_, flow)| flow.idle_for(now) >= FULL_TABLE_IDLE)
+                .map(|(addr, _)| *addr);
+            let Some(quietest) = quietest else {
+                return Ok(None);
+            };
+            if let Some(flow) = flows.remove(&quietest) {
+                flow.closed.store(true, Ordering::Relaxed);
+                self.refused.forgotten.fetch_add(1, Ordering::Relaxed);
+            }
         }
         let any: IpAddr = match self.to {
             SocketAddr::V4(_) => Ipv4Addr::UNSPECIFIED.into(),
@@ -247,20 +438,25 @@ impl Relay {
         let socket = UdpSocket::bind(SocketAddr::new(any, 0))?;
         socket.connect(self.to)?;
         socket.set_read_timeout(Some(POLL))?;
-        let socket = Arc::new(socket);
-        flows.insert(client, Arc::clone(&socket));
-        let (relay, reader) = (Arc::clone(self), Arc::clone(&socket));
+        let flow = Arc::new(Flow {
+            socket,
+            last_active: AtomicU64::new(now.as_millis() as u64),
+            closed: AtomicBool::new(false),
+        });
+        flows.insert(client, Arc::clone(&flow));
+        let (relay, reader) = (Arc::clone(self), Arc::clone(&flow));
         thread::Builder::new()
             .name(format!("from server to {client}"))
             .spawn(move || relay.carry_replies(&reader, client))?;
-        Ok(Some((socket, true)))
+        Ok(Some((flow, true)))
     }
 
-    /// One client's replies: from the server, through the link, back to the client.
-    fn carry_replies(&self, socket: &UdpSocket, client: SocketAddr) {
+    /// One client's replies: from the server, through the link, back to the client, until the
+    /// client is forgotten.
+    fn carry_replies(&self, flow: &Flow, client: SocketAddr) {
         let mut buffer = vec![0u8; 65_536];
-        while !self.stop.load(Ordering::Relaxed) {
-            let len = match socket.recv(&mut buffer) {
+        while !self.stop.load(Ordering::Relaxed) && !flow.closed.load(Ordering::Relaxed) {
+            let len = match flow.socket.recv(&mut buffer) {
                 Ok(len) => len,
                 // Nothing listens at the server's address (yet): the OS tells us through an
                 // ICMP message; the client will find out by its own timeout, as without us.
@@ -274,26 +470,36 @@ impl Relay {
                     return;
                 }
             };
-            let fates = lock(&self.down).decide(len, self.start.elapsed());
+            let now = self.start.elapsed();
+            flow.touch(now);
+            let fates = lock(&self.down).decide(len, now);
             for due in fates {
                 self.deliver(due, Target::Client(client), &buffer[..len]);
             }
         }
     }
 
-    /// Sends now, or puts the datagram in the timetable.
+    /// Sends now, or puts the datagram in the timetable (if the timetable has room for it).
     fn deliver(&self, due: Duration, target: Target, bytes: &[u8]) {
-        if due <= self.start.elapsed() && lock(&self.timetable).is_empty() {
+        let mut table = lock(&self.timetable);
+        if due <= self.start.elapsed() && table.queue.is_empty() {
+            drop(table);
             self.send(&target, bytes);
             return;
         }
+        if table.bytes + bytes.len() > self.limits.held_bytes {
+            self.refused.held.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         let order = self.order.fetch_add(1, Ordering::Relaxed);
-        lock(&self.timetable).push(Reverse(Pending {
+        table.bytes += bytes.len();
+        table.queue.push(Reverse(Pending {
             due,
             order,
             target,
             bytes: bytes.to_vec(),
         }));
+        drop(table);
         self.wake.notify_one();
     }
 
@@ -301,7 +507,7 @@ impl Relay {
         // A send can fail when nothing listens (an ICMP message from an earlier datagram):
         // that datagram is lost, like on a real network.
         let _ = match target {
-            Target::Server(socket) => socket.send(bytes),
+            Target::Server(flow) => flow.socket.send(bytes),
             Target::Client(client) => self.front.send_to(bytes, client),
         };
     }
@@ -311,9 +517,10 @@ impl Relay {
         let mut table = lock(&self.timetable);
         while !self.stop.load(Ordering::Relaxed) {
             let now = self.start.elapsed();
-            let wait = match table.peek() {
+            let wait = match table.queue.peek() {
                 Some(Reverse(first)) if first.due <= now => {
-                    if let Some(Reverse(first)) = table.pop() {
+                    if let Some(Reverse(first)) = table.queue.pop() {
+                        table.bytes -= first.bytes.len();
                         // Send without holding the lock, so the receiving threads never wait.
                         drop(table);
                         self.send(&first.target, &first.bytes);

@@ -1,6 +1,7 @@
 //! The state machines of [`crate::arq`] on a real socket and a real clock: the loops that
 //! `stop-and-wait-sender`, `window-sender` and their receivers run.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::PathBuf;
@@ -98,16 +99,26 @@ pub fn serve(
     mode: Mode,
     window: u32,
     output: Option<PathBuf>,
-    log: &mut dyn Write,
+    mut log: &mut dyn Write,
 ) -> io::Result<()> {
     let start = Instant::now();
     let mut receiver = Receiver::new(mode, window);
     let mut buffer = vec![0u8; 65_536];
-    let mut began: Option<(u32, Instant)> = None;
+    // When each transfer in progress began (a few at once: see `Receiver::MAX_TRANSFERS`).
+    let mut began: HashMap<u32, Instant> = HashMap::new();
+    // A sender chooses how many datagrams we drop: at most 20 lines a second about them, and
+    // a count of the rest (lesson 1's limit).
+    let mut lines = guard::LogLimit::new(guard::LogLimit::LINES_PER_SECOND, "dropped datagrams");
+    if socket.read_timeout()?.is_none() {
+        // Wake now and then, so the count of lines not shown comes out when a flood stops.
+        socket.set_read_timeout(Some(Duration::from_millis(200)))?;
+    }
     loop {
         let (len, from) = match socket.recv_from(&mut buffer) {
             Ok(got) => got,
             Err(err) if common::is_timeout(&err) || err.kind() == io::ErrorKind::Interrupted => {
+                lines.flush_summary(&mut log)?;
+                log.flush()?;
                 continue;
             }
             Err(err) if common::is_stale_icmp_error(&err) => continue,
@@ -118,13 +129,17 @@ pub fn serve(
         };
         let outcome = receiver.on_datagram(&buffer[..len], start.elapsed());
         if let Some(why) = outcome.malformed {
-            writeln!(log, "dropped {len} bytes from {from}: {}", why.describe())?;
+            if lines.allow(&mut log)? {
+                writeln!(log, "dropped {len} bytes from {from}: {}", why.describe())?;
+            }
             log.flush()?;
         }
         if let Some((id, _)) = receiver.in_progress() {
-            if began.is_none_or(|(b, _)| b != id) {
-                began = Some((id, Instant::now()));
+            if began.len() > 4 * Receiver::MAX_TRANSFERS {
+                // Transfers that were dropped or abandoned: their start times go too.
+                began.clear();
             }
+            began.entry(id).or_insert_with(Instant::now);
         }
         if let Some(reply) = outcome.reply {
             // A lost ACK is the sender's problem to solve (it sends again): never ours to stop.
@@ -132,8 +147,8 @@ pub fn serve(
         }
         if let Some(file) = outcome.delivered {
             let took = began
-                .filter(|(id, _)| *id == file.transfer)
-                .map_or(Duration::ZERO, |(_, at)| at.elapsed());
+                .remove(&file.transfer)
+                .map_or(Duration::ZERO, |at| at.elapsed());
             // The file first, then the line that says it came: whoever reads that line (a
             // student, a test) may open the file at once.
             if let Some(path) = &output {
@@ -164,7 +179,7 @@ fn report(
     writeln!(
         log,
         "  so far: {} datagrams, {} accepted, {} duplicates, {} out of window, {} garbage, \
-         {} truncated, {} corrupt, {} of another transfer",
+         {} truncated, {} corrupt, {} of another transfer{}",
         s.datagrams,
         s.accepted,
         s.duplicates,
@@ -172,7 +187,12 @@ fn report(
         s.garbage,
         s.truncated,
         s.corrupt,
-        s.other_transfer
+        s.other_transfer,
+        if s.too_big > 0 {
+            format!(", {} transfers too big", s.too_big)
+        } else {
+            String::new()
+        }
     )?;
     log.flush()
 }

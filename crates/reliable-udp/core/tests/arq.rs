@@ -274,3 +274,162 @@ fn garbage_truncated_corrupt_duplicate_and_out_of_window_datagrams_are_dropped_a
     );
     assert_eq!(receiver.in_progress(), Some((8, 6)));
 }
+
+/// Issue 27: the senders trusted any ACK carrying the transfer id. One forged ACK for
+/// packet 2^32-1 (anyone can write the header and its CRC-32) told `window-sender` that every
+/// byte had arrived while the link dropped them all. An ACK beyond the highest packet sent is
+/// now refused and counted, and the transfer goes on.
+#[test]
+fn an_ack_for_packets_never_sent_is_refused_and_counted_not_believed() {
+    for mode in [Mode::SelectiveRepeat, Mode::GoBackN] {
+        let config = Config {
+            window: 8,
+            mode,
+            payload: 100,
+            ..Config::default()
+        };
+        let mut sender = Sender::new(7, file(10_000), config);
+        let mut sent = 0;
+        while sender.poll_transmit(ms(0)).is_some() {
+            sent += 1;
+        }
+        assert_eq!(sent, 8, "{mode:?}: a window of 8");
+        for (seq, ack) in [(u32::MAX, u32::MAX), (8, 9), (200, 101)] {
+            let forged = Header {
+                kind: Kind::Ack,
+                transfer: 7,
+                seq,
+                ack,
+            };
+            sender.on_datagram(&wire::encode(forged, &[]), ms(1));
+        }
+        assert!(
+            !sender.is_done(),
+            "{mode:?}: a forged ACK ended the transfer"
+        );
+        assert_eq!(sender.stats().impossible_acks, 3, "{mode:?}");
+        assert_eq!(sender.stats().acks, 0, "{mode:?}");
+        // A true ACK still counts.
+        let honest = Header {
+            kind: Kind::Ack,
+            transfer: 7,
+            seq: 0,
+            ack: 1,
+        };
+        sender.on_datagram(&wire::encode(honest, &[]), ms(2));
+        assert_eq!(sender.stats().acks, 1, "{mode:?}");
+    }
+}
+
+/// Issue 27: an endless transfer (a sender that never sends its FIN) grew the window
+/// receiver's memory without end (269 MB after 15 s). Past the largest file it takes, the
+/// transfer is dropped and counted, and the receiver is free for the next one.
+#[test]
+fn a_transfer_past_the_largest_file_is_dropped_and_the_receiver_freed() {
+    let max_file = 64 * 1024;
+    let mut receiver = Receiver::with_max_file(Mode::SelectiveRepeat, 16, max_file);
+    let piece = vec![0x55u8; 1000];
+    let mut accepted_bytes = 0usize;
+    for seq in 0..1000u32 {
+        let data = Header {
+            kind: Kind::Data,
+            transfer: 1,
+            seq,
+            ack: 0,
+        };
+        let outcome = receiver.on_datagram(&wire::encode(data, &piece), ms(u64::from(seq)));
+        if outcome.reply.is_some() {
+            accepted_bytes += piece.len();
+        }
+        let held = receiver.in_progress().map_or(0, |(_, bytes)| bytes);
+        assert!(held <= max_file, "holding {held} bytes after packet {seq}");
+    }
+    assert!(accepted_bytes <= max_file, "{accepted_bytes}");
+    assert!(receiver.stats().too_big >= 1, "{:?}", receiver.stats());
+    // Another transfer is served at once.
+    let next = Header {
+        kind: Kind::Data,
+        transfer: 2,
+        seq: 0,
+        ack: 0,
+    };
+    assert!(
+        receiver
+            .on_datagram(&wire::encode(next, b"hi"), ms(1001))
+            .reply
+            .is_some()
+    );
+}
+
+/// One transfer at a time, held by anyone: a transfer that only repeats its first packet kept
+/// every other sender out. Now a receiver serves up to `MAX_TRANSFERS` at once, and a transfer
+/// that brings nothing new for `ABANDONED_AFTER` gives its place when they are all taken.
+#[test]
+fn transfers_that_only_repeat_themselves_keep_no_one_out() {
+    let mut receiver = Receiver::new(Mode::SelectiveRepeat, 4);
+    let data = |transfer: u32, seq: u32, payload: &[u8]| {
+        let kind = if payload.is_empty() {
+            Kind::Fin
+        } else {
+            Kind::Data
+        };
+        let header = Header {
+            kind,
+            transfer,
+            seq,
+            ack: 0,
+        };
+        wire::encode(header, payload)
+    };
+    // Every place taken by a transfer that sent one packet.
+    for squatter in 0..Receiver::MAX_TRANSFERS as u32 {
+        assert!(
+            receiver
+                .on_datagram(&data(100 + squatter, 0, b"x"), ms(0))
+                .reply
+                .is_some()
+        );
+    }
+    // Full: a new transfer waits...
+    assert!(
+        receiver
+            .on_datagram(&data(7, 0, b"a"), ms(1))
+            .reply
+            .is_none()
+    );
+    // ...while the squatters repeat themselves, until one has brought nothing new for
+    // ABANDONED_AFTER; then the new transfer takes its place and completes.
+    let mut now = ms(1);
+    let deadline = Receiver::ABANDONED_AFTER + ms(2000);
+    let mut answered = false;
+    while now < deadline {
+        now += ms(500);
+        for squatter in 0..Receiver::MAX_TRANSFERS as u32 {
+            receiver.on_datagram(&data(100 + squatter, 0, b"x"), now);
+        }
+        if receiver.on_datagram(&data(7, 0, b"a"), now).reply.is_some() {
+            answered = true;
+            break;
+        }
+    }
+    assert!(answered, "the new transfer was kept out");
+    assert!(now > Receiver::ABANDONED_AFTER);
+    let done = receiver.on_datagram(&data(7, 1, b""), now);
+    assert_eq!(done.delivered.unwrap().data, b"a");
+    // With a free place, a new transfer is served at once beside a squatter.
+    let mut receiver = Receiver::new(Mode::SelectiveRepeat, 4);
+    assert!(
+        receiver
+            .on_datagram(&data(100, 0, b"x"), ms(0))
+            .reply
+            .is_some()
+    );
+    assert!(
+        receiver
+            .on_datagram(&data(8, 0, b"b"), ms(1))
+            .reply
+            .is_some()
+    );
+    let done = receiver.on_datagram(&data(8, 1, b""), ms(2));
+    assert_eq!(done.delivered.unwrap().data, b"b");
+}

@@ -51,6 +51,10 @@ const MAX_TALKS: usize = 256;
 /// The most a sender may send in one file.
 const MAX_FILE: u64 = 1 << 30;
 
+/// The most all the files being received may announce together: what this receiver may hold
+/// in memory at once, however many senders there are.
+const MAX_TOTAL: u64 = 1 << 30;
+
 /// KCP's `output` for one sender: datagrams go back to its address.
 struct Wire {
     socket: Arc<UdpSocket>,
@@ -73,6 +77,10 @@ struct Conversation {
     kcp: Kcp<Wire>,
     /// The stream so far: 8 bytes of length, then the file.
     stream: Vec<u8>,
+    /// The length announced, once it has passed the checks (it is then part of `reserved`).
+    expected: Option<u64>,
+    /// Finished, or refused: whatever else arrives is acknowledged (KCP does that) and
+    /// thrown away, never kept.
     done: bool,
     began: Instant,
     last_heard: Instant,
@@ -85,6 +93,10 @@ fn main() -> Result<(), common::Error> {
     // Wake up at least every 10 ms (KCP's tick) even when nothing arrives.
     socket.set_read_timeout(Some(Duration::from_millis(10)))?;
     let mut log = io::stdout();
+    // A sender chooses how many lines we print: at most 20 a second, and a count of the rest.
+    let mut lines = guard::LogLimit::new(guard::LogLimit::LINES_PER_SECOND, "log lines");
+    // Bytes announced by the files being received now (each at most MAX_FILE).
+    let mut reserved: u64 = 0;
 
     let start = Instant::now();
     let mut talks: HashMap<SocketAddr, Conversation> = HashMap::new();
@@ -94,11 +106,16 @@ fn main() -> Result<(), common::Error> {
         match socket.recv_from(&mut buffer) {
             Ok((len, from)) => {
                 if let Err(why) = take(&mut talks, &socket, &buffer[..len], from) {
-                    writeln!(log, "dropped {len} bytes from {from}: {why}")?;
+                    if lines.allow(&mut log)? {
+                        writeln!(log, "dropped {len} bytes from {from}: {why}")?;
+                    }
                     log.flush()?;
                 }
             }
-            Err(err) if common::is_timeout(&err) || err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) if common::is_timeout(&err) || err.kind() == io::ErrorKind::Interrupted => {
+                lines.flush_summary(&mut log)?;
+                log.flush()?;
+            }
             Err(err) if common::is_stale_icmp_error(&err) => {}
             Err(err) => eprintln!("receive failed: {err} (still serving)"),
         }
@@ -108,24 +125,48 @@ fn main() -> Result<(), common::Error> {
         for (from, talk) in talks.iter_mut() {
             let _ = talk.kcp.update(now);
             while let Ok(len) = talk.kcp.recv(&mut piece) {
-                talk.stream.extend_from_slice(&piece[..len]);
+                let mut bytes = &piece[..len];
+                while !bytes.is_empty() && !talk.done {
+                    // Never more than the 8 bytes of length and the file they announced:
+                    // anything beyond is thrown away.
+                    let limit = talk.expected.map_or(8, |expected| 8 + expected as usize);
+                    let take = bytes.len().min(limit.saturating_sub(talk.stream.len()));
+                    talk.stream.extend_from_slice(&bytes[..take]);
+                    bytes = &bytes[take..];
+                    if talk.expected.is_some() || talk.stream.len() < 8 {
+                        if take == 0 {
+                            break;
+                        }
+                        continue;
+                    }
+                    let mut prefix = [0u8; 8];
+                    prefix.copy_from_slice(&talk.stream[..8]);
+                    let expected = u64::from_be_bytes(prefix);
+                    let refusal = if expected > MAX_FILE {
+                        Some("more than we take")
+                    } else if reserved + expected > MAX_TOTAL {
+                        Some("more than we have room for beside the files being received now")
+                    } else {
+                        None
+                    };
+                    if let Some(why) = refusal {
+                        if lines.allow(&mut log)? {
+                            writeln!(log, "{from} announced {expected} bytes, {why}: ignored")?;
+                        }
+                        talk.done = true;
+                        talk.stream = Vec::new();
+                    } else {
+                        reserved += expected;
+                        talk.expected = Some(expected);
+                    }
+                }
             }
-            if talk.done || talk.stream.len() < 8 {
+            let Some(expected) = talk.expected.filter(|_| !talk.done) else {
                 continue;
-            }
-            let mut prefix = [0u8; 8];
-            prefix.copy_from_slice(&talk.stream[..8]);
-            let expected = u64::from_be_bytes(prefix);
-            if expected > MAX_FILE {
-                writeln!(
-                    log,
-                    "{from} announced {expected} bytes, more than we take: ignored"
-                )?;
-                talk.done = true;
-                continue;
-            }
+            };
             if (talk.stream.len() - 8) as u64 >= expected {
                 talk.done = true;
+                reserved -= expected;
                 let file = &talk.stream[8..];
                 // The file first, then the line that says it came: whoever reads that line
                 // may open the file at once.
@@ -145,7 +186,14 @@ fn main() -> Result<(), common::Error> {
                 talk.stream = Vec::new();
             }
         }
-        talks.retain(|_, talk| talk.last_heard.elapsed() < FORGET_AFTER);
+        talks.retain(|_, talk| {
+            let keep = talk.last_heard.elapsed() < FORGET_AFTER;
+            if !keep && !talk.done {
+                // A transfer that stopped half way gives its room back.
+                reserved -= talk.expected.unwrap_or(0);
+            }
+            keep
+        });
     }
 }
 
@@ -178,6 +226,7 @@ fn take(
         Conversation {
             kcp,
             stream: Vec::new(),
+            expected: None,
             done: false,
             began: Instant::now(),
             last_heard: Instant::now(),

@@ -29,6 +29,12 @@
 //! client -> server: 10 received (...), 7 forwarded (...), 3 lost, ...
 //! ```
 //!
+//! Anyone can send it a datagram, so it keeps limits (lesson 9's attack table): it refuses
+//! datagrams "from" its own sockets or from its `--to` server (a loop), from a service port
+//! below 1024, or coming back from another client a moment after it sent them on (a ring of
+//! links); it serves 256 clients at most and forgets one silent for `--idle`; and at most
+//! 32 MiB of datagrams wait for their time. Each refusal is counted in the final report.
+//!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
 use std::io::Write;
@@ -37,7 +43,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use reliable_udp_core::link::{Impairment, parse_duration, parse_percent, parse_rate};
-use reliable_udp_core::relay::Relay;
+use reliable_udp_core::relay::{Limits, Relay};
 
 /// Lesson 9: a UDP relay that loses, delays, copies, reorders and rate-limits datagrams.
 #[derive(Parser)]
@@ -94,6 +100,11 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     seed: u64,
 
+    /// Forget a client after this long without a datagram either way (its socket and thread
+    /// go; it gets a new one if it speaks again)
+    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "30s")]
+    idle: Duration,
+
     /// Stop after this long and print what the link did (otherwise run until Ctrl-C)
     #[arg(long, value_name = "TIME", value_parser = parse_duration)]
     duration: Option<Duration>,
@@ -122,7 +133,11 @@ fn main() -> Result<(), common::Error> {
     writeln!(stdout, "relaying to udp://{}", args.to)?;
     stdout.flush()?;
 
-    let relay = Relay::new(front, args.to, up, down, args.seed)?;
+    let limits = Limits {
+        idle: args.idle,
+        ..Limits::default()
+    };
+    let relay = Relay::with_limits(front, args.to, up, down, args.seed, limits)?;
 
     // Ctrl-C: print what the link did, then end. (The handler runs on a thread of its own.)
     let on_ctrl_c = relay.clone();
