@@ -577,14 +577,23 @@ fn udp_server_answers_interleaved_clients_without_any_connection() {
     let addr = server.addr;
 
     let (a, b) = (udp_socket(), udp_socket());
+    // Both send twice before either reads: neither waits for the other to finish, and each
+    // gets its own replies, in order, and nobody else's.
     a.send_to(b"a1", addr).unwrap();
     b.send_to(b"b1", addr).unwrap();
+    a.send_to(b"a2", addr).unwrap();
+    b.send_to(b"b2", addr).unwrap();
     assert_eq!(recv(&b).0, b"B1");
     assert_eq!(recv(&a).0, b"A1");
-    b.send_to(b"b2", addr).unwrap();
-    assert_eq!(recv(&b).0, b"B2");
-    a.send_to(b"a2", addr).unwrap();
     assert_eq!(recv(&a).0, b"A2");
+    assert_eq!(recv(&b).0, b"B2");
+    // Then turns in any order.
+    b.send_to(b"b3", addr).unwrap();
+    assert_eq!(recv(&b).0, b"B3");
+    a.send_to(b"a3", addr).unwrap();
+    assert_eq!(recv(&a).0, b"A3");
+    test_support::assert_no_datagram(&a);
+    test_support::assert_no_datagram(&b);
 }
 
 /// Claim 6 (tutorial), UDP half, continued: what the OS does with datagrams from several

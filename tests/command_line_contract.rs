@@ -242,7 +242,7 @@ fn every_server_listening_beyond_loopback_says_so_on_stderr_once() {
 #[test]
 fn every_server_refuses_a_malformed_addr_with_status_2_and_an_example() {
     for (package, ..) in servers() {
-        for bad in ["8080", "localhost:8080", "127.0.0.1:99999"] {
+        for bad in ["8080", "localhost:8080", "127.0.0.1:99999", "banana"] {
             let output = Command::new(cargo_bin(package))
                 .args(["--addr", bad])
                 .output()
@@ -282,6 +282,7 @@ fn every_server_reports_an_address_in_use_in_one_friendly_line() {
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(1), "{package}");
+        assert!(output.stdout.is_empty(), "{package}: no listening line");
         assert_eq!(
             String::from_utf8_lossy(&output.stderr),
             format!(

@@ -327,26 +327,6 @@ fn no_design_is_held_by_a_client_that_never_reads_beyond_the_reply_timeout() {
     }
 }
 
-/// UDP's side of the tutorial's note 2: with no connections, lesson 1's server has no
-/// "current client"; each datagram names its sender, so replies to clients whose requests
-/// are interleaved go each to the right one.
-#[test]
-fn udp_echo_server_answers_interleaved_clients_each_with_its_own_reply() {
-    let server = start("udp-echo-server", &[]);
-    let alice = test_support::udp_socket();
-    let bob = test_support::udp_socket();
-    // Both send before either reads: neither has to wait for the other to finish.
-    alice.send_to(b"alice 1", server.addr).unwrap();
-    bob.send_to(b"bob 1", server.addr).unwrap();
-    alice.send_to(b"alice 2", server.addr).unwrap();
-    bob.send_to(b"bob 2", server.addr).unwrap();
-    assert_eq!(test_support::recv(&alice).0, b"ALICE 1");
-    assert_eq!(test_support::recv(&bob).0, b"BOB 1");
-    assert_eq!(test_support::recv(&alice).0, b"ALICE 2");
-    assert_eq!(test_support::recv(&bob).0, b"BOB 2");
-    test_support::assert_no_datagram(&alice);
-}
-
 /// When every file descriptor the server may have is in use, `accept` fails with "too many
 /// open files" (EMFILE) at once, again and again, because the waiting connection stays in the
 /// backlog. The servers back off (1 ms, doubling to 1 s) and report it once, then once a second
