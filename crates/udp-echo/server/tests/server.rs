@@ -1,8 +1,6 @@
 //! The udp-echo server as students run it: the real binary on port 0, driven over real
 //! UDP sockets from the test.
 
-use std::net::UdpSocket;
-
 use assert_cmd::Command;
 use predicates::prelude::*;
 use test_support::{Server, Stream, recv, round_trip, start_server, udp_socket};
