@@ -72,8 +72,10 @@ mod quic {
 
     use super::Args;
 
-    /// The most a sender may send in one file.
-    const MAX_FILE: usize = 1 << 30;
+    /// Senders served at once: each holds up to `MAX_FILE` in memory until its file is whole.
+    const MAX_CONNECTIONS: usize = 4;
+    /// The most a sender may send in one file: with `MAX_CONNECTIONS`, at most 1 GiB in all.
+    const MAX_FILE: usize = 256 << 20;
 
     pub async fn serve(args: Args, cert_path: PathBuf) -> Result<(), common::Error> {
         // Bind and announce like every server of the course, then hand the socket to quinn.
@@ -111,14 +113,27 @@ mod quic {
             Arc::new(quinn::TokioRuntime),
         )?;
 
-        // One task per connection, so a slow sender never holds up the next one.
+        // One task per connection, so a slow sender never holds up the next one; but no more
+        // than MAX_CONNECTIONS at once, so that senders (or a stranger's handshakes) cannot
+        // make it hold more than MAX_CONNECTIONS files in memory. The next one is refused at
+        // its first packet (QUIC's CONNECTION_REFUSED), and its sender says so.
+        let places = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+        let mut refusals = guard::LogLimit::new(guard::LogLimit::LINES_PER_SECOND, "refusals");
         while let Some(incoming) = endpoint.accept().await {
+            let from = incoming.remote_address();
+            let Ok(place) = Arc::clone(&places).try_acquire_owned() else {
+                incoming.refuse();
+                if refusals.allow(&mut std::io::stderr())? {
+                    eprintln!("{from}: refused, {MAX_CONNECTIONS} senders are being served");
+                }
+                continue;
+            };
             let output = args.output.clone();
             tokio::spawn(async move {
-                let from = incoming.remote_address();
                 if let Err(err) = receive(incoming, output).await {
                     eprintln!("transfer from {from} failed: {err}");
                 }
+                drop(place);
             });
         }
         Ok(())
