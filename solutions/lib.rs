@@ -1,7 +1,7 @@
 //! Reference solutions to the exercises, file for file beside ../exercises/, and beside each
-//! lesson's folder of solutions the wrong ones (NN-lesson/mutants/) a student might plausibly
-//! write. The checks are the same files (../exercises/checks/), so what passes here is what a
-//! student must write. Run them all: `cargo run -p exercises -- solutions`.
+//! lesson's folder of solutions the wrong ones a student might plausibly write, each a patch to
+//! its reference solution (NN-lesson/mutants/NAME.patch, applied by build.rs). The checks are
+//! the same files (../exercises/checks/), so what passes here is what a student must write. Run them all: `cargo run -p exercises -- solutions`.
 //!
 //! Three editions are compiled here, each with the same shape (the exercise files side by
 //! side, and `checks` beside them): the reference solutions (this crate's root), the starters
@@ -75,5 +75,6 @@ pub mod upper_line;
 /// The starters as shipped: the pristine copies the runner's `reset` puts back.
 pub mod shipped;
 
-/// The wrong solutions kept beside the reference ones (NN-lesson/mutants/).
+/// The wrong solutions kept beside the reference ones, as patches (NN-lesson/mutants/*.patch)
+/// that build.rs applies.
 pub mod mutants;

@@ -1,6 +1,6 @@
 //! The exercises are honest: every starter as shipped fails a case of its check (so the check
 //! can fail), every reference solution passes every case (so the exercise can be solved), and
-//! every wrong solution kept in solutions/NN-lesson/mutants/ fails the case named for its bug
+//! every wrong solution kept in solutions/NN-lesson/mutants/ (patches) fails the case named for its bug
 //! (so the check catches the bugs it claims to). All three editions are compiled once, in the
 //! exercises-solutions crate; the cases run side by side, in this process.
 //!
