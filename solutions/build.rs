@@ -1,15 +1,24 @@
-//! Writes each wrong solution's source into OUT_DIR/mutants/NAME.rs from its patch,
-//! NN-lesson/mutants/NAME.patch: a unified diff (`diff -u`) of the reference solution beside
-//! it, after a header comment that names the bug and the case meant to catch it.
+//! Writes, from patches to the reference solutions, the sources the crate compiles but does
+//! not keep whole:
 //!
-//! The mutant is the reference solution with the patch applied exactly (every hunk at the line
-//! it names, its context and removed lines as they stand, no fuzz), its `//!` doc line swapped
-//! for the patch's header comment (an `include!`d file may not hold inner doc comments). A hunk
-//! that does not apply fails the build, naming the patch and the line.
+//! - each wrong solution, OUT_DIR/mutants/NAME.rs, from NN-lesson/mutants/NAME.patch: a header
+//!   comment that names the bug and the case meant to catch it, then a unified diff (`diff -u`)
+//!   of the reference solution beside mutants/. Its `//!` doc line is swapped for the header
+//!   comment (an `include!`d file may not hold inner doc comments);
+//! - each starter as shipped, OUT_DIR/starters/NN-lesson/NAME.rs, from NN-lesson/NAME.starter.patch
+//!   (`diff -u` of the reference solution and the starter), and OUT_DIR/shipped.rs, which
+//!   declares them as modules and lists them with their text (`shipped::STARTERS`, which the
+//!   runner's `reset` puts back and `verify-starters` compares with exercises/).
+//!
+//! Every hunk applies exactly (at the line it names, its context and removed lines as they
+//! stand, no fuzz); one that does not fails the build, naming the patch and the line.
 //!
 //! To see one as a file: `patch -o /tmp/m.rs solutions/01-udp-echo/echo_once.rs
-//! solutions/01-udp-echo/mutants/echo_once_small_buffer.patch`. To write a new one: copy the
-//! reference solution, break it, and `diff -u --label echo_once.rs --label mutants/NAME.rs`.
+//! solutions/01-udp-echo/mutants/echo_once_small_buffer.patch`. To write a new mutant: copy the
+//! reference solution, break it, `diff -u --label echo_once.rs --label mutants/NAME.rs` and put
+//! the header on top. After editing a starter in exercises/: `diff -u --label NAME.rs --label
+//! NAME.starter.rs solutions/NN-lesson/NAME.rs exercises/NN-lesson/NAME.rs >
+//! solutions/NN-lesson/NAME.starter.patch` (`cargo run -p exercises -- verify-starters` says so).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -29,29 +38,90 @@ fn run() -> Result<(), String> {
     let manifest =
         std::env::var("CARGO_MANIFEST_DIR").map_err(|e| format!("CARGO_MANIFEST_DIR: {e}"))?;
     let out = std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?;
-    let out = Path::new(&out).join("mutants");
-    fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let out = Path::new(&out);
     println!("cargo:rerun-if-changed=build.rs");
     let mut lessons = read_dir(Path::new(&manifest))?;
-    lessons.retain(|path| path.join("mutants").is_dir());
+    // The lessons' folders: 01-udp-echo, …
+    lessons.retain(|path| {
+        path.is_dir()
+            && path.file_name().is_some_and(|name| {
+                name.to_string_lossy()
+                    .starts_with(|c: char| c.is_ascii_digit())
+            })
+    });
+    let mut shipped = String::new();
+    let mut starters = String::new();
     for lesson in lessons {
-        let folder = lesson.join("mutants");
         // A patch added or removed: the folder changes.
-        println!("cargo:rerun-if-changed={}", folder.display());
-        for patch in read_dir(&folder)? {
-            if patch.extension().is_some_and(|ext| ext == "patch") {
-                let source = mutant(&lesson, &patch)?;
-                let name = patch.with_extension("rs");
-                let name = name.file_name().unwrap_or_default();
-                let target = out.join(name);
-                // Written only when it changed, so an unchanged mutant is not compiled again.
-                if fs::read_to_string(&target).ok().as_deref() != Some(source.as_str()) {
-                    fs::write(&target, source).map_err(|e| format!("{}: {e}", target.display()))?;
+        println!("cargo:rerun-if-changed={}", lesson.display());
+        let lesson_name = lesson
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let mutants = lesson.join("mutants");
+        if mutants.is_dir() {
+            println!("cargo:rerun-if-changed={}", mutants.display());
+            for patch in read_dir(&mutants)? {
+                if patch.extension().is_some_and(|ext| ext == "patch") {
+                    let (header, patched) = apply_file(&lesson, &patch)?;
+                    if header.is_empty() || !header.lines().all(|line| line.starts_with("//")) {
+                        return Err(format!(
+                            "{}: must begin with `//` lines naming the bug and the case that catches it",
+                            patch.display()
+                        ));
+                    }
+                    let body = patched
+                        .split_inclusive('\n')
+                        .skip_while(|line| line.starts_with("//!"));
+                    let name = patch.with_extension("rs");
+                    let name = name.file_name().unwrap_or_default();
+                    write(
+                        &out.join("mutants").join(name),
+                        &(header + &body.collect::<String>()),
+                    )?;
                 }
             }
         }
+        for patch in read_dir(&lesson)? {
+            let file_name = patch
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let Some(module) = file_name.strip_suffix(".starter.patch") else {
+                continue;
+            };
+            let (_, starter) = apply_file(&lesson, &patch)?;
+            let target = out
+                .join("starters")
+                .join(&lesson_name)
+                .join(format!("{module}.rs"));
+            write(&target, &starter)?;
+            let target = target.to_string_lossy();
+            shipped.push_str(&format!("#[path = {target:?}]\npub mod {module};\n"));
+            starters.push_str(&format!(
+                "    (\"exercises/{lesson_name}/{module}.rs\", include_str!({target:?})),\n"
+            ));
+        }
     }
-    Ok(())
+    shipped.push_str(&format!(
+        "/// Every starter as shipped: its file from the workspace root, and its text.\n\
+         pub const STARTERS: &[(&str, &str)] = &[\n{starters}];\n"
+    ));
+    write(&out.join("shipped.rs"), &shipped)
+}
+
+/// Writes `text` to `path` only when it changed, so that what did not change is not compiled
+/// again.
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, String> {
@@ -64,8 +134,9 @@ fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(paths)
 }
 
-/// The wrong solution that `patch` makes of the reference solution in `lesson`.
-fn mutant(lesson: &Path, patch: &Path) -> Result<String, String> {
+/// What `patch` makes of the reference solution in `lesson` it names, and the lines before
+/// its diff (a mutant's header comment).
+fn apply_file(lesson: &Path, patch: &Path) -> Result<(String, String), String> {
     println!("cargo:rerun-if-changed={}", patch.display());
     let text = fs::read_to_string(patch).map_err(|e| format!("{}: {e}", patch.display()))?;
     let fail = |what: String| format!("{}: {what}", patch.display());
@@ -74,13 +145,8 @@ fn mutant(lesson: &Path, patch: &Path) -> Result<String, String> {
         .iter()
         .position(|line| line.starts_with("--- "))
         .ok_or_else(|| fail("no `--- ` line: not a unified diff".into()))?;
-    let header = &lines[..start];
-    if header.is_empty() || !header.iter().all(|line| line.starts_with("//")) {
-        return Err(fail(
-            "must begin with `//` lines naming the bug and the case that catches it".into(),
-        ));
-    }
-    // `--- echo_once.rs`: the reference solution, beside mutants/.
+    let header: String = lines[..start].concat();
+    // `--- echo_once.rs`: the reference solution, in the lesson's folder.
     let old_name = lines[start]["--- ".len()..]
         .split('\t')
         .next()
@@ -102,13 +168,7 @@ fn mutant(lesson: &Path, patch: &Path) -> Result<String, String> {
     }
     let patched =
         apply(&original, &lines[start + 2..]).map_err(|e| fail(format!("{e} (in {old_name})")))?;
-    let mut source: String = header.concat();
-    source.extend(
-        patched
-            .split_inclusive('\n')
-            .skip_while(|line| line.starts_with("//!")),
-    );
-    Ok(source)
+    Ok((header, patched))
 }
 
 /// `original` with every hunk applied exactly where it says.
