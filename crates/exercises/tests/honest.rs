@@ -140,6 +140,66 @@ fn every_exercise_has_two_wrong_solutions_or_more() {
     }
 }
 
+/// Each wrong solution is kept as a patch (solutions/NN-lesson/mutants/FILE_NAME.patch) whose
+/// header names the same bug and case as its `Mutant` entry, and every patch there has an entry
+/// (a patch without one would be built but never checked).
+#[test]
+fn every_mutant_patch_has_its_entry_and_names_the_same_bug_and_case() {
+    let mut expected = Vec::new();
+    for mutant in MUTANTS {
+        let exercise = EXERCISES
+            .iter()
+            .find(|e| e.name == mutant.exercise)
+            .unwrap_or_else(|| panic!("{} is no exercise", mutant.exercise));
+        let file = Path::new(exercise.file);
+        let lesson = file
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        let module = file.file_stem().unwrap().to_str().unwrap();
+        let patch = root()
+            .join("solutions")
+            .join(lesson)
+            .join("mutants")
+            .join(format!("{module}_{}.patch", mutant.name));
+        let text =
+            fs::read_to_string(&patch).unwrap_or_else(|e| panic!("{}: {e}", patch.display()));
+        let header: String = text
+            .lines()
+            .take_while(|line| !line.starts_with("--- "))
+            .collect();
+        assert!(
+            header.contains(&format!("The bug: {}", mutant.bug))
+                && header.contains(&format!("The case that catches it: `{}`", mutant.caught_by)),
+            "{}: its header does not name the bug and case of its entry ({:?}, {})",
+            patch.display(),
+            mutant.bug,
+            mutant.caught_by
+        );
+        expected.push(patch);
+    }
+    let mut found: Vec<PathBuf> = fs::read_dir(root().join("solutions"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path().join("mutants"))
+        .filter(|dir| dir.is_dir())
+        .flat_map(|dir| {
+            fs::read_dir(dir)
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+        })
+        .filter(|path| path.extension().is_some_and(|ext| ext == "patch"))
+        .collect();
+    found.sort();
+    expected.sort();
+    assert_eq!(
+        found, expected,
+        "a patch without a Mutant entry, or the other way round"
+    );
+}
+
 #[test]
 fn every_exercise_has_a_check_a_starter_a_solution_and_a_task_on_its_lesson_page() {
     let names: Vec<&str> = EXERCISES.iter().map(|e| e.name).collect();
