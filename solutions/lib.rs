@@ -1,12 +1,13 @@
 //! Reference solutions to the exercises, file for file beside ../exercises/, and beside each
-//! lesson's folder of solutions the wrong ones (NN-lesson/mutants/) a student might plausibly
-//! write. The checks are the same files (../exercises/checks/), so what passes here is what a
-//! student must write. Run them all: `cargo run -p exercises -- solutions`.
+//! lesson's folder of solutions the wrong ones a student might plausibly write, each a patch to
+//! its reference solution (NN-lesson/mutants/NAME.patch, applied by build.rs). The checks are
+//! the same files (../exercises/checks/), so what passes here is what a student must write.
+//! Run them all: `cargo run -p exercises -- solutions`.
 //!
 //! Three editions are compiled here, each with the same shape (the exercise files side by
 //! side, and `checks` beside them): the reference solutions (this crate's root), the starters
-//! as shipped ([`shipped`], from the pristine copies in crates/exercises/starters/, which
-//! `reset` puts back), and every wrong solution ([`mutants`]). The tests in
+//! as shipped ([`shipped`], each from its patch to the reference solution, NN-lesson/
+//! NAME.starter.patch, which `reset` puts back), and every wrong solution ([`mutants`]). The tests in
 //! crates/exercises/tests/ prove each starter as shipped fails, each solution passes, and each
 //! wrong solution fails a case; the student's working copy (exercises/) is never among them,
 //! so committing solved exercises keeps `cargo test --workspace` green.
@@ -72,8 +73,10 @@ pub mod piece_header;
 #[path = "08-many-clients/upper_line.rs"]
 pub mod upper_line;
 
-/// The starters as shipped: the pristine copies the runner's `reset` puts back.
+/// The starters as shipped, generated from their patches (NN-lesson/NAME.starter.patch): what
+/// the runner's `reset` puts back.
 pub mod shipped;
 
-/// The wrong solutions kept beside the reference ones (NN-lesson/mutants/).
+/// The wrong solutions kept beside the reference ones, as patches (NN-lesson/mutants/*.patch)
+/// that build.rs applies.
 pub mod mutants;

@@ -1,5 +1,6 @@
-//! The wrong solutions kept beside the reference ones (../NN-lesson/mutants/), each compiled
-//! in a module of its own that holds the wrong file, the reference solution of every other
+//! The wrong solutions kept beside the reference ones, each as a patch to its reference
+//! solution (../NN-lesson/mutants/NAME.patch) that build.rs applies into OUT_DIR/mutants/, and
+//! each compiled in a module of its own that holds the wrong file, the reference solution of every other
 //! file, and its lesson's checks. A test (crates/exercises/tests/honest.rs) proves the check
 //! rejects every one. A new case is added with the wrong solution it catches.
 // Wrong code on purpose, some of it in shapes clippy rightly dislikes (a loop that never
@@ -22,12 +23,17 @@ pub struct Mutant {
 /// is the reference one (the glob import, which the local module shadows); `checks` holds
 /// only the lesson's checks, which reach the code as `super::super::FILE`.
 macro_rules! mutant {
-    ($name:ident: $module:ident = $file:literal, $lesson:ident = $checks:literal) => {
+    ($name:ident: $module:ident, $lesson:ident = $checks:literal) => {
         pub mod $name {
             #[allow(unused_imports)]
             pub use crate::*;
             pub mod $module {
-                include!($file);
+                include!(concat!(
+                    env!("OUT_DIR"),
+                    "/mutants/",
+                    stringify!($name),
+                    ".rs"
+                ));
             }
             pub mod checks {
                 pub mod $lesson {
@@ -38,78 +44,78 @@ macro_rules! mutant {
     };
 }
 
-mutant!(echo_once_no_read_timeout: echo_once = "../01-udp-echo/mutants/echo_once_no_read_timeout.rs", lesson1 = "../../exercises/checks/01-udp-echo.rs");
-mutant!(echo_once_small_buffer: echo_once = "../01-udp-echo/mutants/echo_once_small_buffer.rs", lesson1 = "../../exercises/checks/01-udp-echo.rs");
-mutant!(echo_once_whole_buffer: echo_once = "../01-udp-echo/mutants/echo_once_whole_buffer.rs", lesson1 = "../../exercises/checks/01-udp-echo.rs");
-mutant!(echo_retry_wait_not_doubled: echo_retry = "../01-udp-echo/mutants/echo_retry_wait_not_doubled.rs", lesson1 = "../../exercises/checks/01-udp-echo.rs");
-mutant!(echo_retry_socket_error_passed_on: echo_retry = "../01-udp-echo/mutants/echo_retry_socket_error_passed_on.rs", lesson1 = "../../exercises/checks/01-udp-echo.rs");
-mutant!(echo_retry_one_attempt_too_many: echo_retry = "../01-udp-echo/mutants/echo_retry_one_attempt_too_many.rs", lesson1 = "../../exercises/checks/01-udp-echo.rs");
-mutant!(chat_relay_echoes_to_sender: chat_relay = "../02-udp-qq/mutants/chat_relay_echoes_to_sender.rs", lesson2 = "../../exercises/checks/02-udp-qq.rs");
-mutant!(chat_relay_adds_sender_every_time: chat_relay = "../02-udp-qq/mutants/chat_relay_adds_sender_every_time.rs", lesson2 = "../../exercises/checks/02-udp-qq.rs");
-mutant!(chat_contacts_keeps_peer_idle_exactly_idle: chat_contacts = "../02-udp-qq/mutants/chat_contacts_keeps_peer_idle_exactly_idle.rs", lesson2 = "../../exercises/checks/02-udp-qq.rs");
-mutant!(chat_contacts_evicts_newest: chat_contacts = "../02-udp-qq/mutants/chat_contacts_evicts_newest.rs", lesson2 = "../../exercises/checks/02-udp-qq.rs");
-mutant!(chat_contacts_full_table_refuses: chat_contacts = "../02-udp-qq/mutants/chat_contacts_full_table_refuses.rs", lesson2 = "../../exercises/checks/02-udp-qq.rs");
-mutant!(sntp_offset_offset_sign_flipped: sntp_offset = "../03-ntp-time/mutants/sntp_offset_offset_sign_flipped.rs", lesson3 = "../../exercises/checks/03-ntp-time.rs");
-mutant!(sntp_offset_delay_includes_server_time: sntp_offset = "../03-ntp-time/mutants/sntp_offset_delay_includes_server_time.rs", lesson3 = "../../exercises/checks/03-ntp-time.rs");
-mutant!(sntp_ask_no_origin_check: sntp_ask = "../03-ntp-time/mutants/sntp_ask_no_origin_check.rs", lesson3 = "../../exercises/checks/03-ntp-time.rs");
-mutant!(sntp_ask_takes_a_strangers_reply: sntp_ask = "../03-ntp-time/mutants/sntp_ask_takes_a_strangers_reply.rs", lesson3 = "../../exercises/checks/03-ntp-time.rs");
-mutant!(sntp_ask_believes_kiss_of_death: sntp_ask = "../03-ntp-time/mutants/sntp_ask_believes_kiss_of_death.rs", lesson3 = "../../exercises/checks/03-ntp-time.rs");
-mutant!(tcp_upper_one_read_is_a_line: tcp_upper = "../04-tcp-remote-cmd/mutants/tcp_upper_one_read_is_a_line.rs", lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
-mutant!(tcp_upper_unicode_upper_case: tcp_upper = "../04-tcp-remote-cmd/mutants/tcp_upper_unicode_upper_case.rs", lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
-mutant!(tcp_upper_first_line_only: tcp_upper = "../04-tcp-remote-cmd/mutants/tcp_upper_first_line_only.rs", lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
-mutant!(read_frame_len_at_max_refused: read_frame = "../04-tcp-remote-cmd/mutants/read_frame_len_at_max_refused.rs", lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
-mutant!(read_frame_payload_read_before_the_max_check: read_frame = "../04-tcp-remote-cmd/mutants/read_frame_payload_read_before_the_max_check.rs", lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
-mutant!(read_frame_header_in_one_read: read_frame = "../04-tcp-remote-cmd/mutants/read_frame_header_in_one_read.rs", lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
-mutant!(read_frame_cut_header_is_a_clean_end: read_frame = "../04-tcp-remote-cmd/mutants/read_frame_cut_header_is_a_clean_end.rs", lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
-mutant!(send_in_pieces_count_wraps_past_65535: send_in_pieces = "../05-udp-remote-cmd/mutants/send_in_pieces_count_wraps_past_65535.rs", lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
-mutant!(send_in_pieces_empty_reply_sends_nothing: send_in_pieces = "../05-udp-remote-cmd/mutants/send_in_pieces_empty_reply_sends_nothing.rs", lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
-mutant!(send_in_pieces_little_endian_index: send_in_pieces = "../05-udp-remote-cmd/mutants/send_in_pieces_little_endian_index.rs", lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
-mutant!(reassemble_no_short_datagram_guard: reassemble = "../05-udp-remote-cmd/mutants/reassemble_no_short_datagram_guard.rs", lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
-mutant!(reassemble_duplicates_counted: reassemble = "../05-udp-remote-cmd/mutants/reassemble_duplicates_counted.rs", lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
-mutant!(reassemble_nothing_is_incomplete: reassemble = "../05-udp-remote-cmd/mutants/reassemble_nothing_is_incomplete.rs", lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
-mutant!(empty_or_timeout_empty_is_nothing: empty_or_timeout = "../06-empty-datagram/mutants/empty_or_timeout_empty_is_nothing.rs", lesson6 = "../../exercises/checks/06-empty-datagram.rs");
-mutant!(empty_or_timeout_timeout_is_an_error: empty_or_timeout = "../06-empty-datagram/mutants/empty_or_timeout_timeout_is_an_error.rs", lesson6 = "../../exercises/checks/06-empty-datagram.rs");
-mutant!(heartbeat_any_datagram_is_the_answer: heartbeat = "../06-empty-datagram/mutants/heartbeat_any_datagram_is_the_answer.rs", lesson6 = "../../exercises/checks/06-empty-datagram.rs");
-mutant!(heartbeat_stranger_restarts_the_wait: heartbeat = "../06-empty-datagram/mutants/heartbeat_stranger_restarts_the_wait.rs", lesson6 = "../../exercises/checks/06-empty-datagram.rs");
-mutant!(heartbeat_ping_with_payload: heartbeat = "../06-empty-datagram/mutants/heartbeat_ping_with_payload.rs", lesson6 = "../../exercises/checks/06-empty-datagram.rs");
-mutant!(send_numbered_size_4_refused: send_numbered = "../07-loss/mutants/send_numbered_size_4_refused.rs", lesson7 = "../../exercises/checks/07-loss.rs");
-mutant!(send_numbered_little_endian: send_numbered = "../07-loss/mutants/send_numbered_little_endian.rs", lesson7 = "../../exercises/checks/07-loss.rs");
-mutant!(send_numbered_numbered_from_1: send_numbered = "../07-loss/mutants/send_numbered_numbered_from_1.rs", lesson7 = "../../exercises/checks/07-loss.rs");
-mutant!(loss_tally_duplicate_also_received: loss_tally = "../07-loss/mutants/loss_tally_duplicate_also_received.rs", lesson7 = "../../exercises/checks/07-loss.rs");
-mutant!(loss_tally_duplicate_also_reordered: loss_tally = "../07-loss/mutants/loss_tally_duplicate_also_reordered.rs", lesson7 = "../../exercises/checks/07-loss.rs");
-mutant!(loss_tally_number_not_bounded: loss_tally = "../07-loss/mutants/loss_tally_number_not_bounded.rs", lesson7 = "../../exercises/checks/07-loss.rs");
-mutant!(pool_server_lock_held_while_serving: pool_server = "../08-many-clients/mutants/pool_server_lock_held_while_serving.rs", lesson8 = "../../exercises/checks/08-many-clients.rs");
-mutant!(pool_server_thread_per_client: pool_server = "../08-many-clients/mutants/pool_server_thread_per_client.rs", lesson8 = "../../exercises/checks/08-many-clients.rs");
-mutant!(async_server_awaits_each_client: async_server = "../08-many-clients/mutants/async_server_awaits_each_client.rs", lesson8 = "../../exercises/checks/08-many-clients.rs");
-mutant!(async_server_first_line_only: async_server = "../08-many-clients/mutants/async_server_first_line_only.rs", lesson8 = "../../exercises/checks/08-many-clients.rs");
-mutant!(rto_estimator_gains_swapped: rto_estimator = "../09-reliable-udp/mutants/rto_estimator_gains_swapped.rs", lesson9 = "../../exercises/checks/09-reliable-udp.rs");
-mutant!(rto_estimator_srtt_updated_first: rto_estimator = "../09-reliable-udp/mutants/rto_estimator_srtt_updated_first.rs", lesson9 = "../../exercises/checks/09-reliable-udp.rs");
-mutant!(rto_estimator_karn_ignored: rto_estimator = "../09-reliable-udp/mutants/rto_estimator_karn_ignored.rs", lesson9 = "../../exercises/checks/09-reliable-udp.rs");
-mutant!(rto_estimator_backoff_uncapped: rto_estimator = "../09-reliable-udp/mutants/rto_estimator_backoff_uncapped.rs", lesson9 = "../../exercises/checks/09-reliable-udp.rs");
-mutant!(stop_and_wait_any_4_bytes_is_an_ack: stop_and_wait = "../09-reliable-udp/mutants/stop_and_wait_any_4_bytes_is_an_ack.rs", lesson9 = "../../exercises/checks/09-reliable-udp.rs");
-mutant!(stop_and_wait_ack_from_anyone: stop_and_wait = "../09-reliable-udp/mutants/stop_and_wait_ack_from_anyone.rs", lesson9 = "../../exercises/checks/09-reliable-udp.rs");
-mutant!(stop_and_wait_timer_restarts: stop_and_wait = "../09-reliable-udp/mutants/stop_and_wait_timer_restarts.rs", lesson9 = "../../exercises/checks/09-reliable-udp.rs");
-mutant!(stop_and_wait_numbered_from_1: stop_and_wait = "../09-reliable-udp/mutants/stop_and_wait_numbered_from_1.rs", lesson9 = "../../exercises/checks/09-reliable-udp.rs");
-mutant!(stop_and_wait_never_resends: stop_and_wait = "../09-reliable-udp/mutants/stop_and_wait_never_resends.rs", lesson9 = "../../exercises/checks/09-reliable-udp.rs");
-mutant!(bind_loopback_any_interface: bind_loopback = "../01-udp-echo/mutants/bind_loopback_any_interface.rs", lesson1 = "../../exercises/checks/01-udp-echo.rs");
-mutant!(bind_loopback_port_zero_returned: bind_loopback = "../01-udp-echo/mutants/bind_loopback_port_zero_returned.rs", lesson1 = "../../exercises/checks/01-udp-echo.rs");
-mutant!(chat_line_keeps_the_line_end: chat_line = "../02-udp-qq/mutants/chat_line_keeps_the_line_end.rs", lesson2 = "../../exercises/checks/02-udp-qq.rs");
-mutant!(chat_line_keeps_the_carriage_return: chat_line = "../02-udp-qq/mutants/chat_line_keeps_the_carriage_return.rs", lesson2 = "../../exercises/checks/02-udp-qq.rs");
-mutant!(ntp_seconds_wraps_before_1970: ntp_seconds = "../03-ntp-time/mutants/ntp_seconds_wraps_before_1970.rs", lesson3 = "../../exercises/checks/03-ntp-time.rs");
-mutant!(ntp_seconds_leap_days_forgotten: ntp_seconds = "../03-ntp-time/mutants/ntp_seconds_leap_days_forgotten.rs", lesson3 = "../../exercises/checks/03-ntp-time.rs");
-mutant!(line_end_newline_not_counted: line_end = "../04-tcp-remote-cmd/mutants/line_end_newline_not_counted.rs", lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
-mutant!(line_end_last_line_end: line_end = "../04-tcp-remote-cmd/mutants/line_end_last_line_end.rs", lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
-mutant!(piece_header_little_endian: piece_header = "../05-udp-remote-cmd/mutants/piece_header_little_endian.rs", lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
-mutant!(piece_header_index_not_checked: piece_header = "../05-udp-remote-cmd/mutants/piece_header_index_not_checked.rs", lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
-mutant!(is_timeout_linux_only: is_timeout = "../06-empty-datagram/mutants/is_timeout_linux_only.rs", lesson6 = "../../exercises/checks/06-empty-datagram.rs");
-mutant!(is_timeout_every_error: is_timeout = "../06-empty-datagram/mutants/is_timeout_every_error.rs", lesson6 = "../../exercises/checks/06-empty-datagram.rs");
-mutant!(loss_percent_integer_division: loss_percent = "../07-loss/mutants/loss_percent_integer_division.rs", lesson7 = "../../exercises/checks/07-loss.rs");
-mutant!(loss_percent_nothing_sent_is_nan: loss_percent = "../07-loss/mutants/loss_percent_nothing_sent_is_nan.rs", lesson7 = "../../exercises/checks/07-loss.rs");
-mutant!(loss_percent_more_received_overflows: loss_percent = "../07-loss/mutants/loss_percent_more_received_overflows.rs", lesson7 = "../../exercises/checks/07-loss.rs");
-mutant!(upper_line_unicode_upper_case: upper_line = "../08-many-clients/mutants/upper_line_unicode_upper_case.rs", lesson8 = "../../exercises/checks/08-many-clients.rs");
-mutant!(upper_line_no_line_end_added: upper_line = "../08-many-clients/mutants/upper_line_no_line_end_added.rs", lesson8 = "../../exercises/checks/08-many-clients.rs");
-mutant!(is_ack_any_four_bytes: is_ack = "../09-reliable-udp/mutants/is_ack_any_four_bytes.rs", lesson9 = "../../exercises/checks/09-reliable-udp.rs");
-mutant!(is_ack_anyone_may_ack: is_ack = "../09-reliable-udp/mutants/is_ack_anyone_may_ack.rs", lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(echo_once_no_read_timeout: echo_once, lesson1 = "../../exercises/checks/01-udp-echo.rs");
+mutant!(echo_once_small_buffer: echo_once, lesson1 = "../../exercises/checks/01-udp-echo.rs");
+mutant!(echo_once_whole_buffer: echo_once, lesson1 = "../../exercises/checks/01-udp-echo.rs");
+mutant!(echo_retry_wait_not_doubled: echo_retry, lesson1 = "../../exercises/checks/01-udp-echo.rs");
+mutant!(echo_retry_socket_error_passed_on: echo_retry, lesson1 = "../../exercises/checks/01-udp-echo.rs");
+mutant!(echo_retry_one_attempt_too_many: echo_retry, lesson1 = "../../exercises/checks/01-udp-echo.rs");
+mutant!(chat_relay_echoes_to_sender: chat_relay, lesson2 = "../../exercises/checks/02-udp-qq.rs");
+mutant!(chat_relay_adds_sender_every_time: chat_relay, lesson2 = "../../exercises/checks/02-udp-qq.rs");
+mutant!(chat_contacts_keeps_peer_idle_exactly_idle: chat_contacts, lesson2 = "../../exercises/checks/02-udp-qq.rs");
+mutant!(chat_contacts_evicts_newest: chat_contacts, lesson2 = "../../exercises/checks/02-udp-qq.rs");
+mutant!(chat_contacts_full_table_refuses: chat_contacts, lesson2 = "../../exercises/checks/02-udp-qq.rs");
+mutant!(sntp_offset_offset_sign_flipped: sntp_offset, lesson3 = "../../exercises/checks/03-ntp-time.rs");
+mutant!(sntp_offset_delay_includes_server_time: sntp_offset, lesson3 = "../../exercises/checks/03-ntp-time.rs");
+mutant!(sntp_ask_no_origin_check: sntp_ask, lesson3 = "../../exercises/checks/03-ntp-time.rs");
+mutant!(sntp_ask_takes_a_strangers_reply: sntp_ask, lesson3 = "../../exercises/checks/03-ntp-time.rs");
+mutant!(sntp_ask_believes_kiss_of_death: sntp_ask, lesson3 = "../../exercises/checks/03-ntp-time.rs");
+mutant!(tcp_upper_one_read_is_a_line: tcp_upper, lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
+mutant!(tcp_upper_unicode_upper_case: tcp_upper, lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
+mutant!(tcp_upper_first_line_only: tcp_upper, lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
+mutant!(read_frame_len_at_max_refused: read_frame, lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
+mutant!(read_frame_payload_read_before_the_max_check: read_frame, lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
+mutant!(read_frame_header_in_one_read: read_frame, lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
+mutant!(read_frame_cut_header_is_a_clean_end: read_frame, lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
+mutant!(send_in_pieces_count_wraps_past_65535: send_in_pieces, lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
+mutant!(send_in_pieces_empty_reply_sends_nothing: send_in_pieces, lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
+mutant!(send_in_pieces_little_endian_index: send_in_pieces, lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
+mutant!(reassemble_no_short_datagram_guard: reassemble, lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
+mutant!(reassemble_duplicates_counted: reassemble, lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
+mutant!(reassemble_nothing_is_incomplete: reassemble, lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
+mutant!(empty_or_timeout_empty_is_nothing: empty_or_timeout, lesson6 = "../../exercises/checks/06-empty-datagram.rs");
+mutant!(empty_or_timeout_timeout_is_an_error: empty_or_timeout, lesson6 = "../../exercises/checks/06-empty-datagram.rs");
+mutant!(heartbeat_any_datagram_is_the_answer: heartbeat, lesson6 = "../../exercises/checks/06-empty-datagram.rs");
+mutant!(heartbeat_stranger_restarts_the_wait: heartbeat, lesson6 = "../../exercises/checks/06-empty-datagram.rs");
+mutant!(heartbeat_ping_with_payload: heartbeat, lesson6 = "../../exercises/checks/06-empty-datagram.rs");
+mutant!(send_numbered_size_4_refused: send_numbered, lesson7 = "../../exercises/checks/07-loss.rs");
+mutant!(send_numbered_little_endian: send_numbered, lesson7 = "../../exercises/checks/07-loss.rs");
+mutant!(send_numbered_numbered_from_1: send_numbered, lesson7 = "../../exercises/checks/07-loss.rs");
+mutant!(loss_tally_duplicate_also_received: loss_tally, lesson7 = "../../exercises/checks/07-loss.rs");
+mutant!(loss_tally_duplicate_also_reordered: loss_tally, lesson7 = "../../exercises/checks/07-loss.rs");
+mutant!(loss_tally_number_not_bounded: loss_tally, lesson7 = "../../exercises/checks/07-loss.rs");
+mutant!(pool_server_lock_held_while_serving: pool_server, lesson8 = "../../exercises/checks/08-many-clients.rs");
+mutant!(pool_server_thread_per_client: pool_server, lesson8 = "../../exercises/checks/08-many-clients.rs");
+mutant!(async_server_awaits_each_client: async_server, lesson8 = "../../exercises/checks/08-many-clients.rs");
+mutant!(async_server_first_line_only: async_server, lesson8 = "../../exercises/checks/08-many-clients.rs");
+mutant!(rto_estimator_gains_swapped: rto_estimator, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(rto_estimator_srtt_updated_first: rto_estimator, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(rto_estimator_karn_ignored: rto_estimator, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(rto_estimator_backoff_uncapped: rto_estimator, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(stop_and_wait_any_4_bytes_is_an_ack: stop_and_wait, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(stop_and_wait_ack_from_anyone: stop_and_wait, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(stop_and_wait_timer_restarts: stop_and_wait, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(stop_and_wait_numbered_from_1: stop_and_wait, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(stop_and_wait_never_resends: stop_and_wait, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(bind_loopback_any_interface: bind_loopback, lesson1 = "../../exercises/checks/01-udp-echo.rs");
+mutant!(bind_loopback_port_zero_returned: bind_loopback, lesson1 = "../../exercises/checks/01-udp-echo.rs");
+mutant!(chat_line_keeps_the_line_end: chat_line, lesson2 = "../../exercises/checks/02-udp-qq.rs");
+mutant!(chat_line_keeps_the_carriage_return: chat_line, lesson2 = "../../exercises/checks/02-udp-qq.rs");
+mutant!(ntp_seconds_wraps_before_1970: ntp_seconds, lesson3 = "../../exercises/checks/03-ntp-time.rs");
+mutant!(ntp_seconds_leap_days_forgotten: ntp_seconds, lesson3 = "../../exercises/checks/03-ntp-time.rs");
+mutant!(line_end_newline_not_counted: line_end, lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
+mutant!(line_end_last_line_end: line_end, lesson4 = "../../exercises/checks/04-tcp-remote-cmd.rs");
+mutant!(piece_header_little_endian: piece_header, lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
+mutant!(piece_header_index_not_checked: piece_header, lesson5 = "../../exercises/checks/05-udp-remote-cmd.rs");
+mutant!(is_timeout_linux_only: is_timeout, lesson6 = "../../exercises/checks/06-empty-datagram.rs");
+mutant!(is_timeout_every_error: is_timeout, lesson6 = "../../exercises/checks/06-empty-datagram.rs");
+mutant!(loss_percent_integer_division: loss_percent, lesson7 = "../../exercises/checks/07-loss.rs");
+mutant!(loss_percent_nothing_sent_is_nan: loss_percent, lesson7 = "../../exercises/checks/07-loss.rs");
+mutant!(loss_percent_more_received_overflows: loss_percent, lesson7 = "../../exercises/checks/07-loss.rs");
+mutant!(upper_line_unicode_upper_case: upper_line, lesson8 = "../../exercises/checks/08-many-clients.rs");
+mutant!(upper_line_no_line_end_added: upper_line, lesson8 = "../../exercises/checks/08-many-clients.rs");
+mutant!(is_ack_any_four_bytes: is_ack, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(is_ack_anyone_may_ack: is_ack, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
 
 /// Every wrong solution, in course order.
 pub const MUTANTS: &[Mutant] = &[

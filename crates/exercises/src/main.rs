@@ -8,6 +8,8 @@
 //! cargo run -p exercises -- hint NAME [1-3] a nudge, the idea, the shape of the code
 //! cargo run -p exercises -- reset NAME      put the starter back as shipped
 //! cargo run -p exercises -- solutions       (instructors) check every reference solution
+//! cargo run -p exercises -- verify-starters (instructors, CI) exercises/ holds the starters
+//!                                           as shipped
 //! ```
 //!
 //! The exercises are the files under exercises/ (the lessons say which is which); their
@@ -22,7 +24,7 @@ use std::time::Duration;
 
 use exercises::{
     EXERCISES, Edition, Exercise, check, check_and_report, find, mark, report, reset, root,
-    similar, solved, tally,
+    similar, solved, starters_not_as_shipped, tally,
 };
 
 const USAGE: &str = "\
@@ -40,6 +42,8 @@ usage: cargo run -p exercises -- <command>
                   target/exercise-backups/)
   solutions [NAME]
                   (instructors) check the reference solutions in solutions/
+  verify-starters (instructors, CI) check that every file in exercises/ is its starter as
+                  shipped (generated from solutions/NN-lesson/NAME.starter.patch)
 
 Each lesson's last section, \"Exercises in code\", gives its tasks (the first is in
 lessons/01-udp-echo.md); the files to edit are under exercises/, explained in
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
                 None => missing_check(exercise),
             }
         }),
+        ["verify-starters"] => verify_starters(),
         _ => {
             eprintln!("unknown command: {}\n\n{USAGE}", args.join(" "));
             ExitCode::from(2)
@@ -167,6 +172,36 @@ fn reset_one(exercise: &Exercise) -> ExitCode {
             eprintln!("could not reset {}: {err}", exercise.file);
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Whether every starter in exercises/ is as shipped; for each that is not, the command that
+/// makes its patch from it, when it is the starter that changed on purpose.
+fn verify_starters() -> ExitCode {
+    let differ = starters_not_as_shipped();
+    for exercise in &differ {
+        let (lesson, file) = exercise
+            .file
+            .trim_start_matches("exercises/")
+            .split_once('/')
+            .unwrap_or_default();
+        let module = file.trim_end_matches(".rs");
+        eprintln!(
+            "{} is not the starter as shipped. If the starter changed on purpose, write its \
+             patch again:\n  diff -u --label {file} --label {module}.starter.rs \
+             solutions/{lesson}/{file} {} > solutions/{lesson}/{module}.starter.patch\n\
+             otherwise put it back: cargo run -p exercises -- reset {}",
+            exercise.file, exercise.file, exercise.name
+        );
+    }
+    if differ.is_empty() {
+        println!(
+            "✓ every starter in exercises/ ({}) is as shipped",
+            EXERCISES.len()
+        );
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

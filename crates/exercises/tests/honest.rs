@@ -1,11 +1,12 @@
 //! The exercises are honest: every starter as shipped fails a case of its check (so the check
 //! can fail), every reference solution passes every case (so the exercise can be solved), and
-//! every wrong solution kept in solutions/NN-lesson/mutants/ fails the case named for its bug
+//! every wrong solution kept in solutions/NN-lesson/mutants/ (patches) fails the case named for its bug
 //! (so the check catches the bugs it claims to). All three editions are compiled once, in the
 //! exercises-solutions crate; the cases run side by side, in this process.
 //!
-//! "As shipped" means the pristine copies in crates/exercises/starters/, not your working copy
-//! in exercises/: solving exercises and committing them keeps `cargo test --workspace` green.
+//! "As shipped" means the starters generated from their patches to the reference solutions
+//! (solutions/NN-lesson/NAME.starter.patch), not your working copy in exercises/: solving
+//! exercises and committing them keeps `cargo test --workspace` green.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
@@ -18,11 +19,6 @@ use exercises::{EXERCISES, Edition, MUTANTS, Results, cases, check};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The shipped copy of a starter: crates/exercises/starters/ instead of exercises/.
-fn shipped_file(file: &str) -> PathBuf {
-    root().join(file.replacen("exercises/", "crates/exercises/starters/", 1))
 }
 
 /// Runs every exercise's cases against `edition`, all exercises at once.
@@ -144,6 +140,66 @@ fn every_exercise_has_two_wrong_solutions_or_more() {
     }
 }
 
+/// Each wrong solution is kept as a patch (solutions/NN-lesson/mutants/FILE_NAME.patch) whose
+/// header names the same bug and case as its `Mutant` entry, and every patch there has an entry
+/// (a patch without one would be built but never checked).
+#[test]
+fn every_mutant_patch_has_its_entry_and_names_the_same_bug_and_case() {
+    let mut expected = Vec::new();
+    for mutant in MUTANTS {
+        let exercise = EXERCISES
+            .iter()
+            .find(|e| e.name == mutant.exercise)
+            .unwrap_or_else(|| panic!("{} is no exercise", mutant.exercise));
+        let file = Path::new(exercise.file);
+        let lesson = file
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        let module = file.file_stem().unwrap().to_str().unwrap();
+        let patch = root()
+            .join("solutions")
+            .join(lesson)
+            .join("mutants")
+            .join(format!("{module}_{}.patch", mutant.name));
+        let text =
+            fs::read_to_string(&patch).unwrap_or_else(|e| panic!("{}: {e}", patch.display()));
+        let header: String = text
+            .lines()
+            .take_while(|line| !line.starts_with("--- "))
+            .collect();
+        assert!(
+            header.contains(&format!("The bug: {}", mutant.bug))
+                && header.contains(&format!("The case that catches it: `{}`", mutant.caught_by)),
+            "{}: its header does not name the bug and case of its entry ({:?}, {})",
+            patch.display(),
+            mutant.bug,
+            mutant.caught_by
+        );
+        expected.push(patch);
+    }
+    let mut found: Vec<PathBuf> = fs::read_dir(root().join("solutions"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path().join("mutants"))
+        .filter(|dir| dir.is_dir())
+        .flat_map(|dir| {
+            fs::read_dir(dir)
+                .unwrap()
+                .map(|entry| entry.unwrap().path())
+        })
+        .filter(|path| path.extension().is_some_and(|ext| ext == "patch"))
+        .collect();
+    found.sort();
+    expected.sort();
+    assert_eq!(
+        found, expected,
+        "a patch without a Mutant entry, or the other way round"
+    );
+}
+
 #[test]
 fn every_exercise_has_a_check_a_starter_a_solution_and_a_task_on_its_lesson_page() {
     let names: Vec<&str> = EXERCISES.iter().map(|e| e.name).collect();
@@ -164,9 +220,8 @@ fn every_exercise_has_a_check_a_starter_a_solution_and_a_task_on_its_lesson_page
     }
     for exercise in EXERCISES {
         let starter = root().join(exercise.file);
-        let shipped = shipped_file(exercise.file);
         let solution = root().join(exercise.file.replacen("exercises/", "solutions/", 1));
-        for file in [&starter, &shipped, &solution] {
+        for file in [&starter, &solution] {
             assert!(file.is_file(), "{} is missing", file.display());
         }
         assert!(
@@ -176,11 +231,13 @@ fn every_exercise_has_a_check_a_starter_a_solution_and_a_task_on_its_lesson_page
         );
         // The shipped copy, not the working copy: a student's solved file may have lost its
         // TODO, and that is the point.
-        let source = fs::read_to_string(&shipped).unwrap();
+        let source = exercises::shipped_source(exercise.name)
+            .unwrap_or_else(|| panic!("{} has no starter as shipped", exercise.name));
         assert!(
             source.contains("TODO") && source.contains(&format!("check {}", exercise.name)),
-            "{} must mark the student's part with TODO and say how to check it",
-            shipped.display()
+            "the starter of {} as shipped must mark the student's part with TODO and say how \
+             to check it",
+            exercise.name
         );
         // The task is on its lesson page, in both editions.
         let prefix = format!("{:02}-", exercise.lesson);
@@ -290,8 +347,8 @@ fn reset_puts_the_shipped_starter_back_and_keeps_the_students_version() {
         .unwrap();
     let out = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{out}");
-    let shipped = fs::read_to_string(shipped_file("exercises/06-empty-datagram/heartbeat.rs"));
-    assert_eq!(fs::read_to_string(&file).unwrap(), shipped.unwrap());
+    let shipped = exercises::shipped_source("heartbeat").unwrap();
+    assert_eq!(fs::read_to_string(&file).unwrap(), shipped);
     let backups: Vec<_> = fs::read_dir(dir.join("target/exercise-backups"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -302,6 +359,40 @@ fn reset_puts_the_shipped_starter_back_and_keeps_the_students_version() {
         "// my attempt, half done\n"
     );
     assert!(out.contains("is back as shipped"), "{out}");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `verify-starters` (which .ci/run runs) passes on the starters as shipped and names one
+/// that differs.
+#[test]
+fn verify_starters_names_a_starter_that_is_not_as_shipped() {
+    let (dir, file) = scratch("heartbeat");
+    for exercise in EXERCISES {
+        let path = dir.join(exercise.file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, exercises::shipped_source(exercise.name).unwrap()).unwrap();
+    }
+    let verify = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_exercises"))
+            .arg("verify-starters")
+            .env("EXERCISES_ROOT", &dir)
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (ok, err) = verify();
+    assert!(ok, "{err}");
+    fs::write(&file, "// my attempt, half done\n").unwrap();
+    let (ok, err) = verify();
+    assert!(!ok);
+    assert!(
+        err.contains("exercises/06-empty-datagram/heartbeat.rs is not the starter as shipped")
+            && err.contains("solutions/06-empty-datagram/heartbeat.starter.patch"),
+        "{err}"
+    );
     let _ = fs::remove_dir_all(&dir);
 }
 
