@@ -12,6 +12,15 @@ use test_support::{DEADLINE, start_server};
 
 #[test]
 fn the_receiver_serves_four_senders_at_once_and_refuses_a_fifth_until_one_leaves() {
+    if test_support::under_wine() {
+        // quinn sets socket options at start that Windows has and Wine lacks: its endpoint
+        // fails with os error 10045 (WSAEOPNOTSUPP). Checked on Linux and on real Windows.
+        eprintln!(
+            "NOTICE: QUIC connection cap not checked under Wine: quinn's socket options are \
+             not implemented there (os error 10045)"
+        );
+        return;
+    }
     let cert = std::env::temp_dir().join(format!(
         "socket-lessons-quic-connections-{}.der",
         std::process::id()
