@@ -46,6 +46,9 @@ pub use forge::Forger;
 #[cfg(target_os = "linux")]
 pub mod procfs;
 
+#[cfg(target_os = "linux")]
+pub mod escape;
+
 pub mod shell;
 
 mod tcp_info;
