@@ -104,6 +104,14 @@ fn every_wrong_solution_is_rejected_by_the_case_named_for_its_bug() {
             mutant.name,
             failed.join(", ")
         );
+        // Rust reports a socket's read timeout as WouldBlock on Unix and as TimedOut on
+        // Windows (UdpSocket::set_read_timeout): handing the socket's own error on is a bug
+        // only on Unix, and this wrong solution is right on Windows.
+        if cfg!(windows)
+            && (mutant.exercise, mutant.name) == ("echo-retry", "socket_error_passed_on")
+        {
+            continue;
+        }
         if !failed.contains(&mutant.caught_by) {
             problems.push(format!(
                 "{}/{} ({}): case {} does not reject it; failing cases: {:?}",
@@ -470,12 +478,14 @@ fn watch_checks_again_on_save_and_on_enter_shows_hints_and_quits() {
         return;
     }
     // A save under exercises/: checked again without a key pressed.
-    fs::write(&file, "// my attempt, saved again\n").unwrap();
-    assert!(
-        wait_for("checking ", &mut log),
-        "no check after a save:\n{log}"
-    );
-    assert!(wait_for("watching ", &mut log), "{log}");
+    if !test_support::wine_gap(test_support::Gap::FileEventsNotDelivered) {
+        fs::write(&file, "// my attempt, saved again\n").unwrap();
+        assert!(
+            wait_for("checking ", &mut log),
+            "no check after a save:\n{log}"
+        );
+        assert!(wait_for("watching ", &mut log), "{log}");
+    }
     // Enter: checked again (the fallback where file events do not arrive).
     let mut stdin = child.0.stdin.take().unwrap();
     stdin.write_all(b"\n").unwrap();

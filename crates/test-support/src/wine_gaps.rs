@@ -37,6 +37,9 @@ pub enum Gap {
     /// A bind to port 0: Windows picks the port from its dynamic range, 49152-65535 (the
     /// default since Vista; `netsh int ipv4 show dynamicport udp`).
     EphemeralPortsFromLinuxRange,
+    /// A file saved in a watched folder: Windows reports it to ReadDirectoryChangesW, which
+    /// the `notify` crate (the exercises' `watch`) waits on.
+    FileEventsNotDelivered,
 }
 
 impl Gap {
@@ -62,6 +65,10 @@ impl Gap {
             Gap::EphemeralPortsFromLinuxRange => {
                 "Wine's port-0 bind gets its port from Linux's net.ipv4.ip_local_port_range \
                  (32768-60999 by default), not from Windows' 49152-65535"
+            }
+            Gap::FileEventsNotDelivered => {
+                "Wine's ReadDirectoryChangesW did not report the saved file to the watch, so \
+                 only its fallback (Enter checks again) can be tried there"
             }
         }
     }
