@@ -66,7 +66,8 @@ pub struct SenderStats {
     pub timeouts: u64,
     /// Retransmissions because three later packets were acknowledged first (Selective Repeat).
     pub fast_retransmits: u64,
-    /// RTT samples taken (Karn's rule skips retransmitted packets).
+    /// RTT samples taken: one per ACK at most, from the highest packet it newly acknowledges,
+    /// if that packet was sent once (RFC 9002 5.1; Karn's rule).
     pub rtt_samples: u64,
     /// ACKs received, and datagrams that were not ACKs of this transfer.
     pub acks: u64,
@@ -99,6 +100,8 @@ pub struct Sender {
     data: Vec<u8>,
     /// Sequence number of the FIN (= number of DATA packets).
     fin: u32,
+    /// What the FIN carries: the file's length and SHA-256.
+    fin_payload: Vec<u8>,
     /// The next packet never sent yet.
     next: u32,
     in_flight: BTreeMap<u32, InFlight>,
@@ -120,11 +123,13 @@ impl Sender {
         config.window = config.window.max(1);
         let fin = data.len().div_ceil(config.payload) as u32;
         let rtt = RttEstimator::new(config.min_rto, config.max_rto);
+        let fin_payload = wire::fin_payload(&data);
         Sender {
             config,
             transfer,
             data,
             fin,
+            fin_payload,
             next: 0,
             in_flight: BTreeMap::new(),
             retransmit: VecDeque::new(),
@@ -199,7 +204,7 @@ impl Sender {
 
     fn packet(&mut self, seq: u32) -> Vec<u8> {
         let (kind, payload) = if seq == self.fin {
-            (Kind::Fin, &[][..])
+            (Kind::Fin, &self.fin_payload[..])
         } else {
             let start = seq as usize * self.config.payload;
             let end = (start + self.config.payload).min(self.data.len());
@@ -298,13 +303,20 @@ impl Sender {
             .range(..header.ack)
             .map(|(&s, _)| s)
             .collect();
+        let mut newest = None;
         for seq in below {
-            self.acknowledge(seq, now);
+            newest = self.acknowledge(seq).or(newest);
         }
-        if self.config.mode != Mode::SelectiveRepeat {
-            return;
+        let selective = self.config.mode == Mode::SelectiveRepeat;
+        let acked = if selective {
+            self.acknowledge(header.seq)
+        } else {
+            None
+        };
+        if let Some(slot) = acked.as_ref().or(newest.as_ref()) {
+            self.sample_rtt(slot, now);
         }
-        if let Some(acked) = self.acknowledge(header.seq, now) {
+        if let Some(acked) = acked {
             // Fast retransmit: a packet that three packets sent after it have overtaken is
             // lost, most likely; do not wait for its timer. ("After": a packet sent again is
             // only overtaken by packets sent after its new copy.)
@@ -326,16 +338,23 @@ impl Sender {
     }
 
     /// Marks `seq` acknowledged; what we knew of it, if it was in flight.
-    fn acknowledge(&mut self, seq: u32, now: Duration) -> Option<InFlight> {
+    fn acknowledge(&mut self, seq: u32) -> Option<InFlight> {
         let slot = self.in_flight.remove(&seq)?;
         self.silent_timeouts = 0;
+        Some(slot)
+    }
+
+    /// One RTT sample per ACK at most, from `slot`: the highest packet the ACK newly
+    /// acknowledges (RFC 9002 5.1). The packets a cumulative ACK clears below it were
+    /// answered earlier, by ACKs that were lost or came late: their time would measure that
+    /// wait, not the round trip.
+    fn sample_rtt(&mut self, slot: &InFlight, now: Duration) {
         // Karn's rule: an ACK for a packet sent twice may answer either copy, so its time says
         // nothing about the round trip. Only packets sent once give an RTT sample.
         if slot.transmissions == 1 {
             self.rtt.sample(now.saturating_sub(slot.sent_at));
             self.stats.rtt_samples += 1;
         }
-        Some(slot)
     }
 }
 
@@ -370,6 +389,10 @@ impl ReceiverStats {
 pub struct Delivered {
     pub transfer: u32,
     pub data: Vec<u8>,
+    /// What the FIN announced, if the file put together is not that: its length and SHA-256
+    /// (in hex). A sender's bug, or a forged FIN: each packet passed its CRC-32, the whole
+    /// file did not.
+    pub mismatch: Option<(u64, String)>,
 }
 
 /// What the receiver makes of one datagram.
@@ -389,6 +412,8 @@ struct Transfer {
     expected: u32,
     /// Packets that came early (Selective Repeat only). The FIN is stored as `None`.
     early: BTreeMap<u32, Option<Vec<u8>>>,
+    /// The length and SHA-256 the FIN announced, once it came.
+    fin: Option<(u64, String)>,
     data: Vec<u8>,
     /// Bytes it holds: `data` and the early pieces.
     held: usize,
@@ -496,8 +521,12 @@ impl Receiver {
                 };
             }
         };
-        // An ACK, or a FIN with a payload, is not something a sender sends.
-        if header.kind == Kind::Ack || (header.kind == Kind::Fin && !payload.is_empty()) {
+        // An ACK, or a FIN without a length and hash, is not something a sender sends.
+        let fin = match header.kind {
+            Kind::Fin => wire::read_fin_payload(payload),
+            _ => None,
+        };
+        if header.kind == Kind::Ack || (header.kind == Kind::Fin && fin.is_none()) {
             self.stats.garbage += 1;
             return Outcome {
                 malformed: Some(Malformed::Garbage),
@@ -541,6 +570,7 @@ impl Receiver {
                     id,
                     expected: 0,
                     early: BTreeMap::new(),
+                    fin: None,
                     data: Vec::new(),
                     held: 0,
                     last_progress: now,
@@ -584,7 +614,10 @@ impl Receiver {
             return Outcome::default();
         }
         let piece = match header.kind {
-            Kind::Fin => None,
+            Kind::Fin => {
+                t.fin = fin;
+                None
+            }
             _ => Some(payload.to_vec()),
         };
         t.early.insert(seq, piece);
@@ -609,9 +642,13 @@ impl Receiver {
         if fin_reached {
             if let Some(done) = self.end(id) {
                 Self::remember(&mut self.finished, (done.id, done.expected - 1));
+                // The FIN's length and hash against what we put together.
+                let announced = done.fin.unwrap_or_default();
+                let ours = (done.data.len() as u64, crate::sha256_hex(&done.data));
                 outcome.delivered = Some(Delivered {
                     transfer: done.id,
                     data: done.data,
+                    mismatch: (announced != ours).then_some(announced),
                 });
             }
         }

@@ -23,12 +23,14 @@ pub mod rto;
 pub mod transfer;
 pub mod wire;
 
+/// The SHA-256 of `data`.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
 /// The SHA-256 of `data` in hex, as `sha256sum` prints it.
 pub fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha256(data).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A number for a new transfer (or a KCP conversation), different from one run to the next,

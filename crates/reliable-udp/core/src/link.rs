@@ -28,6 +28,8 @@ pub struct Impairment {
     pub rate: Option<u64>,
     /// Datagrams that may wait for the rate limit; one more is dropped (a "tail drop").
     pub queue: usize,
+    /// Chance that a datagram sent on has one bit flipped (see [`Direction::damage`]).
+    pub corrupt: f64,
 }
 
 impl Impairment {
@@ -76,6 +78,8 @@ pub struct Counters {
     pub reordered: u64,
     /// Copies that waited (a delay, jitter, the rate limit or a reorder).
     pub delayed: u64,
+    /// Datagrams sent on with a bit flipped (`--corrupt`).
+    pub corrupted: u64,
 }
 
 impl fmt::Display for Counters {
@@ -83,7 +87,7 @@ impl fmt::Display for Counters {
         write!(
             f,
             "{} received ({} bytes), {} forwarded ({} bytes), {} lost, {} dropped by the full \
-             queue, {} duplicated, {} reordered, {} delayed",
+             queue, {} duplicated, {} reordered, {} delayed, {} corrupted",
             self.received,
             self.received_bytes,
             self.forwarded,
@@ -92,7 +96,8 @@ impl fmt::Display for Counters {
             self.queue_drops,
             self.duplicated,
             self.reordered,
-            self.delayed
+            self.delayed,
+            self.corrupted
         )
     }
 }
@@ -105,6 +110,9 @@ pub struct Direction {
     /// When the rate-limited line is free again, and when each queued copy leaves it.
     line_free: Duration,
     waiting: VecDeque<Duration>,
+    /// The damage's own generator, so that `--corrupt` leaves every other fate of a seed as
+    /// it was.
+    damage_rng: SplitMix64,
 }
 
 impl Direction {
@@ -115,6 +123,7 @@ impl Direction {
             counters: Counters::default(),
             line_free: Duration::ZERO,
             waiting: VecDeque::new(),
+            damage_rng: SplitMix64::new(seed ^ DAMAGE_SEED),
         }
     }
 
@@ -177,6 +186,41 @@ impl Direction {
             times.push(leave);
         }
         times
+    }
+}
+
+/// Mixed into the seed of a direction's damage generator.
+const DAMAGE_SEED: u64 = 0xC0DE_BAD0_B175_F11B;
+
+/// The seed of the server-to-client direction, from the link's `--seed` (the client-to-server
+/// direction uses `--seed` itself): each direction draws from its own sequence, so the traffic
+/// one way never changes the fates of the other.
+pub fn reply_seed(seed: u64) -> u64 {
+    seed ^ 0x5DEE_CE66_D1CE_F00D
+}
+
+impl Direction {
+    /// [`Direction::decide`], then [`Direction::damage`] if any copy is sent on.
+    pub fn decide_and_damage(&mut self, datagram: &mut [u8], now: Duration) -> Vec<Duration> {
+        let fates = self.decide(datagram.len(), now);
+        if !fates.is_empty() {
+            self.damage(datagram);
+        }
+        fates
+    }
+
+    /// With the chance `corrupt`, flips one bit of `datagram`, chosen at random, and counts it:
+    /// what a bad cable or a faulty router's memory does. Two numbers are drawn for every
+    /// datagram, damaged or not. One flipped bit is the damage a CRC-32 always catches; real
+    /// damage is not so kind (see the lesson).
+    pub fn damage(&mut self, datagram: &mut [u8]) {
+        let (chance, where_) = (self.damage_rng.next_f64(), self.damage_rng.next_u64());
+        if chance >= self.impairment.corrupt || datagram.is_empty() {
+            return;
+        }
+        let bit = where_ % (datagram.len() as u64 * 8);
+        datagram[(bit / 8) as usize] ^= 1 << (bit % 8);
+        self.counters.corrupted += 1;
     }
 }
 
@@ -337,6 +381,56 @@ mod tests {
         assert!(within(c.duplicated, 0.05 * 0.8), "{c}");
         assert!(within(c.reordered, 0.1 * 0.8), "{c}");
         assert_eq!(c.forwarded, c.received - c.lost + c.duplicated);
+    }
+
+    #[test]
+    fn corrupt_flips_one_bit_at_the_rate_asked_and_the_crc_catches_every_one() {
+        let imp = Impairment {
+            corrupt: 0.1,
+            ..Impairment::default()
+        };
+        let mut dir = Direction::new(imp.clone(), 4);
+        let header = crate::wire::Header {
+            kind: crate::wire::Kind::Data,
+            transfer: 1,
+            seq: 0,
+            ack: 0,
+        };
+        let packet = crate::wire::encode(header, &[0x5A; 100]);
+        let n = 10_000;
+        let mut rejected = 0;
+        for i in 0..n {
+            let mut copy = packet.clone();
+            let fates = dir.decide_and_damage(&mut copy, Duration::from_millis(i));
+            assert_eq!(fates.len(), 1);
+            let flipped: u32 = copy
+                .iter()
+                .zip(&packet)
+                .map(|(a, b)| (a ^ b).count_ones())
+                .sum();
+            assert!(flipped <= 1);
+            if crate::wire::decode(&copy).is_err() {
+                rejected += 1;
+            }
+        }
+        let c = &dir.counters;
+        // Four standard deviations of a binomial count; the CRC rejects each damaged one.
+        let sd = (n as f64 * 0.1 * 0.9).sqrt();
+        assert!(
+            (c.corrupted as f64 - n as f64 * 0.1).abs() < 4.0 * sd,
+            "{c}"
+        );
+        assert_eq!(rejected, c.corrupted);
+        // Damage draws from its own generator: the other fates of the seed stay the same.
+        let plain = Impairment {
+            corrupt: 0.0,
+            ..imp
+        };
+        let lossy = |imp: Impairment| Impairment { loss: 0.3, ..imp };
+        assert_eq!(
+            run(&lossy(plain), 4, 1000).1,
+            run(&lossy(dir.impairment), 4, 1000).1
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use guard::{Refusal, ReplyGuard};
 
-use crate::link::{Counters, Direction, Impairment, RingGuard};
+use crate::link::{Counters, Direction, Impairment, RingGuard, reply_seed};
 
 /// How many clients the relay serves at once: each has a socket and a thread.
 pub const MAX_FLOWS: usize = 256;
@@ -206,7 +206,7 @@ impl Relay {
             up: Mutex::new(Direction::new(up, seed)),
             // The other direction draws from its own sequence, so the traffic one way never
             // changes the fates of the other.
-            down: Mutex::new(Direction::new(down, seed ^ 0x5DEE_CE66_D1CE_F00D)),
+            down: Mutex::new(Direction::new(down, reply_seed(seed))),
             flows: Mutex::new(HashMap::new()),
             guard: Mutex::new(ReplyGuard::new(own, 0)),
             ring: Mutex::new(RingGuard::default()),
@@ -352,7 +352,7 @@ impl Relay {
                 }
             };
             flow.touch(now);
-            let fates = lock(&self.up).decide(len, now);
+            let fates = lock(&self.up).decide_and_damage(&mut buffer[..len], now);
             for due in fates {
                 self.deliver(due, Target::Server(Arc::clone(&flow)), &buffer[..len]);
             }
@@ -472,7 +472,7 @@ impl Relay {
             };
             let now = self.start.elapsed();
             flow.touch(now);
-            let fates = lock(&self.down).decide(len, now);
+            let fates = lock(&self.down).decide_and_damage(&mut buffer[..len], now);
             for due in fates {
                 self.deliver(due, Target::Client(client), &buffer[..len]);
             }

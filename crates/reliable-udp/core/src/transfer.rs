@@ -93,7 +93,9 @@ fn refused(socket: &UdpSocket, err: io::Error) -> io::Error {
 }
 
 /// Serves senders forever: each file that arrives whole is shown with its SHA-256 and, with
-/// `output`, written there. Returns only when the log cannot be written.
+/// `output`, written there. Returns when the log cannot be written, or with an error when a
+/// file is not what its FIN announced (its length or SHA-256): that file is written all the
+/// same, so it can be looked at.
 pub fn serve(
     socket: &UdpSocket,
     mode: Mode,
@@ -157,6 +159,15 @@ pub fn serve(
                 }
             }
             report(log, from, &file.data, took, &receiver)?;
+            if let Some((len, sha)) = file.mismatch {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "the FIN from {from} announced {len} bytes with sha256 {sha}: the file \
+                         received is not the file sent"
+                    ),
+                ));
+            }
         }
     }
 }

@@ -33,7 +33,8 @@ pub const VERSION: u8 = 1;
 pub enum Kind {
     /// A piece of the file: `seq` numbers it (0, 1, 2, ...).
     Data,
-    /// The end of the file: `seq` is the number of DATA packets, the payload is empty.
+    /// The end of the file: `seq` is the number of DATA packets, the payload is the file's
+    /// length and SHA-256 ([`fin_payload`]), so the receiver can check the whole file.
     Fin,
     /// The receiver's answer: `seq` is the packet it answers, `ack` the first one it lacks.
     Ack,
@@ -78,6 +79,30 @@ impl Malformed {
             Malformed::Corrupt => "its checksum does not match (corrupt)",
         }
     }
+}
+
+/// Bytes of a FIN's payload: the file's length (8 bytes, big-endian), then its SHA-256.
+pub const FIN_PAYLOAD_LEN: usize = 8 + 32;
+
+/// What a FIN carries for `file`: its length and its SHA-256, so that the receiver can tell
+/// whether what it put together is what was sent (a check of the whole file, beside each
+/// packet's CRC-32).
+pub fn fin_payload(file: &[u8]) -> Vec<u8> {
+    let mut payload = Vec::with_capacity(FIN_PAYLOAD_LEN);
+    payload.extend_from_slice(&(file.len() as u64).to_be_bytes());
+    payload.extend_from_slice(&crate::sha256(file));
+    payload
+}
+
+/// The length and SHA-256 (in hex) a FIN's payload announces; `None` if it is not
+/// [`FIN_PAYLOAD_LEN`] bytes.
+pub fn read_fin_payload(payload: &[u8]) -> Option<(u64, String)> {
+    let (len, hash) = payload.split_first_chunk::<8>()?;
+    if hash.len() != 32 {
+        return None;
+    }
+    let hex = hash.iter().map(|b| format!("{b:02x}")).collect();
+    Some((u64::from_be_bytes(*len), hex))
 }
 
 /// Builds one packet: header, then payload.

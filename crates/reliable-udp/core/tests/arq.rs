@@ -174,6 +174,150 @@ fn ack(transfer: u32, seq: u32, cumulative: u32) -> Vec<u8> {
     wire::encode(header, &[])
 }
 
+/// A DATA packet of `transfer`, or its FIN (with the length and hash of `file`) when
+/// `payload` is `None`.
+fn packet(transfer: u32, seq: u32, payload: Option<&[u8]>, file: &[u8]) -> Vec<u8> {
+    let (kind, bytes) = match payload {
+        Some(bytes) => (Kind::Data, bytes.to_vec()),
+        None => (Kind::Fin, wire::fin_payload(file)),
+    };
+    let header = Header {
+        kind,
+        transfer,
+        seq,
+        ack: 0,
+    };
+    wire::encode(header, &bytes)
+}
+
+/// RFC 9002 5.1: an ACK gives one RTT sample at most, from the highest packet it newly
+/// acknowledges. Here packet 0 goes at 0 ms, packet 1 at 50 ms; packet 0's ACK is lost, and
+/// the ACK of packet 1 (cumulative: both arrived) comes at 150 ms. The round trip is 100 ms;
+/// packet 0's 150 ms would count the lost ACK's wait as path delay.
+#[test]
+fn an_ack_gives_one_rtt_sample_from_the_highest_packet_it_newly_acknowledges() {
+    for mode in [Mode::SelectiveRepeat, Mode::GoBackN] {
+        let config = Config {
+            window: 4,
+            mode,
+            ..Config::default()
+        };
+        let mut sender = Sender::new(5, vec![1; 4000], config);
+        sender.poll_transmit(ms(0)).unwrap();
+        sender.poll_transmit(ms(50)).unwrap();
+        sender.on_datagram(&ack(5, 1, 2), ms(150));
+        assert_eq!(sender.stats().rtt_samples, 1, "{mode:?}");
+        assert_eq!(sender.rtt().srtt(), Some(ms(100)), "{mode:?}");
+    }
+}
+
+/// Selective Repeat resends a packet that three packets sent after it have overtaken, long
+/// before its timer: here at 30 ms, with an RTO of one second.
+#[test]
+fn three_later_packets_acknowledged_first_make_selective_repeat_resend_at_once() {
+    let config = Config {
+        window: 8,
+        ..Config::default()
+    };
+    let mut sender = Sender::new(6, vec![2; 8000], config);
+    let first = sender.poll_transmit(ms(0)).unwrap();
+    while sender.poll_transmit(ms(0)).is_some() {}
+    // Packet 0 is lost; 1, 2 and 3 arrive and are acknowledged (the first missing: 0).
+    sender.on_datagram(&ack(6, 1, 0), ms(10));
+    sender.on_datagram(&ack(6, 2, 0), ms(20));
+    assert_eq!(sender.poll_transmit(ms(20)), None, "two are not enough");
+    sender.on_datagram(&ack(6, 3, 0), ms(30));
+    assert_eq!(sender.poll_transmit(ms(30)), Some(first));
+    assert_eq!(sender.stats().fast_retransmits, 1);
+    assert_eq!(sender.stats().timeouts, 0);
+    // Go-Back-N has no fast retransmit: the same ACKs resend nothing.
+    let config = Config {
+        window: 8,
+        mode: Mode::GoBackN,
+        ..Config::default()
+    };
+    let mut sender = Sender::new(6, vec![2; 8000], config);
+    while sender.poll_transmit(ms(0)).is_some() {}
+    for seq in 1..4 {
+        sender.on_datagram(&ack(6, seq, 0), ms(10 * u64::from(seq)));
+    }
+    assert_eq!(sender.poll_transmit(ms(30)), None);
+}
+
+/// Karn's rule and Go-Back-N together: after a timeout Go-Back-N sends the whole window
+/// again, so when every window loses a packet, no ACK answers a packet sent once, no RTT
+/// sample comes, and the backed-off RTO never comes down. Selective Repeat resends only the
+/// lost packet, and the ACKs of the others are samples.
+#[test]
+fn with_a_loss_in_every_window_go_back_n_gets_no_rtt_sample_and_selective_repeat_does() {
+    for (mode, samples) in [(Mode::GoBackN, false), (Mode::SelectiveRepeat, true)] {
+        let config = Config {
+            window: 4,
+            mode,
+            max_retries: 100,
+            ..Config::default()
+        };
+        let mut sender = Sender::new(9, vec![3; 40 * 1024], config);
+        let mut receiver = Receiver::new(mode, 4);
+        let mut now = ms(0);
+        let mut seen = std::collections::HashSet::new();
+        while !sender.is_done() && now < Duration::from_secs(600) {
+            sender.on_timeout(now);
+            while let Some(packet) = sender.poll_transmit(now) {
+                // The link loses the first copy of packets 0, 4, 8...: one in every window.
+                let (header, _) = wire::decode(&packet).unwrap();
+                if seen.insert(header.seq) && header.seq % 4 == 0 {
+                    continue;
+                }
+                if let Some(reply) = receiver.on_datagram(&packet, now + ms(10)).reply {
+                    sender.on_datagram(&reply, now + ms(20));
+                }
+            }
+            now = sender.next_deadline().unwrap_or(now).max(now + ms(20));
+        }
+        assert!(sender.is_done(), "{mode:?}");
+        let rtt = sender.rtt();
+        if samples {
+            assert!(sender.stats().rtt_samples > 0, "{mode:?}");
+            assert_eq!(rtt.srtt(), Some(ms(20)), "{mode:?}");
+        } else {
+            assert_eq!(sender.stats().rtt_samples, 0, "{mode:?}");
+            assert_eq!(rtt.srtt(), None, "{mode:?}: srtt none");
+            assert_eq!(
+                rtt.rto(),
+                Config::default().max_rto,
+                "{mode:?}: rto at its ceiling"
+            );
+        }
+    }
+}
+
+/// The FIN carries the file's length and SHA-256: a file put together from packets that each
+/// passed their CRC-32 but is not the file sent (here, a forged piece) is delivered with the
+/// mismatch said, and a true one without.
+#[test]
+fn a_file_that_does_not_match_its_fins_length_and_hash_is_told_apart() {
+    let mut receiver = Receiver::new(Mode::SelectiveRepeat, 4);
+    receiver.on_datagram(&packet(1, 0, Some(b"hello"), b""), ms(0));
+    let done = receiver.on_datagram(&packet(1, 1, None, b"hello"), ms(1));
+    let file = done.delivered.unwrap();
+    assert_eq!((file.data.as_slice(), file.mismatch), (&b"hello"[..], None));
+    receiver.on_datagram(&packet(2, 0, Some(b"jello"), b""), ms(2));
+    let done = receiver.on_datagram(&packet(2, 1, None, b"hello!"), ms(3));
+    let (len, sha) = done.delivered.unwrap().mismatch.unwrap();
+    assert_eq!((len, sha), (6, reliable_udp_core::sha256_hex(b"hello!")));
+    // A FIN without a length and hash is not one of ours.
+    let bare = Header {
+        kind: Kind::Fin,
+        transfer: 3,
+        seq: 0,
+        ack: 0,
+    };
+    let outcome = receiver.on_datagram(&wire::encode(bare, &[]), ms(4));
+    assert!(outcome.reply.is_none() && outcome.delivered.is_none());
+    assert_eq!(receiver.stats().garbage, 1);
+}
+
 #[test]
 fn a_sender_whose_receiver_vanished_gives_up_after_max_retries_with_a_clear_error() {
     let config = Config {
@@ -331,13 +475,8 @@ fn a_transfer_past_the_largest_file_is_dropped_and_the_receiver_freed() {
     let piece = vec![0x55u8; 1000];
     let mut accepted_bytes = 0usize;
     for seq in 0..1000u32 {
-        let data = Header {
-            kind: Kind::Data,
-            transfer: 1,
-            seq,
-            ack: 0,
-        };
-        let outcome = receiver.on_datagram(&wire::encode(data, &piece), ms(u64::from(seq)));
+        let data = packet(1, seq, Some(&piece), b"");
+        let outcome = receiver.on_datagram(&data, ms(u64::from(seq)));
         if outcome.reply.is_some() {
             accepted_bytes += piece.len();
         }
@@ -347,18 +486,8 @@ fn a_transfer_past_the_largest_file_is_dropped_and_the_receiver_freed() {
     assert!(accepted_bytes <= max_file, "{accepted_bytes}");
     assert!(receiver.stats().too_big >= 1, "{:?}", receiver.stats());
     // Another transfer is served at once.
-    let next = Header {
-        kind: Kind::Data,
-        transfer: 2,
-        seq: 0,
-        ack: 0,
-    };
-    assert!(
-        receiver
-            .on_datagram(&wire::encode(next, b"hi"), ms(1001))
-            .reply
-            .is_some()
-    );
+    let next = packet(2, 0, Some(b"hi"), b"");
+    assert!(receiver.on_datagram(&next, ms(1001)).reply.is_some());
 }
 
 /// One transfer at a time, held by anyone: a transfer that only repeats its first packet kept
@@ -367,19 +496,10 @@ fn a_transfer_past_the_largest_file_is_dropped_and_the_receiver_freed() {
 #[test]
 fn transfers_that_only_repeat_themselves_keep_no_one_out() {
     let mut receiver = Receiver::new(Mode::SelectiveRepeat, 4);
-    let data = |transfer: u32, seq: u32, payload: &[u8]| {
-        let kind = if payload.is_empty() {
-            Kind::Fin
-        } else {
-            Kind::Data
-        };
-        let header = Header {
-            kind,
-            transfer,
-            seq,
-            ack: 0,
-        };
-        wire::encode(header, payload)
+    // A piece of one byte, or (empty) the FIN of a one-byte file.
+    let data = |transfer: u32, seq: u32, payload: &[u8]| match payload {
+        [] => packet(transfer, seq, None, b"ab"),
+        _ => packet(transfer, seq, Some(payload), b""),
     };
     // Every place taken by a transfer that sent one packet.
     for squatter in 0..Receiver::MAX_TRANSFERS as u32 {

@@ -2,7 +2,7 @@
 //!
 //! A UDP relay that stands between any client and any UDP server of the course and does to
 //! their datagrams what a bad network does: loses some, delays them, copies some, lets some
-//! overtake others, and (with `--rate`) carries only so many bytes per second through a queue
+//! overtake others, flips a bit in some (`--corrupt`), and (with `--rate`) carries only so many bytes per second through a queue
 //! that drops what does not fit. Linux's netem does this in the kernel; this program does it
 //! on every system, and `--seed` makes a run repeat exactly.
 //!
@@ -108,6 +108,11 @@ struct Args {
     /// Stop after this long and print what the link did (otherwise run until Ctrl-C)
     #[arg(long, value_name = "TIME", value_parser = parse_duration)]
     duration: Option<Duration>,
+
+    /// Chance that a datagram sent on has one bit flipped, like 1% (our receivers' CRC-32
+    /// rejects it)
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, default_value = "0%")]
+    corrupt: f64,
 }
 
 fn main() -> Result<(), common::Error> {
@@ -120,6 +125,7 @@ fn main() -> Result<(), common::Error> {
         reorder: args.reorder,
         rate: args.rate,
         queue: args.queue,
+        corrupt: args.corrupt,
     };
     let down = Impairment {
         loss: args.reply_loss.unwrap_or(args.loss),
