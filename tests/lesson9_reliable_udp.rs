@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use reliable_udp_core::link::{self, Counters, Direction, Impairment};
 use reliable_udp_core::wire::{self, Header, Kind};
 use test_support::{QUIET, Running, Server, cargo_bin, start_server, udp_socket};
 
@@ -52,6 +53,26 @@ fn run_to_the_end(command: Command) -> Running {
     }
 }
 
+/// What a transfer left to look at: the sender's last line ("sent ..."), the receiver's
+/// "so far: ..." line (our own receivers; empty for QUIC and KCP), and the link (still
+/// running).
+struct Done {
+    sent: String,
+    so_far: String,
+    link: Server,
+}
+
+/// A number in `line` just before `words`: `number_before("3 lost, 2 corrupt", " corrupt")` is 2.
+fn number_before(line: &str, words: &str) -> f64 {
+    let head = &line[..line
+        .find(words)
+        .unwrap_or_else(|| panic!("{words:?} in {line}"))];
+    let number = head.rsplit([' ', '(']).next().unwrap();
+    number
+        .parse()
+        .unwrap_or_else(|_| panic!("{number:?} in {line}"))
+}
+
 /// Sends `file` with `sender` through a fresh lossy link to `receiver`, and checks that the
 /// receiver announced the file's SHA-256 and wrote the same bytes.
 fn transfer_matches(
@@ -61,7 +82,8 @@ fn transfer_matches(
     sender_args: &[&str],
     link_settings: &[&str],
     file: &PathBuf,
-) {
+) -> Done {
+    let ours = matches!(receiver, "window-receiver" | "stop-and-wait-receiver");
     let output = file.with_extension("received");
     let out = output.to_str().unwrap().to_owned();
     let mut args = receiver_args.to_vec();
@@ -79,11 +101,17 @@ fn transfer_matches(
     command.args(sender_args);
     let mut sent = run_to_the_end(command);
     assert!(sent.expect_exit().success(), "{}", sent.transcript());
+    let sent = sent.expect_stdout("sent ");
 
     let data = std::fs::read(file).unwrap();
     let sha = reliable_udp_core::sha256_hex(&data);
     let line = receiver.expect_stdout(&format!("received {} bytes", data.len()));
     assert!(line.ends_with(&format!("sha256 {sha}")), "{line}");
+    let so_far = if ours {
+        receiver.expect_stdout("so far: ")
+    } else {
+        String::new()
+    };
     assert_eq!(
         std::fs::read(&output).unwrap(),
         data,
@@ -91,6 +119,7 @@ fn transfer_matches(
         receiver = receiver.transcript()
     );
     let _ = std::fs::remove_file(output);
+    Done { sent, so_far, link }
 }
 
 const HOSTILE: &[&str] = &[
@@ -123,12 +152,12 @@ fn stop_and_wait_delivers_a_file_byte_for_byte_through_20_percent_loss_duplicati
 #[test]
 fn the_sliding_window_delivers_a_file_byte_for_byte_through_20_percent_loss_in_both_modes() {
     // Go-Back-N sends the whole window again after each loss and, by Karn's rule, rarely gets
-    // an RTT sample to undo its back-off: at 20 % loss it needs ten times the bytes and far
-    // more time (the lesson measures it), so it gets a smaller file and a lower RTO ceiling.
-    let cases = [("sr", 200 * 1024, "4s"), ("gbn", 40 * 1024, "200ms")];
-    for (mode, len, max_rto) in cases {
-        let file = test_file(&format!("window-{mode}"), len);
-        transfer_matches(
+    // an RTT sample to undo its back-off: at 20 % loss it needs several times the bytes and
+    // far more time (the lesson measures it), so both get a small file and a low RTO ceiling.
+    let file = test_file("window", 40 * 1024);
+    let mut runs = HashMap::new();
+    for mode in ["sr", "gbn"] {
+        let done = transfer_matches(
             "window-receiver",
             &["--mode", mode],
             "window-sender",
@@ -140,11 +169,82 @@ fn the_sliding_window_delivers_a_file_byte_for_byte_through_20_percent_loss_in_b
                 "--min-rto",
                 "50ms",
                 "--max-rto",
-                max_rto,
+                "200ms",
             ],
             HOSTILE,
             &file,
         );
+        let per_byte = number_before(&done.sent, " bytes on the wire per byte");
+        let out_of_window = number_before(&done.so_far, " out of window");
+        runs.insert(mode, (per_byte, out_of_window, done.sent));
+    }
+    // `--mode` matters, on the same seeded link: Go-Back-N's receiver drops every packet out
+    // of order (Selective Repeat's keeps them: its window of 4096 is past the sender's 16),
+    // and its sender resends whole windows. Its bytes per byte were 3 to 11 times Selective
+    // Repeat's in our runs; twice is asserted.
+    let (sr, gbn) = (&runs["sr"], &runs["gbn"]);
+    assert_eq!(sr.1, 0.0, "{sr:?}");
+    assert!(gbn.1 > 0.0, "{gbn:?}");
+    assert!(gbn.0 > 2.0 * sr.0, "{gbn:?} against {sr:?}");
+}
+
+/// The FIN carries the file's length and SHA-256. A file put together from packets that each
+/// passed their CRC-32 but that is not what the FIN announced (here a forged FIN: the same
+/// would catch a sender's bug): the receiver writes it, says so and exits with an error.
+#[test]
+fn a_receiver_whose_file_does_not_match_the_fins_length_and_hash_says_so_and_exits_non_zero() {
+    let mut receiver = start_server(cargo_bin("window-receiver"), &[]);
+    let peer = udp_socket();
+    peer.send_to(&packet(Kind::Data, 5, 0, b"hello"), receiver.addr)
+        .unwrap();
+    let fin = wire::fin_payload(b"hello, world");
+    peer.send_to(&packet(Kind::Fin, 5, 1, &fin), receiver.addr)
+        .unwrap();
+    receiver.expect_stdout("received 5 bytes from");
+    let status = receiver.expect_exit();
+    assert_eq!(status.code(), Some(1), "{}", receiver.transcript());
+    let error = receiver.expect_stderr("announced 12 bytes with sha256 ");
+    assert!(
+        error.contains(&reliable_udp_core::sha256_hex(b"hello, world")),
+        "{error}"
+    );
+    assert!(
+        error.ends_with("the file received is not the file sent"),
+        "{error}"
+    );
+}
+
+/// `--corrupt` flips a bit in one datagram in ten, each way: the link counts them, the
+/// receiver's CRC-32 rejects each one that reaches it (the sender's, the ACKs), the sender
+/// sends those packets again, and the file arrives whole.
+#[test]
+fn corrupt_datagrams_are_counted_by_the_link_and_rejected_by_the_receiver_and_the_file_is_whole() {
+    let file = test_file("corrupt", 100 * 1024);
+    let settings = ["--corrupt", "10%", "--loss", "2%", "--seed", "11"];
+    #[allow(unused_mut)]
+    let mut done = transfer_matches(
+        "window-receiver",
+        &[],
+        "window-sender",
+        &["--window", "16", "--min-rto", "50ms"],
+        &settings,
+        &file,
+    );
+    let rejected = number_before(&done.so_far, " corrupt");
+    // About 110 datagrams each way, 10 % of them damaged: fewer than 3 is 4 standard
+    // deviations away.
+    assert!(rejected >= 3.0, "{}", done.so_far);
+    #[cfg(unix)]
+    {
+        interrupt(&mut done.link);
+        let up = done.link.expect_stdout("client -> server: ");
+        let forwarded = number_before(&up, " forwarded");
+        let corrupted = number_before(&up, " corrupted");
+        // The receiver's count is taken when the file is whole; the link may damage a FIN
+        // sent again after that.
+        assert!(rejected <= corrupted, "{up}\n{}", done.so_far);
+        let sd = (forwarded * 0.1 * 0.9).sqrt();
+        assert!((corrupted - forwarded * 0.1).abs() < 4.0 * sd, "{up}");
     }
 }
 
@@ -203,7 +303,12 @@ fn garbage_truncated_corrupt_duplicate_and_out_of_window_datagrams_are_dropped_a
     send(&first);
     send(&packet(Kind::Data, 77, 100_000, b"far away"));
     send(&packet(Kind::Data, 77, 1, b"world"));
-    send(&packet(Kind::Fin, 77, 2, b""));
+    send(&packet(
+        Kind::Fin,
+        77,
+        2,
+        &wire::fin_payload(b"hello, world"),
+    ));
     // The receiver is still serving, and says what it dropped.
     receiver.expect_stdout("dropped 10 bytes from");
     receiver.expect_stdout("(truncated)");
@@ -255,6 +360,32 @@ fn through_the_link(settings: &[&str], count: u32) -> Vec<u32> {
     got
 }
 
+/// What the link's engine decides for `count` datagrams one way, and for the ones it lets
+/// through coming back, with the `--loss`, `--duplicate`, `--reorder` and `--seed` of
+/// `settings`: the counts the link itself would report.
+fn link_decisions(settings: &[&str], count: u64) -> (Counters, Counters) {
+    let value = |name: &str| {
+        let at = settings.iter().position(|s| *s == name)?;
+        Some(settings[at + 1])
+    };
+    let percent = |name| value(name).map_or(0.0, |p| link::parse_percent(p).unwrap());
+    let imp = Impairment {
+        loss: percent("--loss"),
+        duplicate: percent("--duplicate"),
+        reorder: percent("--reorder"),
+        ..Impairment::default()
+    };
+    let seed: u64 = value("--seed").unwrap().parse().unwrap();
+    let mut up = Direction::new(imp.clone(), seed);
+    let mut down = Direction::new(imp, link::reply_seed(seed));
+    for _ in 0..count {
+        for _copy in up.decide(1, Duration::ZERO) {
+            down.decide(1, Duration::ZERO);
+        }
+    }
+    (up.counters, down.counters)
+}
+
 #[test]
 fn the_lossy_link_drops_duplicates_and_reorders_at_the_rates_asked_and_repeats_with_a_seed() {
     let settings = [
@@ -296,10 +427,20 @@ fn the_lossy_link_drops_duplicates_and_reorders_at_the_rates_asked_and_repeats_w
         within(duplicated, delivered, 0.05),
         "{duplicated} duplicated"
     );
-    // A held-back datagram is overtaken only if the next ones come within 10 ms, so the
-    // count can fall short of 10 % on a slow machine, never above it by much.
-    assert!(overtaken > 0, "nothing was reordered");
-    assert!(within(overtaken as f64, delivered, 0.1) || overtaken as f64 <= delivered * 0.1);
+    // A held-back datagram is overtaken when the next ones of its batch come within its
+    // extra 10 ms, which they do even on a busy machine (a batch of 100 goes in a fraction of
+    // a millisecond): the rate is 10 % of the datagrams delivered, within the binomial's
+    // spread, and never more than the link decided to hold back (its own count for the seed).
+    assert!(
+        within(overtaken as f64, delivered, 0.1),
+        "{overtaken} of {delivered} overtaken"
+    );
+    let decided = link_decisions(&settings, u64::from(n)).0;
+    assert!(
+        overtaken <= decided.reordered + decided.duplicated,
+        "{overtaken} overtaken, the link held back {}",
+        decided.reordered
+    );
 
     // The same seed, the same fates; another seed, others.
     let mut again = through_the_link(&settings, n);
@@ -322,6 +463,17 @@ fn the_lossy_link_drops_duplicates_and_reorders_at_the_rates_asked_and_repeats_w
     assert_ne!(sorted, different);
 }
 
+/// Ctrl-C for the link: it prints what it did and exits 0.
+#[cfg(unix)]
+fn interrupt(link: &mut Running) {
+    let status = Command::new("kill")
+        .args(["-INT", &link.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(link.expect_exit().success());
+}
+
 /// Ctrl-C is a signal only on Unix; on Windows the console sends it, which a test cannot.
 #[cfg(unix)]
 #[test]
@@ -337,12 +489,7 @@ fn the_lossy_link_prints_what_it_did_when_interrupted() {
     for _ in 0..100 {
         sink.recv(&mut buffer).unwrap();
     }
-    let status = Command::new("kill")
-        .args(["-INT", &link.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert!(link.expect_exit().success());
+    interrupt(&mut link);
     link.expect_stdout("client -> server: 100 received (100 bytes), 100 forwarded");
     link.expect_stdout("server -> client: 0 received");
 }
@@ -366,24 +513,24 @@ fn udp_ping_reports_the_loss_the_link_caused_and_rtts_of_twice_the_delay() {
     let mut ping = run_to_the_end(command);
     assert!(ping.expect_exit().success(), "{}", ping.transcript());
     let summary = ping.expect_stdout(" received, ");
-    // "50 sent, 32 received, 36.0% loss": each way loses 20 %, so a round trip 36 %.
-    let received: f64 = summary
-        .split(", ")
-        .nth(1)
-        .unwrap()
-        .split(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let lost = 50.0 - received;
-    let sd = (50.0_f64 * 0.36 * 0.64).sqrt();
-    assert!((lost - 18.0).abs() < 4.0 * sd, "{summary}");
-    assert!(
-        summary.contains(&format!("{:.1}% loss", lost * 2.0)),
-        "{summary}"
+    // The link's fates are fixed by its seed: the pings it lost on the way there, and of the
+    // replies to the others, those it lost on the way back. (Each way loses 20 %, so a round
+    // trip 36 % on average; this seed loses what the link's own engine says, exactly.)
+    let (up, down) = link_decisions(&["--loss", "20%", "--seed", "5"], 50);
+    assert_eq!(down.received, up.forwarded);
+    let lost = 50 - down.forwarded;
+    assert_eq!(
+        summary,
+        format!(
+            "50 sent, {} received, {:.1}% loss",
+            down.forwarded,
+            f64::from(lost as u32) * 2.0
+        )
     );
-    // rtt min/avg/max/mdev = a/b/c/d ms: at least the 40 ms the link adds, not much more.
+    // rtt min/avg/max/mdev = a/b/c/d ms: at least the 40 ms the link adds. The average, of
+    // about 30 round trips, within 5 ms above: each is 40 ms of the link's timetable and well
+    // under a millisecond of work on loopback, and one late wake-up of a busy machine's
+    // scheduler (a few ms) moves the average by a tenth of that.
     let rtt = ping.expect_stdout("rtt min/avg/max/mdev = ");
     let numbers: Vec<f64> = rtt
         .trim_start_matches("rtt min/avg/max/mdev = ")
@@ -392,32 +539,28 @@ fn udp_ping_reports_the_loss_the_link_caused_and_rtts_of_twice_the_delay() {
         .map(|x| x.parse().unwrap())
         .collect();
     assert!(numbers[0] >= 40.0, "{rtt}");
-    assert!(numbers[1] < 40.0 + 100.0, "{rtt}");
+    assert!((40.0..=45.0).contains(&numbers[1]), "{rtt}");
     ping.expect_stdout("rfc 6298: srtt ");
 }
+
+/// The link for QUIC and KCP: they are tested for arriving whole, not for speed.
+const MILD: &[&str] = &[
+    "--loss",
+    "5%",
+    "--delay",
+    "5ms",
+    "--duplicate",
+    "1%",
+    "--reorder",
+    "2%",
+    "--seed",
+    "7",
+];
 
 #[test]
 fn kcp_transfers_through_the_lossy_link_complete_and_match_byte_for_byte() {
     let file = test_file("kcp", 300 * 1024);
-    transfer_matches(
-        "kcp-receiver",
-        &[],
-        "kcp-sender",
-        &[],
-        &[
-            "--loss",
-            "5%",
-            "--delay",
-            "5ms",
-            "--duplicate",
-            "1%",
-            "--reorder",
-            "2%",
-            "--seed",
-            "7",
-        ],
-        &file,
-    );
+    transfer_matches("kcp-receiver", &[], "kcp-sender", &[], MILD, &file);
 }
 
 #[test]
@@ -439,18 +582,7 @@ fn quic_transfers_through_the_lossy_link_complete_and_match_byte_for_byte() {
         &["--cert", cert],
         "quic-sender",
         &["--cert", cert],
-        &[
-            "--loss",
-            "5%",
-            "--delay",
-            "5ms",
-            "--duplicate",
-            "1%",
-            "--reorder",
-            "2%",
-            "--seed",
-            "7",
-        ],
+        MILD,
         &file,
     );
 }
@@ -507,12 +639,7 @@ fn a_datagram_forged_from_the_link_itself_is_dropped_and_counted() {
     let n = sink.recv(&mut buffer).unwrap();
     assert_eq!(&buffer[..n], b"honest");
     test_support::assert_no_datagram(&sink);
-    let status = Command::new("kill")
-        .args(["-INT", &link.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert!(link.expect_exit().success());
+    interrupt(&mut link);
     link.expect_stdout("1 datagrams dropped that claimed to come from the link itself");
 }
 
