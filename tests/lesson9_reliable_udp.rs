@@ -388,16 +388,19 @@ fn link_decisions(settings: &[&str], count: u64) -> (Counters, Counters) {
 
 #[test]
 fn the_lossy_link_drops_duplicates_and_reorders_at_the_rates_asked_and_repeats_with_a_seed() {
-    let settings = [
-        "--loss",
-        "20%",
-        "--duplicate",
-        "5%",
-        "--reorder",
-        "10%",
-        "--seed",
-        "7",
-    ];
+    let with_seed = |seed| {
+        [
+            "--loss",
+            "20%",
+            "--duplicate",
+            "5%",
+            "--reorder",
+            "10%",
+            "--seed",
+            seed,
+        ]
+    };
+    let settings = with_seed("7");
     let n = 1000;
     let first = through_the_link(&settings, n);
     let mut copies: HashMap<u32, u32> = HashMap::new();
@@ -448,17 +451,7 @@ fn the_lossy_link_drops_duplicates_and_reorders_at_the_rates_asked_and_repeats_w
     sorted.sort_unstable();
     again.sort_unstable();
     assert_eq!(sorted, again, "the same seed gave another run");
-    let other = [
-        "--loss",
-        "20%",
-        "--duplicate",
-        "5%",
-        "--reorder",
-        "10%",
-        "--seed",
-        "8",
-    ];
-    let mut different = through_the_link(&other, n);
+    let mut different = through_the_link(&with_seed("8"), n);
     different.sort_unstable();
     assert_ne!(sorted, different);
 }

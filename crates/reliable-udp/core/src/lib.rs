@@ -17,6 +17,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sha2::{Digest, Sha256};
 
 pub mod arq;
+pub mod cli;
 pub mod link;
 pub mod relay;
 pub mod rto;

@@ -198,28 +198,36 @@ mod tests {
         assert_eq!(crc32(&[b"1234", b"56789"]), 0xCBF4_3926);
     }
 
+    fn data(transfer: u32, seq: u32) -> Header {
+        Header {
+            kind: Kind::Data,
+            transfer,
+            seq,
+            ack: 0,
+        }
+    }
+
     #[test]
     fn a_packet_decodes_to_what_was_encoded() {
-        let header = Header {
-            kind: Kind::Data,
-            transfer: 7,
-            seq: 42,
-            ack: 0,
-        };
+        let header = data(7, 42);
         let packet = encode(header, b"hello");
         assert_eq!(packet.len(), HEADER_LEN + 5);
         assert_eq!(decode(&packet), Ok((header, &b"hello"[..])));
     }
 
     #[test]
+    fn a_fin_payload_reads_back_as_the_files_length_and_hash() {
+        let payload = fin_payload(b"hello");
+        assert_eq!(payload.len(), FIN_PAYLOAD_LEN);
+        let read = read_fin_payload(&payload);
+        assert_eq!(read, Some((5, crate::sha256_hex(b"hello"))));
+        assert_eq!(read_fin_payload(&payload[1..]), None);
+        assert_eq!(read_fin_payload(&[]), None);
+    }
+
+    #[test]
     fn garbage_truncated_and_corrupt_datagrams_are_told_apart() {
-        let header = Header {
-            kind: Kind::Data,
-            transfer: 1,
-            seq: 0,
-            ack: 0,
-        };
-        let packet = encode(header, b"payload");
+        let packet = encode(data(1, 0), b"payload");
         assert_eq!(decode(b"echo hello"), Err(Malformed::Garbage));
         assert_eq!(decode(&[]), Err(Malformed::Garbage));
         assert_eq!(

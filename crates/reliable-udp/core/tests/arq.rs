@@ -501,55 +501,40 @@ fn transfers_that_only_repeat_themselves_keep_no_one_out() {
         [] => packet(transfer, seq, None, b"ab"),
         _ => packet(transfer, seq, Some(payload), b""),
     };
+    // Is this datagram answered?
+    let answered = |receiver: &mut Receiver, transfer, seq, payload: &[u8], at| {
+        let datagram = data(transfer, seq, payload);
+        receiver.on_datagram(&datagram, at).reply.is_some()
+    };
     // Every place taken by a transfer that sent one packet.
     for squatter in 0..Receiver::MAX_TRANSFERS as u32 {
-        assert!(
-            receiver
-                .on_datagram(&data(100 + squatter, 0, b"x"), ms(0))
-                .reply
-                .is_some()
-        );
+        assert!(answered(&mut receiver, 100 + squatter, 0, b"x", ms(0)));
     }
     // Full: a new transfer waits...
-    assert!(
-        receiver
-            .on_datagram(&data(7, 0, b"a"), ms(1))
-            .reply
-            .is_none()
-    );
+    assert!(!answered(&mut receiver, 7, 0, b"a", ms(1)));
     // ...while the squatters repeat themselves, until one has brought nothing new for
     // ABANDONED_AFTER; then the new transfer takes its place and completes.
     let mut now = ms(1);
     let deadline = Receiver::ABANDONED_AFTER + ms(2000);
-    let mut answered = false;
+    let mut got_in = false;
     while now < deadline {
         now += ms(500);
         for squatter in 0..Receiver::MAX_TRANSFERS as u32 {
             receiver.on_datagram(&data(100 + squatter, 0, b"x"), now);
         }
-        if receiver.on_datagram(&data(7, 0, b"a"), now).reply.is_some() {
-            answered = true;
+        if answered(&mut receiver, 7, 0, b"a", now) {
+            got_in = true;
             break;
         }
     }
-    assert!(answered, "the new transfer was kept out");
+    assert!(got_in, "the new transfer was kept out");
     assert!(now > Receiver::ABANDONED_AFTER);
     let done = receiver.on_datagram(&data(7, 1, b""), now);
     assert_eq!(done.delivered.unwrap().data, b"a");
     // With a free place, a new transfer is served at once beside a squatter.
     let mut receiver = Receiver::new(Mode::SelectiveRepeat, 4);
-    assert!(
-        receiver
-            .on_datagram(&data(100, 0, b"x"), ms(0))
-            .reply
-            .is_some()
-    );
-    assert!(
-        receiver
-            .on_datagram(&data(8, 0, b"b"), ms(1))
-            .reply
-            .is_some()
-    );
+    assert!(answered(&mut receiver, 100, 0, b"x", ms(0)));
+    assert!(answered(&mut receiver, 8, 0, b"b", ms(1)));
     let done = receiver.on_datagram(&data(8, 1, b""), ms(2));
     assert_eq!(done.delivered.unwrap().data, b"b");
 }

@@ -50,10 +50,6 @@ struct Args {
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
-    let socket = common::bind_udp(args.addr)?;
-    common::announce_udp(&socket)?;
     // A window of 1: only the next packet in order is kept (rdt 3.0).
-    let mut log = std::io::stdout();
-    reliable_udp_core::transfer::serve(&socket, Mode::SelectiveRepeat, 1, args.output, &mut log)?;
-    Ok(())
+    reliable_udp_core::cli::receive(args.addr, Mode::SelectiveRepeat, 1, args.output)
 }

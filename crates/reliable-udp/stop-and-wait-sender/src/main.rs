@@ -29,12 +29,10 @@
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::Parser;
-use reliable_udp_core::arq::{Config, Mode};
-use reliable_udp_core::link::parse_duration;
+use reliable_udp_core::arq::Mode;
+use reliable_udp_core::cli::SendOptions;
 
 /// Lesson 9: sends a file over UDP, one packet per round trip (stop-and-wait, rdt 3.0).
 #[derive(Parser)]
@@ -49,40 +47,13 @@ struct Args {
           default_value_t = common::defaults::STOP_AND_WAIT)]
     server: SocketAddr,
 
-    /// The file to send; - reads stdin
-    #[arg(long, value_name = "PATH", default_value = "-")]
-    file: PathBuf,
-
-    /// The retransmission timeout's floor (RFC 6298 says 1s; Linux's TCP uses 200ms)
-    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "200ms")]
-    min_rto: Duration,
-
-    /// The retransmission timeout's ceiling: back-off doubles it up to this (RFC 6298: 60s or more)
-    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "4s")]
-    max_rto: Duration,
-
-    /// Timeouts in a row, with nothing acknowledged, before giving up
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    max_retries: u32,
-
-    /// Print a progress line every second on stderr
-    #[arg(long)]
-    progress: bool,
+    #[command(flatten)]
+    send: SendOptions,
 }
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
-    let data = reliable_udp_core::read_input(&args.file)?;
-    let socket = common::client_udp(args.server)?;
-    socket.connect(args.server)?;
-    let config = Config {
-        window: 1,
-        mode: Mode::SelectiveRepeat,
-        min_rto: args.min_rto,
-        max_rto: args.max_rto,
-        max_retries: args.max_retries,
-        ..Config::default()
-    };
-    reliable_udp_core::transfer::send(&socket, data, config, args.progress)?;
-    Ok(())
+    // A window of 1: one packet in flight (rdt 3.0).
+    let config = args.send.config(1, Mode::SelectiveRepeat);
+    args.send.send(args.server, config)
 }

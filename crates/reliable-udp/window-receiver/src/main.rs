@@ -18,16 +18,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
-use reliable_udp_core::arq::Mode;
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ModeArg {
-    /// Go-Back-N: keep only the next packet in order
-    Gbn,
-    /// Selective Repeat: keep early packets, up to the window
-    Sr,
-}
+use clap::Parser;
+use reliable_udp_core::cli::ModeArg;
 
 /// Lesson 9: receives files sent with a sliding window (Go-Back-N or Selective Repeat).
 #[derive(Parser)]
@@ -58,13 +50,5 @@ struct Args {
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
-    let mode = match args.mode {
-        ModeArg::Gbn => Mode::GoBackN,
-        ModeArg::Sr => Mode::SelectiveRepeat,
-    };
-    let socket = common::bind_udp(args.addr)?;
-    common::announce_udp(&socket)?;
-    let mut log = std::io::stdout();
-    reliable_udp_core::transfer::serve(&socket, mode, args.window, args.output, &mut log)?;
-    Ok(())
+    reliable_udp_core::cli::receive(args.addr, args.mode.into(), args.window, args.output)
 }

@@ -18,20 +18,9 @@
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
-use reliable_udp_core::arq::{Config, Mode};
-use reliable_udp_core::link::parse_duration;
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ModeArg {
-    /// Go-Back-N: on a timeout, send the whole window again
-    Gbn,
-    /// Selective Repeat: send again only what was lost
-    Sr,
-}
+use clap::Parser;
+use reliable_udp_core::cli::{ModeArg, SendOptions};
 
 /// Lesson 9: sends a file over UDP with a sliding window (Go-Back-N or Selective Repeat).
 #[derive(Parser)]
@@ -46,10 +35,6 @@ struct Args {
           default_value_t = common::defaults::WINDOW)]
     server: SocketAddr,
 
-    /// The file to send; - reads stdin
-    #[arg(long, value_name = "PATH", default_value = "-")]
-    file: PathBuf,
-
     /// Packets in flight at most (1 is stop-and-wait)
     #[arg(long, value_name = "N", default_value_t = 32,
           value_parser = clap::value_parser!(u32).range(1..=4096))]
@@ -59,39 +44,12 @@ struct Args {
     #[arg(long, value_enum, default_value = "sr")]
     mode: ModeArg,
 
-    /// The retransmission timeout's floor (RFC 6298 says 1s; Linux's TCP uses 200ms)
-    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "200ms")]
-    min_rto: Duration,
-
-    /// The retransmission timeout's ceiling: back-off doubles it up to this (RFC 6298: 60s or more)
-    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "4s")]
-    max_rto: Duration,
-
-    /// Timeouts in a row, with nothing acknowledged, before giving up
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    max_retries: u32,
-
-    /// Print a progress line every second on stderr
-    #[arg(long)]
-    progress: bool,
+    #[command(flatten)]
+    send: SendOptions,
 }
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
-    let data = reliable_udp_core::read_input(&args.file)?;
-    let socket = common::client_udp(args.server)?;
-    socket.connect(args.server)?;
-    let config = Config {
-        window: args.window,
-        mode: match args.mode {
-            ModeArg::Gbn => Mode::GoBackN,
-            ModeArg::Sr => Mode::SelectiveRepeat,
-        },
-        min_rto: args.min_rto,
-        max_rto: args.max_rto,
-        max_retries: args.max_retries,
-        ..Config::default()
-    };
-    reliable_udp_core::transfer::send(&socket, data, config, args.progress)?;
-    Ok(())
+    let config = args.send.config(args.window, args.mode.into());
+    args.send.send(args.server, config)
 }
