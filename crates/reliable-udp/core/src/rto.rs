@@ -24,9 +24,12 @@ impl RttEstimator {
     /// The clock granularity G of (2.2) and (2.3): our timers tick in milliseconds or better.
     pub const GRANULARITY: Duration = Duration::from_millis(1);
 
-    /// An estimator with no sample yet. RFC 6298 (2.4) says the RTO SHOULD be at least one
-    /// second; Linux's TCP uses 200 ms, and so do we by default (`--min-rto`), since one second
-    /// would make every loss on a 1 ms path cost a thousand round trips.
+    /// An estimator with no sample yet. RFC 6298 (2.4) says to round an RTO below one second
+    /// up to one second; Linux's TCP instead keeps the variation term at 200 ms or more (its
+    /// RTO is at least SRTT + 200 ms). We floor the RTO itself at `min_rto` (200 ms by default,
+    /// `--min-rto`), since one second would make every loss on a 1 ms path cost a thousand
+    /// round trips. RFC 6298 (2.5) asks that a ceiling be at least 60 s; ours is `max_rto`
+    /// (4 s by default: see the lesson).
     pub fn new(min_rto: Duration, max_rto: Duration) -> Self {
         RttEstimator {
             srtt: None,
