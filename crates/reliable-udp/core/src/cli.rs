@@ -1,6 +1,9 @@
-//! The command-line options the senders and receivers of our own protocol share, and what
-//! they do with them: `stop-and-wait-*` and `window-*` differ only in the window and the mode.
+//! The command-line options lesson 9's senders and receivers share, and what they do with
+//! them: where a receiver listens and writes its files, where a sender sends which file, and
+//! for our own protocol the RTO and the mode (`stop-and-wait-*` and `window-*` differ only in
+//! the window and the mode).
 
+use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,6 +12,89 @@ use clap::ValueEnum;
 
 use crate::arq::{Config, Mode};
 use crate::link::parse_duration;
+
+/// A receiver's default address, which is also its senders' default destination.
+pub trait Port: Send + Sync + 'static {
+    const ADDR: SocketAddr;
+}
+
+/// `stop-and-wait-receiver` and its sender.
+pub struct StopAndWait;
+/// `window-receiver` and its sender.
+pub struct Window;
+/// `quic-receiver` and its sender.
+pub struct Quic;
+/// `kcp-receiver` and its sender.
+pub struct Kcp;
+
+impl Port for StopAndWait {
+    const ADDR: SocketAddr = common::defaults::STOP_AND_WAIT;
+}
+impl Port for Window {
+    const ADDR: SocketAddr = common::defaults::WINDOW;
+}
+impl Port for Quic {
+    const ADDR: SocketAddr = common::defaults::QUIC;
+}
+impl Port for Kcp {
+    const ADDR: SocketAddr = common::defaults::KCP;
+}
+
+/// Where a receiver listens, and where it writes the files it receives.
+#[derive(clap::Args)]
+pub struct Listen<P: Port> {
+    /// Where to listen: IP and port, like the default or [::1] and a port (port 0 picks one)
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
+          default_value_t = P::ADDR)]
+    pub addr: SocketAddr,
+
+    /// Write each file received here (the last one wins)
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    #[arg(skip)]
+    port: PhantomData<P>,
+}
+
+/// Where a sender sends, and what.
+#[derive(clap::Args)]
+pub struct Target<P: Port> {
+    /// The receiver (or the lossy link in front of it): IP or name, and port
+    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
+          default_value_t = P::ADDR)]
+    pub server: SocketAddr,
+
+    /// The file to send; - reads stdin
+    #[arg(long, value_name = "PATH", default_value = "-")]
+    pub file: PathBuf,
+
+    #[arg(skip)]
+    port: PhantomData<P>,
+}
+
+impl<P: Port> Target<P> {
+    /// The file's bytes (or stdin's).
+    pub fn read(&self) -> Result<Vec<u8>, common::Error> {
+        crate::read_input(&self.file)
+    }
+}
+
+/// The QUIC receiver's self-signed certificate: `quic-receiver` writes it when it starts,
+/// `quic-sender` trusts it.
+#[derive(clap::Args)]
+pub struct QuicCert {
+    /// The receiver's certificate, written by quic-receiver and read by quic-sender [default:
+    /// socket-lessons-quic-cert.der in the temporary directory]
+    #[arg(long, value_name = "PATH")]
+    cert: Option<PathBuf>,
+}
+
+impl QuicCert {
+    /// The file given, or the one both programs use unless told.
+    pub fn path(&self) -> PathBuf {
+        self.cert.clone().unwrap_or_else(crate::default_quic_cert)
+    }
+}
 
 /// `--mode`: what the sender sends again after a loss, and what the receiver keeps.
 #[derive(Clone, Copy, ValueEnum)]
@@ -30,13 +116,9 @@ impl From<ModeArg> for Mode {
     }
 }
 
-/// A sender's options beyond where to send and its window.
+/// Our senders' options beyond where to send, what, and the window.
 #[derive(clap::Args)]
 pub struct SendOptions {
-    /// The file to send; - reads stdin
-    #[arg(long, value_name = "PATH", default_value = "-")]
-    pub file: PathBuf,
-
     /// The retransmission timeout's floor (RFC 6298 says 1s; ours is 200ms: see the lesson)
     #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "200ms")]
     pub min_rto: Duration,
@@ -68,29 +150,32 @@ impl SendOptions {
         }
     }
 
-    /// Reads the file, and sends it to `server` with `config` until every packet is
+    /// Reads the file, and sends it to the target with `config` until every packet is
     /// acknowledged (or the sender gives up).
-    pub fn send(&self, server: SocketAddr, config: Config) -> Result<(), common::Error> {
-        let data = crate::read_input(&self.file)?;
-        let socket = common::client_udp(server)?;
-        socket.connect(server)?;
+    pub fn send<P: Port>(&self, target: &Target<P>, config: Config) -> Result<(), common::Error> {
+        let data = target.read()?;
+        let socket = common::client_udp(target.server)?;
+        socket.connect(target.server)?;
         crate::transfer::send(&socket, data, config, self.progress)?;
         Ok(())
     }
 }
 
-/// Binds `addr`, says so, and serves senders of `mode` with a receive window of `window`,
-/// writing each file to `output`, until a file does not match its FIN (an error) or the log
-/// cannot be written.
-pub fn receive(
-    addr: SocketAddr,
-    mode: Mode,
-    window: u32,
-    output: Option<PathBuf>,
-) -> Result<(), common::Error> {
-    let socket = common::bind_udp(addr)?;
-    common::announce_udp(&socket)?;
-    let mut log = std::io::stdout();
-    crate::transfer::serve(&socket, mode, window, output, &mut log)?;
-    Ok(())
+impl<P: Port> Listen<P> {
+    /// Binds the address and says so, as every server of the course does.
+    pub fn bind(&self) -> Result<std::net::UdpSocket, common::Error> {
+        let socket = common::bind_udp(self.addr)?;
+        common::announce_udp(&socket)?;
+        Ok(socket)
+    }
+
+    /// Serves our senders of `mode` with a receive window of `window`, writing each file to
+    /// `--output`, until a file does not match its FIN (an error) or the log cannot be
+    /// written.
+    pub fn receive(self, mode: Mode, window: u32) -> Result<(), common::Error> {
+        let socket = self.bind()?;
+        let mut log = std::io::stdout();
+        crate::transfer::serve(&socket, mode, window, self.output, &mut log)?;
+        Ok(())
+    }
 }

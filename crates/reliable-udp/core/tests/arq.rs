@@ -17,6 +17,15 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
+/// A sender's settings: `n` packets in flight, `mode`, the rest as by default.
+fn window(n: u32, mode: Mode) -> Config {
+    Config {
+        window: n,
+        mode,
+        ..Config::default()
+    }
+}
+
 fn file(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 7 + i / 251) as u8).collect()
 }
@@ -106,11 +115,7 @@ fn stop_and_wait_delivers_byte_for_byte_through_loss_duplication_and_reordering(
 fn go_back_n_and_selective_repeat_deliver_byte_for_byte_through_the_same_channel() {
     let data = file(200_000);
     for mode in [Mode::GoBackN, Mode::SelectiveRepeat] {
-        let config = Config {
-            window: 16,
-            mode,
-            ..Config::default()
-        };
+        let config = window(16, mode);
         let (got, ..) = simulate(&data, config, hostile());
         assert_eq!(got, data, "{mode:?}");
     }
@@ -131,11 +136,7 @@ fn a_window_of_16_finishes_a_clean_transfer_many_times_faster_than_stop_and_wait
         ..Impairment::default()
     };
     let (_, _, _, one) = simulate(&data, Config::default(), clean.clone());
-    let window = Config {
-        window: 16,
-        ..Config::default()
-    };
-    let (_, _, _, sixteen) = simulate(&data, window, clean);
+    let (_, _, _, sixteen) = simulate(&data, window(16, Mode::SelectiveRepeat), clean);
     // 101 packets, one round trip (40 ms) each, against about 101 / 16 round trips.
     assert_eq!(one, ms(40) * 101);
     assert!(sixteen * 10 < one, "{sixteen:?} against {one:?}");
@@ -197,11 +198,7 @@ fn packet(transfer: u32, seq: u32, payload: Option<&[u8]>, file: &[u8]) -> Vec<u
 #[test]
 fn an_ack_gives_one_rtt_sample_from_the_highest_packet_it_newly_acknowledges() {
     for mode in [Mode::SelectiveRepeat, Mode::GoBackN] {
-        let config = Config {
-            window: 4,
-            mode,
-            ..Config::default()
-        };
+        let config = window(4, mode);
         let mut sender = Sender::new(5, vec![1; 4000], config);
         sender.poll_transmit(ms(0)).unwrap();
         sender.poll_transmit(ms(50)).unwrap();
@@ -215,10 +212,7 @@ fn an_ack_gives_one_rtt_sample_from_the_highest_packet_it_newly_acknowledges() {
 /// before its timer: here at 30 ms, with an RTO of one second.
 #[test]
 fn three_later_packets_acknowledged_first_make_selective_repeat_resend_at_once() {
-    let config = Config {
-        window: 8,
-        ..Config::default()
-    };
+    let config = window(8, Mode::SelectiveRepeat);
     let mut sender = Sender::new(6, vec![2; 8000], config);
     let first = sender.poll_transmit(ms(0)).unwrap();
     while sender.poll_transmit(ms(0)).is_some() {}
@@ -231,11 +225,7 @@ fn three_later_packets_acknowledged_first_make_selective_repeat_resend_at_once()
     assert_eq!(sender.stats().fast_retransmits, 1);
     assert_eq!(sender.stats().timeouts, 0);
     // Go-Back-N has no fast retransmit: the same ACKs resend nothing.
-    let config = Config {
-        window: 8,
-        mode: Mode::GoBackN,
-        ..Config::default()
-    };
+    let config = window(8, Mode::GoBackN);
     let mut sender = Sender::new(6, vec![2; 8000], config);
     while sender.poll_transmit(ms(0)).is_some() {}
     for seq in 1..4 {
@@ -252,10 +242,8 @@ fn three_later_packets_acknowledged_first_make_selective_repeat_resend_at_once()
 fn with_a_loss_in_every_window_go_back_n_gets_no_rtt_sample_and_selective_repeat_does() {
     for (mode, samples) in [(Mode::GoBackN, false), (Mode::SelectiveRepeat, true)] {
         let config = Config {
-            window: 4,
-            mode,
             max_retries: 100,
-            ..Config::default()
+            ..window(4, mode)
         };
         let mut sender = Sender::new(9, vec![3; 40 * 1024], config);
         let mut receiver = Receiver::new(mode, 4);
@@ -427,10 +415,8 @@ fn garbage_truncated_corrupt_duplicate_and_out_of_window_datagrams_are_dropped_a
 fn an_ack_for_packets_never_sent_is_refused_and_counted_not_believed() {
     for mode in [Mode::SelectiveRepeat, Mode::GoBackN] {
         let config = Config {
-            window: 8,
-            mode,
             payload: 100,
-            ..Config::default()
+            ..window(8, mode)
         };
         let mut sender = Sender::new(7, file(10_000), config);
         let mut sent = 0;

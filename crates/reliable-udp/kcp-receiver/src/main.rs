@@ -17,12 +17,12 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::net::{SocketAddr, UdpSocket};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 use kcp::Kcp;
+use reliable_udp_core::cli::{self, Listen};
 
 /// Lesson 9: receives files over KCP (the kcp crate) and shows each one's SHA-256.
 #[derive(Parser)]
@@ -32,14 +32,8 @@ use kcp::Kcp;
                   Sender: cargo run -p kcp-sender -- --file PATH"
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8090 or [::1]:8090 (port 0 picks one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::KCP)]
-    addr: SocketAddr,
-
-    /// Write each file received here (the last one wins)
-    #[arg(long, value_name = "PATH")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    listen: Listen<cli::Kcp>,
 }
 
 /// A conversation silent this long is forgotten.
@@ -88,8 +82,7 @@ struct Conversation {
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
-    let socket = Arc::new(common::bind_udp(args.addr)?);
-    common::announce_udp(&socket)?;
+    let socket = Arc::new(args.listen.bind()?);
     // Wake up at least every 10 ms (KCP's tick) even when nothing arrives.
     socket.set_read_timeout(Some(Duration::from_millis(10)))?;
     let mut log = io::stdout();
@@ -170,7 +163,7 @@ fn main() -> Result<(), common::Error> {
                 let file = &talk.stream[8..];
                 // The file first, then the line that says it came: whoever reads that line
                 // may open the file at once.
-                if let Some(path) = &args.output {
+                if let Some(path) = &args.listen.output {
                     if let Err(err) = std::fs::write(path, file) {
                         eprintln!("cannot write {}: {err}", path.display());
                     }

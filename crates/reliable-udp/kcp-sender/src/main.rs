@@ -18,14 +18,14 @@
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
 use std::io::{self, Write};
-use std::net::{SocketAddr, UdpSocket};
-use std::path::PathBuf;
+use std::net::UdpSocket;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 use kcp::Kcp;
+use reliable_udp_core::cli::{self, Target};
 
 /// Lesson 9: sends a file over KCP (the kcp crate).
 #[derive(Parser)]
@@ -35,14 +35,8 @@ use kcp::Kcp;
                   Receiver: cargo run -p kcp-receiver"
 )]
 struct Args {
-    /// The receiver (or the lossy link in front of it): IP or name, and port
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
-          default_value_t = common::defaults::KCP)]
-    server: SocketAddr,
-
-    /// The file to send; - reads stdin
-    #[arg(long, value_name = "PATH", default_value = "-")]
-    file: PathBuf,
+    #[command(flatten)]
+    target: Target<cli::Kcp>,
 }
 
 /// Give up after this long without a datagram from the receiver.
@@ -70,9 +64,9 @@ impl Write for Wire {
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
-    let data = reliable_udp_core::read_input(&args.file)?;
-    let socket = Arc::new(common::client_udp(args.server)?);
-    socket.connect(args.server)?;
+    let data = args.target.read()?;
+    let socket = Arc::new(common::client_udp(args.target.server)?);
+    socket.connect(args.target.server)?;
     let (datagrams, bytes) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
     let wire = Wire {
         socket: Arc::clone(&socket),
@@ -96,7 +90,7 @@ fn main() -> Result<(), common::Error> {
     let mut last_heard = Instant::now();
     let mut buffer = [0u8; 2048];
     let failed = |err: &dyn std::fmt::Display| {
-        common::Error::new(format!("sending to {} failed: {err}", args.server))
+        common::Error::new(format!("sending to {} failed: {err}", args.target.server))
     };
     loop {
         let now = start.elapsed().as_millis() as u32;
@@ -117,7 +111,7 @@ fn main() -> Result<(), common::Error> {
         if kcp.is_dead_link() || last_heard.elapsed() > SILENCE {
             return Err(common::Error::new(format!(
                 "no answer from {} for {} s: is kcp-receiver running?",
-                args.server,
+                args.target.server,
                 SILENCE.as_secs()
             )));
         }

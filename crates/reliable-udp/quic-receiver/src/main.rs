@@ -18,10 +18,8 @@
 //!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-
 use clap::Parser;
+use reliable_udp_core::cli::{Listen, Quic, QuicCert};
 
 /// Lesson 9: receives files over QUIC (quinn), with a self-signed certificate made at start.
 #[derive(Parser)]
@@ -31,35 +29,18 @@ use clap::Parser;
                   Sender: cargo run -p quic-sender -- --file PATH"
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8089 or [::1]:8089 (port 0 picks one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::QUIC)]
-    addr: SocketAddr,
+    #[command(flatten)]
+    listen: Listen<Quic>,
 
-    /// Where to write the certificate for the sender [default: socket-lessons-quic-cert.der
-    /// in the temporary directory]
-    #[arg(long, value_name = "PATH")]
-    cert: Option<PathBuf>,
-
-    /// Write each file received here (the last one wins)
-    #[arg(long, value_name = "PATH")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    cert: QuicCert,
 }
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
-    let cert = args
-        .cert
-        .clone()
-        .unwrap_or_else(reliable_udp_core::default_quic_cert);
-    run(args, cert)
-}
-
-fn run(args: Args, cert: PathBuf) -> Result<(), common::Error> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(quic::serve(args, cert))
+    let cert = args.cert.path();
+    // tokio's multi-threaded runtime, with its I/O and timers (what `#[tokio::main]` makes).
+    tokio::runtime::Runtime::new()?.block_on(quic::serve(args, cert))
 }
 
 mod quic {
@@ -79,8 +60,7 @@ mod quic {
 
     pub async fn serve(args: Args, cert_path: PathBuf) -> Result<(), common::Error> {
         // Bind and announce like every server of the course, then hand the socket to quinn.
-        let socket = common::bind_udp(args.addr)?;
-        common::announce_udp(&socket)?;
+        let socket = args.listen.bind()?;
 
         // A certificate for "localhost", signed by itself: nobody vouches for it, so the
         // sender must be given it (the file) to trust it. A real server gets one from a CA.
@@ -128,7 +108,7 @@ mod quic {
                 }
                 continue;
             };
-            let output = args.output.clone();
+            let output = args.listen.output.clone();
             tokio::spawn(async move {
                 if let Err(err) = receive(incoming, output).await {
                     eprintln!("transfer from {from} failed: {err}");

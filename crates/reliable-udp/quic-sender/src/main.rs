@@ -14,10 +14,8 @@
 //!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-
 use clap::Parser;
+use reliable_udp_core::cli::{Quic, QuicCert, Target};
 
 /// Lesson 9: sends a file over QUIC (quinn), one stream.
 #[derive(Parser)]
@@ -27,36 +25,18 @@ use clap::Parser;
                   Receiver: cargo run -p quic-receiver"
 )]
 struct Args {
-    /// The receiver (or the lossy link in front of it): IP or name, and port
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
-          default_value_t = common::defaults::QUIC)]
-    server: SocketAddr,
+    #[command(flatten)]
+    target: Target<Quic>,
 
-    /// The file to send; - reads stdin
-    #[arg(long, value_name = "PATH", default_value = "-")]
-    file: PathBuf,
-
-    /// The receiver's certificate [default: socket-lessons-quic-cert.der in the temporary
-    /// directory, where quic-receiver writes it]
-    #[arg(long, value_name = "PATH")]
-    cert: Option<PathBuf>,
+    #[command(flatten)]
+    cert: QuicCert,
 }
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
-    let cert = args
-        .cert
-        .clone()
-        .unwrap_or_else(reliable_udp_core::default_quic_cert);
-    run(args, cert)
-}
-
-fn run(args: Args, cert: PathBuf) -> Result<(), common::Error> {
-    let data = reliable_udp_core::read_input(&args.file)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(quic::send(args.server, cert, data))
+    let data = args.target.read()?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(quic::send(args.target.server, args.cert.path(), data))
 }
 
 mod quic {

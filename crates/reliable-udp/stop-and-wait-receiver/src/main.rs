@@ -24,11 +24,9 @@
 //!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-
 use clap::Parser;
 use reliable_udp_core::arq::Mode;
+use reliable_udp_core::cli::{Listen, StopAndWait};
 
 /// Lesson 9: receives files sent one packet at a time (stop-and-wait, rdt 3.0).
 #[derive(Parser)]
@@ -38,18 +36,12 @@ use reliable_udp_core::arq::Mode;
                   Sender: cargo run -p stop-and-wait-sender -- --file PATH"
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8087 or [::1]:8087 (port 0 picks one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::STOP_AND_WAIT)]
-    addr: SocketAddr,
-
-    /// Write each file received here (the last one wins)
-    #[arg(long, value_name = "PATH")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    listen: Listen<StopAndWait>,
 }
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
     // A window of 1: only the next packet in order is kept (rdt 3.0).
-    reliable_udp_core::cli::receive(args.addr, Mode::SelectiveRepeat, 1, args.output)
+    args.listen.receive(Mode::SelectiveRepeat, 1)
 }

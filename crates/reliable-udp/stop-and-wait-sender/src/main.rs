@@ -28,11 +28,9 @@
 //!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
-use std::net::SocketAddr;
-
 use clap::Parser;
 use reliable_udp_core::arq::Mode;
-use reliable_udp_core::cli::SendOptions;
+use reliable_udp_core::cli::{SendOptions, StopAndWait, Target};
 
 /// Lesson 9: sends a file over UDP, one packet per round trip (stop-and-wait, rdt 3.0).
 #[derive(Parser)]
@@ -42,10 +40,8 @@ use reliable_udp_core::cli::SendOptions;
                   Receiver: cargo run -p stop-and-wait-receiver"
 )]
 struct Args {
-    /// The receiver (or the lossy link in front of it): IP or name, and port
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
-          default_value_t = common::defaults::STOP_AND_WAIT)]
-    server: SocketAddr,
+    #[command(flatten)]
+    target: Target<StopAndWait>,
 
     #[command(flatten)]
     send: SendOptions,
@@ -55,5 +51,5 @@ fn main() -> Result<(), common::Error> {
     let args = Args::parse();
     // A window of 1: one packet in flight (rdt 3.0).
     let config = args.send.config(1, Mode::SelectiveRepeat);
-    args.send.send(args.server, config)
+    args.send.send(&args.target, config)
 }

@@ -15,11 +15,8 @@
 //!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-
 use clap::Parser;
-use reliable_udp_core::cli::ModeArg;
+use reliable_udp_core::cli::{Listen, ModeArg, Window};
 
 /// Lesson 9: receives files sent with a sliding window (Go-Back-N or Selective Repeat).
 #[derive(Parser)]
@@ -29,10 +26,8 @@ use reliable_udp_core::cli::ModeArg;
                   Sender: cargo run -p window-sender -- --file PATH"
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8088 or [::1]:8088 (port 0 picks one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::WINDOW)]
-    addr: SocketAddr,
+    #[command(flatten)]
+    listen: Listen<Window>,
 
     /// Packets kept when they arrive early (Selective Repeat; at least the sender's window)
     #[arg(long, value_name = "N", default_value_t = 4096,
@@ -42,13 +37,9 @@ struct Args {
     /// What to keep of packets that arrive out of order
     #[arg(long, value_enum, default_value = "sr")]
     mode: ModeArg,
-
-    /// Write each file received here (the last one wins)
-    #[arg(long, value_name = "PATH")]
-    output: Option<PathBuf>,
 }
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
-    reliable_udp_core::cli::receive(args.addr, args.mode.into(), args.window, args.output)
+    args.listen.receive(args.mode.into(), args.window)
 }

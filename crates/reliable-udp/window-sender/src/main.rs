@@ -17,10 +17,8 @@
 //!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
-use std::net::SocketAddr;
-
 use clap::Parser;
-use reliable_udp_core::cli::{ModeArg, SendOptions};
+use reliable_udp_core::cli::{ModeArg, SendOptions, Target, Window};
 
 /// Lesson 9: sends a file over UDP with a sliding window (Go-Back-N or Selective Repeat).
 #[derive(Parser)]
@@ -30,10 +28,8 @@ use reliable_udp_core::cli::{ModeArg, SendOptions};
                   Receiver: cargo run -p window-receiver (with the same --mode)"
 )]
 struct Args {
-    /// The receiver (or the lossy link in front of it): IP or name, and port
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
-          default_value_t = common::defaults::WINDOW)]
-    server: SocketAddr,
+    #[command(flatten)]
+    target: Target<Window>,
 
     /// Packets in flight at most (1 is stop-and-wait)
     #[arg(long, value_name = "N", default_value_t = 32,
@@ -51,5 +47,5 @@ struct Args {
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
     let config = args.send.config(args.window, args.mode.into());
-    args.send.send(args.server, config)
+    args.send.send(&args.target, config)
 }
