@@ -59,6 +59,8 @@ fn run_to_the_end(command: Command) -> Running {
 struct Done {
     sent: String,
     so_far: String,
+    /// Read where a test can send it Ctrl-C for its report (Unix).
+    #[cfg_attr(not(unix), allow(dead_code))]
     link: Server,
 }
 
