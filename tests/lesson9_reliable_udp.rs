@@ -502,8 +502,10 @@ fn udp_ping_reports_the_loss_the_link_caused_and_rtts_of_twice_the_delay() {
         &link.addr.to_string(),
         "--count",
         "50",
+        // A second: a reply the busy machine delays past the timeout would count as lost
+        // (at load 8.5 one took 322 ms), and the count below is exact.
         "--timeout",
-        "0.3",
+        "1",
     ]);
     let mut ping = run_to_the_end(command);
     assert!(ping.expect_exit().success(), "{}", ping.transcript());
@@ -522,10 +524,23 @@ fn udp_ping_reports_the_loss_the_link_caused_and_rtts_of_twice_the_delay() {
             f64::from(lost as u32) * 2.0
         )
     );
-    // rtt min/avg/max/mdev = a/b/c/d ms: at least the 40 ms the link adds. The average, of
-    // about 30 round trips, within 5 ms above: each is 40 ms of the link's timetable and well
-    // under a millisecond of work on loopback, and one late wake-up of a busy machine's
-    // scheduler (a few ms) moves the average by a tenth of that.
+    // Each reply's "time=41.2 ms": never below the 40 ms the link adds, and mostly just above
+    // it. The lower quartile is asserted within 40-45 ms, not the average: on an idle machine
+    // every reply is, but on this course's 2-core machine at load 8.5 a third of the replies
+    // waited for a CPU (medians up to 44 ms, single replies up to 322 ms, averages 49-57 ms),
+    // while the lower quartile stayed at 40.4 ms in every run.
+    let mut times: Vec<f64> = ping
+        .transcript()
+        .lines()
+        .filter_map(|line| line.split(" time=").nth(1))
+        .map(|rest| rest.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    times.sort_by(f64::total_cmp);
+    assert_eq!(times.len() as u64, down.forwarded, "{times:?}");
+    assert!(times[0] >= 40.0, "{times:?}");
+    let quartile = times[times.len() / 4];
+    assert!((40.0..=45.0).contains(&quartile), "{times:?}");
+    // The summary's minimum and average are those of the replies shown.
     let rtt = ping.expect_stdout("rtt min/avg/max/mdev = ");
     let numbers: Vec<f64> = rtt
         .trim_start_matches("rtt min/avg/max/mdev = ")
@@ -533,8 +548,9 @@ fn udp_ping_reports_the_loss_the_link_caused_and_rtts_of_twice_the_delay() {
         .split('/')
         .map(|x| x.parse().unwrap())
         .collect();
-    assert!(numbers[0] >= 40.0, "{rtt}");
-    assert!((40.0..=45.0).contains(&numbers[1]), "{rtt}");
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    assert!((numbers[0] - times[0]).abs() < 0.11, "{rtt}");
+    assert!((numbers[1] - mean).abs() < 0.11, "{rtt} against {mean:.2}");
     ping.expect_stdout("rfc 6298: srtt ");
 }
 
