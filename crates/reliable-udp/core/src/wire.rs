@@ -14,10 +14,12 @@
 //! +-----------------------------------------------------------+
 //! ```
 //!
-//! Why a checksum of our own when UDP has one? UDP's is 16 bits (one bad datagram in 65,536
-//! slips through), it is optional over IPv4 (a sender may put 0 there, meaning "not checked"),
-//! and a lossy relay or a buggy middlebox may rewrite the payload and the checksum together.
-//! CRC-32 catches every burst of errors up to 32 bits long.
+//! Why a checksum of our own when UDP has one? UDP's is a 16-bit sum: it lets one randomly
+//! damaged datagram in 65,536 through, and real damage is not random (Stone and Partridge,
+//! 2000: errors such as swapped 16-bit words, which a sum cannot see). It is optional over
+//! IPv4 (a sender may put 0 there, meaning "not checked"), and a lossy relay or a buggy
+//! middlebox may rewrite the payload and the checksum together. CRC-32 catches every burst of
+//! errors up to 32 bits long. The FIN adds a check of the whole file: its length and SHA-256.
 
 /// Bytes in front of every payload.
 pub const HEADER_LEN: usize = 20;
