@@ -116,9 +116,13 @@ impl From<ModeArg> for Mode {
     }
 }
 
-/// Our senders' options beyond where to send, what, and the window.
+/// Our senders' options: where to send what, and how to time it (all but the window and the
+/// mode).
 #[derive(clap::Args)]
-pub struct SendOptions {
+pub struct SendOptions<P: Port> {
+    #[command(flatten)]
+    pub target: Target<P>,
+
     /// The retransmission timeout's floor (RFC 6298 says 1s; ours is 200ms: see the lesson)
     #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "200ms")]
     pub min_rto: Duration,
@@ -137,7 +141,7 @@ pub struct SendOptions {
     pub progress: bool,
 }
 
-impl SendOptions {
+impl<P: Port> SendOptions<P> {
     /// The sender's settings for `window` packets in flight and `mode`.
     pub fn config(&self, window: u32, mode: Mode) -> Config {
         Config {
@@ -152,10 +156,10 @@ impl SendOptions {
 
     /// Reads the file, and sends it to the target with `config` until every packet is
     /// acknowledged (or the sender gives up).
-    pub fn send<P: Port>(&self, target: &Target<P>, config: Config) -> Result<(), common::Error> {
-        let data = target.read()?;
-        let socket = common::client_udp(target.server)?;
-        socket.connect(target.server)?;
+    pub fn send(&self, config: Config) -> Result<(), common::Error> {
+        let data = self.target.read()?;
+        let socket = common::client_udp(self.target.server)?;
+        socket.connect(self.target.server)?;
         crate::transfer::send(&socket, data, config, self.progress)?;
         Ok(())
     }

@@ -30,7 +30,7 @@
 
 use clap::Parser;
 use reliable_udp_core::arq::Mode;
-use reliable_udp_core::cli::{SendOptions, StopAndWait, Target};
+use reliable_udp_core::cli::{SendOptions, StopAndWait};
 
 /// Lesson 9: sends a file over UDP, one packet per round trip (stop-and-wait, rdt 3.0).
 #[derive(Parser)]
@@ -41,15 +41,12 @@ use reliable_udp_core::cli::{SendOptions, StopAndWait, Target};
 )]
 struct Args {
     #[command(flatten)]
-    target: Target<StopAndWait>,
-
-    #[command(flatten)]
-    send: SendOptions,
+    send: SendOptions<StopAndWait>,
 }
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
     // A window of 1: one packet in flight (rdt 3.0).
     let config = args.send.config(1, Mode::SelectiveRepeat);
-    args.send.send(&args.target, config)
+    args.send.send(config)
 }

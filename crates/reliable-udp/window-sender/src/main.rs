@@ -18,7 +18,7 @@
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
 use clap::Parser;
-use reliable_udp_core::cli::{ModeArg, SendOptions, Target, Window};
+use reliable_udp_core::cli::{ModeArg, SendOptions, Window};
 
 /// Lesson 9: sends a file over UDP with a sliding window (Go-Back-N or Selective Repeat).
 #[derive(Parser)]
@@ -29,7 +29,7 @@ use reliable_udp_core::cli::{ModeArg, SendOptions, Target, Window};
 )]
 struct Args {
     #[command(flatten)]
-    target: Target<Window>,
+    send: SendOptions<Window>,
 
     /// Packets in flight at most (1 is stop-and-wait)
     #[arg(long, value_name = "N", default_value_t = 32,
@@ -39,13 +39,10 @@ struct Args {
     /// What to send again after a loss
     #[arg(long, value_enum, default_value = "sr")]
     mode: ModeArg,
-
-    #[command(flatten)]
-    send: SendOptions,
 }
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
     let config = args.send.config(args.window, args.mode.into());
-    args.send.send(&args.target, config)
+    args.send.send(config)
 }
