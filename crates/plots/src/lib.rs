@@ -19,9 +19,14 @@
 //! ```
 //!
 //! (The fields are separated by tabs.)
+//!
+//! [`sequence`] draws the other kind of figure: a run through lesson 9's lossy link as a
+//! time-sequence diagram, one arrow per datagram, with its data kept the same way.
 
 use std::fmt::Write as _;
 use std::path::Path;
+
+pub mod sequence;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
