@@ -280,7 +280,7 @@ fn arrows(diagram: &Diagram, body: &mut String) -> Result<(), common::Error> {
         if last_label[side].is_none_or(|last| (at_y - last).abs() >= 14) {
             last_label[side] = Some(at_y);
             let label_x = (from_x + LINK_X) / 2;
-            let label_y = (start.1 + at_y) / 2 - 3;
+            let label_y = (start.1 + at_y) / 2 - 6;
             root.draw(&Text::new(
                 arrow.label.as_str(),
                 (label_x, label_y),
@@ -342,7 +342,11 @@ fn tcptrace(diagram: &Diagram, body: &mut String) -> Result<(), common::Error> {
         .label_style(("sans-serif", 13))
         .light_line_style(TRANSPARENT)
         .x_desc("ms since the first datagram (when the link received it)")
-        .y_desc("sequence number")
+        .y_desc(if diagram.arrows.iter().any(|a| a.seq.is_some()) {
+            "sequence number"
+        } else {
+            "datagram number (each way)"
+        })
         .x_label_formatter(&|v| number(*v))
         .y_label_formatter(&|v| number(*v))
         .draw()

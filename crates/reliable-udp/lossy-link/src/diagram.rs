@@ -33,7 +33,8 @@ pub fn diagram(packets: &[Packet], server: SocketAddr, title: Option<&str>) -> D
     let title = match title {
         Some(title) => title.to_owned(),
         None => format!(
-            "{} datagrams through the link, {lost} lost",
+            "{} datagrams through the link: {} sent on, {lost} lost",
+            arrows.len(),
             arrows.len() - lost
         ),
     };
