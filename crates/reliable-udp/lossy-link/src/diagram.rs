@@ -10,7 +10,8 @@ use reliable_udp_core::wire::{self, Kind};
 
 /// The diagram of the datagrams in a capture the link wrote with `--to server`.
 pub fn diagram(packets: &[Packet], server: SocketAddr, title: Option<&str>) -> Diagram {
-    let ms = |t: std::time::Duration| t.as_secs_f64() * 1000.0;
+    // Milliseconds to the microsecond, as the pcap holds them.
+    let ms = |t: std::time::Duration| t.as_micros() as f64 / 1000.0;
     let mut arrows = Vec::new();
     let mut lost = 0;
     for journey in pcap::journeys(packets, server) {
