@@ -52,22 +52,13 @@ fn run(name: &str) -> Run {
     let (pcap, svg) = (dir.join("run.pcap"), dir.join("run.svg"));
     let server = udp_socket();
     let server_addr = server.local_addr().unwrap();
-    let to = server_addr.to_string();
-    let mut link = start_server(
-        cargo_bin("lossy-link"),
-        &[
-            "--to",
-            &to,
-            "--loss",
-            "30%",
-            "--seed",
-            "5",
-            "--pcap",
-            pcap.to_str().unwrap(),
-            "--diagram",
-            svg.to_str().unwrap(),
-        ],
+    let args = format!(
+        "--to {server_addr} --loss 30% --seed 5 --pcap {} --diagram {}",
+        pcap.display(),
+        svg.display()
     );
+    let args: Vec<&str> = args.split(' ').collect();
+    let mut link = start_server(cargo_bin("lossy-link"), &args);
     let client = udp_socket();
     let sent: Vec<Vec<u8>> = (0..20)
         .map(|n| format!("datagram {n}").into_bytes())
@@ -82,12 +73,17 @@ fn run(name: &str) -> Run {
         server.send_to(datagram, from).unwrap();
     }
     let at_client = drain(&client);
-    let status = Command::new("kill")
-        .args(["-INT", &link.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert!(link.expect_exit().success(), "{}", link.transcript());
+    // Ctrl-C, as a student stops it: the link completes the file and draws the run.
+    let pid = link.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let stopped = link.expect_exit();
+    assert!(stopped.success(), "{}", link.transcript());
     link.expect_stdout("diagram drawn to");
     Run {
         client: client.local_addr().unwrap(),

@@ -692,35 +692,32 @@ mod retransmissions_cases {
 
         /// The file: the header, then each record (times a millisecond apart).
         fn bytes(&self) -> Vec<u8> {
-            let word = |n: u32| {
-                if self.big_endian {
-                    n.to_be_bytes()
-                } else {
-                    n.to_le_bytes()
-                }
-            };
-            let half = |n: u16| {
-                if self.big_endian {
-                    n.to_be_bytes()
-                } else {
-                    n.to_le_bytes()
-                }
-            };
+            let big = self.big_endian;
             let mut file = Vec::new();
-            file.extend_from_slice(&word(0xa1b2_c3d4));
-            file.extend_from_slice(&half(2));
-            file.extend_from_slice(&half(4));
+            // Magic, version 2.4, then time zone, accuracy, snap length and link type (raw IP).
+            put(&mut file, big, 0xa1b2_c3d4, 4);
+            put(&mut file, big, 2, 2);
+            put(&mut file, big, 4, 2);
             for n in [0, 0, 65535, 101] {
-                file.extend_from_slice(&word(n));
+                put(&mut file, big, n, 4);
             }
             for (i, record) in self.records.iter().enumerate() {
                 let len = record.len() as u32;
                 for n in [1_765_000_000, 1000 * i as u32, len, len] {
-                    file.extend_from_slice(&word(n));
+                    put(&mut file, big, n, 4);
                 }
                 file.extend_from_slice(record);
             }
             file
+        }
+    }
+
+    /// `n` as `width` bytes (2 or 4), big- or little-endian.
+    fn put(file: &mut Vec<u8>, big: bool, n: u32, width: usize) {
+        if big {
+            file.extend_from_slice(&n.to_be_bytes()[4 - width..]);
+        } else {
+            file.extend_from_slice(&n.to_le_bytes()[..width]);
         }
     }
 

@@ -80,11 +80,7 @@ pub fn svg(diagram: &Diagram, command: &str) -> Result<String, common::Error> {
     } else {
         arrows(diagram, &mut body)?;
     }
-    let comment = data_comment(diagram, command);
-    match body.find('>') {
-        Some(end) => Ok(format!("{}\n{comment}{}", &body[..=end], &body[end + 1..])),
-        None => Err(common::Error::new("the SVG backend wrote no <svg> element")),
-    }
+    crate::with_metadata(&body, &data_comment(diagram, command))
 }
 
 /// Writes [`svg`] to `path`.
@@ -93,22 +89,12 @@ pub fn write_svg(
     diagram: &Diagram,
     command: &str,
 ) -> Result<(), common::Error> {
-    let text = svg(diagram, command)?;
-    std::fs::write(path, text)
-        .map_err(|err| common::Error::new(format!("cannot write {}: {err}", path.display())))
+    crate::write_file(path, &svg(diagram, command)?)
 }
 
 /// The command and the diagram that a file made by [`svg`] says it drew.
 pub fn parse(svg: &str) -> Result<(String, Diagram), common::Error> {
-    let start = svg
-        .find(DRAWN_BY)
-        .ok_or("no `drawn by` metadata: not a file the course's plots drew")?;
-    let rest = &svg[start + DRAWN_BY.len()..];
-    let end = rest
-        .find(END)
-        .ok_or("the `drawn by` metadata is not closed")?;
-    let mut lines = rest[..end].lines();
-    let command = unescape(lines.next().unwrap_or_default());
+    let (command, lines) = crate::metadata(svg)?;
     let mut diagram: Option<Diagram> = None;
     for line in lines {
         let bad = || common::Error::new(format!("a line of the diagram makes no sense: {line:?}"));
@@ -383,14 +369,7 @@ fn tcptrace(diagram: &Diagram, body: &mut String) -> Result<(), common::Error> {
                 .legend(move |(x, y)| Cross::new((x + 10, y), 4, colour.stroke_width(2)));
         }
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 14))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()
-        .map_err(draw_error)?;
+    crate::legend(&mut chart)?;
     root.present().map_err(draw_error)?;
     Ok(())
 }
