@@ -247,3 +247,42 @@ fn the_diagram_has_an_arrow_per_datagram_and_a_cross_per_lost_one_as_its_pcap_sa
     // The figure draws again from its own data: byte for byte.
     assert_eq!(plots::sequence::svg(&diagram, &command).unwrap(), text);
 }
+
+#[test]
+fn a_full_capture_stops_growing_and_the_link_relays_on() {
+    let dir = std::env::temp_dir().join(format!("socket-lessons-pcap-full-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pcap = dir.join("full.pcap");
+    let server = udp_socket();
+    let args = format!(
+        "--to {} --pcap {} --pcap-limit 2000",
+        server.local_addr().unwrap(),
+        pcap.display()
+    );
+    let args: Vec<&str> = args.split(' ').collect();
+    let mut link = start_server(cargo_bin("lossy-link"), &args);
+    let client = udp_socket();
+    // 100 datagrams of 100 bytes, 144 bytes a record: the file has room for 13 of 200 records.
+    for n in 0..100u8 {
+        client.send_to(&[n; 100], link.addr).unwrap();
+    }
+    let through = drain(&server);
+    assert_eq!(through.len(), 100, "the link stopped relaying");
+    let pid = link.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(link.expect_exit().success(), "{}", link.transcript());
+    let said = link.expect_stdout("capture: ");
+    assert!(
+        said.starts_with("capture: 13 datagrams written; the file reached its limit of 2000 bytes, 187 more left out"),
+        "{said}"
+    );
+    let bytes = std::fs::read(&pcap).unwrap();
+    assert!(bytes.len() <= 2000, "{} bytes", bytes.len());
+    assert_eq!(pcap::read(&bytes).unwrap().len(), 13);
+}

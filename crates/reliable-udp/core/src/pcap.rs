@@ -186,24 +186,25 @@ impl Capture {
         let queued = self
             .queued_bytes
             .fetch_add(payload.len(), Ordering::Relaxed);
-        // The timestamp is taken under the lock, so the file's times never go back.
-        let queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
-        let packet = Packet {
-            at: self.epoch + self.start.elapsed(),
-            from: seen_as(from, to),
-            to: seen_as(to, from),
-            id,
-            payload: payload.to_vec(),
-        };
         let sent = if queued + payload.len() > QUEUED_BYTES {
             Err(())
         } else {
+            let mut packet = Packet {
+                at: Duration::ZERO,
+                from: seen_as(from, to),
+                to: seen_as(to, from),
+                id,
+                payload: payload.to_vec(),
+            };
+            // The timestamp is taken under the lock, so the file's times never go back; the
+            // lock is held for that and a queue operation that never waits.
+            let queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            packet.at = self.epoch + self.start.elapsed();
             match queue.try_send(Message::Packet(packet)) {
                 Ok(()) => Ok(()),
                 Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => Err(()),
             }
         };
-        drop(queue);
         if sent.is_err() {
             self.queued_bytes
                 .fetch_sub(payload.len(), Ordering::Relaxed);

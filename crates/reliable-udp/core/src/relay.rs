@@ -538,9 +538,13 @@ impl Relay {
     /// `--pcap`: records a datagram received from `from` on `socket`, and returns its number
     /// (0 without a capture).
     fn captured(&self, from: SocketAddr, socket: &UdpSocket, bytes: &[u8]) -> u32 {
-        match (self.capture.get(), socket.local_addr()) {
-            (Some(capture), Ok(own)) => capture.received(from, own, bytes),
-            _ => 0,
+        // Without a capture, not even the system call that asks the socket's address.
+        let Some(capture) = self.capture.get() else {
+            return 0;
+        };
+        match socket.local_addr() {
+            Ok(own) => capture.received(from, own, bytes),
+            Err(_) => 0,
         }
     }
 
