@@ -73,17 +73,7 @@ fn run(name: &str) -> Run {
         server.send_to(datagram, from).unwrap();
     }
     let at_client = drain(&client);
-    // Ctrl-C, as a student stops it: the link completes the file and draws the run.
-    let pid = link.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let stopped = link.expect_exit();
-    assert!(stopped.success(), "{}", link.transcript());
+    interrupt(&mut link);
     link.expect_stdout("diagram drawn to");
     Run {
         client: client.local_addr().unwrap(),
@@ -97,6 +87,14 @@ fn run(name: &str) -> Run {
         pcap,
         svg,
     }
+}
+
+/// Ctrl-C, as a student stops the link: it completes the file (and draws the run) and ends.
+fn interrupt(link: &mut test_support::Running) {
+    let pid = link.id().to_string();
+    let kill = Command::new("kill").args(["-INT", &pid]).status();
+    assert!(kill.unwrap().success());
+    assert!(link.expect_exit().success(), "{}", link.transcript());
 }
 
 /// The payloads of the packets from `from` to `to`, in file order.
@@ -268,15 +266,7 @@ fn a_full_capture_stops_growing_and_the_link_relays_on() {
     }
     let through = drain(&server);
     assert_eq!(through.len(), 100, "the link stopped relaying");
-    let pid = link.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(link.expect_exit().success(), "{}", link.transcript());
+    interrupt(&mut link);
     let said = link.expect_stdout("capture: ");
     assert!(
         said.starts_with("capture: 13 datagrams written; the file reached its limit of 2000 bytes, 187 more left out"),
