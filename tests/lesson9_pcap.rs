@@ -193,6 +193,29 @@ fn tcpdump_reads_the_same(run: &Run, packets: &[Packet]) {
         assert!(bytes.ends_with(&packet.payload), "{line}: {bytes:?}");
         assert_eq!(bytes.len(), 28 + packet.payload.len(), "{line}");
     }
+    // Verbose, tcpdump checks the IP header's checksum and each UDP checksum, and shows the
+    // identification field: the link's number of each datagram, as our reader saw it.
+    let out = Command::new("tcpdump")
+        .args(["-n", "-vv", "-r"])
+        .arg(&run.pcap)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.matches("[udp sum ok]").count(),
+        packets.len(),
+        "{text}"
+    );
+    assert!(
+        !text.contains("bad cksum") && !text.contains("bad udp"),
+        "{text}"
+    );
+    let ids: Vec<String> = packets.iter().map(|p| format!(", id {},", p.id)).collect();
+    let headers: Vec<&str> = text.lines().filter(|l| l.contains(" IP (")).collect();
+    assert_eq!(headers.len(), ids.len(), "{text}");
+    for (header, id) in headers.iter().zip(&ids) {
+        assert!(header.contains(id.as_str()), "{header}: not {id}");
+    }
 }
 
 #[test]
