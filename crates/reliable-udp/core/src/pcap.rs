@@ -433,16 +433,15 @@ pub fn journeys(packets: &[Packet], server: SocketAddr) -> Vec<Journey> {
     let mut newest: HashMap<u32, usize> = HashMap::new();
     for packet in packets {
         let at = packet.at.saturating_sub(first);
-        // A copy sent on carries the number of a datagram received before it, the same bytes,
-        // and goes the same way: to the server, or back from the link to a client.
+        // A copy sent on carries the number of a datagram received before it and goes the same
+        // way: to the server, or back from the link to a client. (Not always the same bytes: a
+        // link that corrupts flips a bit of the copy.)
         let copy_of = newest.get(&packet.id).copied().filter(|&i| {
-            let journey = &journeys[i];
-            journey.payload == packet.payload
-                && if journey.up {
-                    packet.to == server
-                } else {
-                    packet.from != server
-                }
+            if journeys[i].up {
+                packet.to == server
+            } else {
+                packet.from != server
+            }
         });
         match copy_of {
             Some(i) => journeys[i].sent.push(at),
