@@ -28,6 +28,8 @@ pub mod pool_server;
 pub mod read_frame;
 #[path = "05-udp-remote-cmd/reassemble.rs"]
 pub mod reassemble;
+#[path = "09-reliable-udp/retransmissions.rs"]
+pub mod retransmissions;
 #[path = "09-reliable-udp/rto_estimator.rs"]
 pub mod rto_estimator;
 #[path = "05-udp-remote-cmd/send_in_pieces.rs"]

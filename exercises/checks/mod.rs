@@ -58,4 +58,5 @@ pub const CHECKS: &[(&str, &[Case])] = &[
     ("is-ack", lesson9::IS_ACK),
     ("rto-estimator", lesson9::RTO_ESTIMATOR),
     ("stop-and-wait", lesson9::STOP_AND_WAIT),
+    ("retransmissions", lesson9::RETRANSMISSIONS),
 ];

@@ -116,6 +116,9 @@ mutant!(upper_line_unicode_upper_case: upper_line, lesson8 = "../../exercises/ch
 mutant!(upper_line_no_line_end_added: upper_line, lesson8 = "../../exercises/checks/08-many-clients.rs");
 mutant!(is_ack_any_four_bytes: is_ack, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
 mutant!(is_ack_anyone_may_ack: is_ack, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(retransmissions_every_record_counted: retransmissions, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(retransmissions_always_data_lost: retransmissions, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(retransmissions_ip_header_always_20: retransmissions, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
 
 /// Every wrong solution, in course order.
 pub const MUTANTS: &[Mutant] = &[
@@ -622,6 +625,27 @@ pub const MUTANTS: &[Mutant] = &[
         bug: "takes the right number from anyone",
         caught_by: "strangers_ack_refused",
         cases: is_ack_anyone_may_ack::checks::lesson9::IS_ACK,
+    },
+    Mutant {
+        exercise: "retransmissions",
+        name: "every_record_counted",
+        bug: "counts every DATA record as a send, so the link's copy looks like a retransmission",
+        caught_by: "a_clean_run_has_none",
+        cases: retransmissions_every_record_counted::checks::lesson9::RETRANSMISSIONS,
+    },
+    Mutant {
+        exercise: "retransmissions",
+        name: "always_data_lost",
+        bug: "blames every retransmission on a lost DATA packet, never on a lost ACK",
+        caught_by: "a_lost_ack",
+        cases: retransmissions_always_data_lost::checks::lesson9::RETRANSMISSIONS,
+    },
+    Mutant {
+        exercise: "retransmissions",
+        name: "ip_header_always_20",
+        bug: "takes every IPv4 header to be 20 bytes, so options shift the payload",
+        caught_by: "ip_options_are_skipped",
+        cases: retransmissions_ip_header_always_20::checks::lesson9::RETRANSMISSIONS,
     },
 ];
 // END generated mutants

@@ -725,6 +725,24 @@ pub const EXERCISES: &[Exercise] = &[
                restarting the timer. No ACK after max_tries sends: a TimedOut error.",
         ],
     },
+    Exercise {
+        name: "retransmissions",
+        lesson: 9,
+        level: "hard",
+        file: "exercises/09-reliable-udp/retransmissions.rs",
+        task: "read a capture of a stop-and-wait run: which packets were sent again, and why",
+        hints: [
+            "How many times does one DATA packet appear in the file when the link delivers it once?",
+            "The link writes its number of each datagram in the IPv4 identification field, the same\n\
+             on the copy it sends on: a new number is a new send by the sender, the same number its\n\
+             copy. A packet sent again was lost (no copy of the last send) or its ACK was.",
+            "Skip the 24-byte file header (check the magic in both byte orders); per record read\n\
+             16 bytes, the length kept at offset 8, then the IP packet: header length (byte 0 & 0x0f)\n\
+             * 4, id at bytes 4-5, protocol 17; payload after 8 bytes of UDP. Keep (seq, id,\n\
+             delivered) per send; for each send of a seq after the first: delivered before? AckLost\n\
+             : DataLost. Use .get(..) on every slice so a cut file is an Err, not a panic.",
+        ],
+    },
 ];
 
 #[cfg(test)]

@@ -19,10 +19,16 @@
 //! ```
 //!
 //! (The fields are separated by tabs.)
+//!
+//! [`sequence`] draws the other kind of figure: a run through lesson 9's lossy link as a
+//! time-sequence diagram, one arrow per datagram, with its data kept the same way.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
+pub mod sequence;
+
+use plotters::coord::CoordTranslate;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
@@ -139,8 +145,12 @@ pub fn svg(panels: &[Panel], command: &str) -> Result<String, common::Error> {
         }
         root.present().map_err(draw_error)?;
     }
-    // The metadata goes right after the `<svg ...>` opening tag.
-    let comment = data_comment(panels, command);
+    with_metadata(&body, &data_comment(panels, command))
+}
+
+/// `body` (an SVG document) with `comment` (the metadata) right after its `<svg ...>` opening
+/// tag.
+fn with_metadata(body: &str, comment: &str) -> Result<String, common::Error> {
     match body.find('>') {
         Some(end) => Ok(format!("{}\n{comment}{}", &body[..=end], &body[end + 1..])),
         None => Err(common::Error::new("the SVG backend wrote no <svg> element")),
@@ -149,13 +159,16 @@ pub fn svg(panels: &[Panel], command: &str) -> Result<String, common::Error> {
 
 /// Writes [`svg`] to `path`, creating nothing but the file (its folder must exist).
 pub fn write_svg(path: &Path, panels: &[Panel], command: &str) -> Result<(), common::Error> {
-    let text = svg(panels, command)?;
+    write_file(path, &svg(panels, command)?)
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), common::Error> {
     std::fs::write(path, text)
         .map_err(|err| common::Error::new(format!("cannot write {}: {err}", path.display())))
 }
 
-/// The command and the panels that a file made by [`svg`] says it drew.
-pub fn parse(svg: &str) -> Result<(String, Vec<Panel>), common::Error> {
+/// The command a file drawn here names, and the lines of data that follow it.
+fn metadata(svg: &str) -> Result<(String, std::str::Lines<'_>), common::Error> {
     let start = svg
         .find(DRAWN_BY)
         .ok_or("no `drawn by` metadata: not a file the course's plots drew")?;
@@ -165,6 +178,12 @@ pub fn parse(svg: &str) -> Result<(String, Vec<Panel>), common::Error> {
         .ok_or("the `drawn by` metadata is not closed")?;
     let mut lines = rest[..end].lines();
     let command = unescape(lines.next().unwrap_or_default());
+    Ok((command, lines))
+}
+
+/// The command and the panels that a file made by [`svg`] says it drew.
+pub fn parse(svg: &str) -> Result<(String, Vec<Panel>), common::Error> {
+    let (command, lines) = metadata(svg)?;
     let mut panels: Vec<Panel> = Vec::new();
     for line in lines {
         let fields: Vec<&str> = line.split('\t').collect();
@@ -343,6 +362,13 @@ where
             .draw_series(points.iter().map(|p| Circle::new(*p, 4, colour.filled())))
             .map_err(draw_error)?;
     }
+    legend(&mut chart)
+}
+
+/// The legend of a chart's series, in its upper left corner.
+fn legend<'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+) -> Result<(), common::Error> {
     chart
         .configure_series_labels()
         .background_style(WHITE.mix(0.85))

@@ -55,6 +55,24 @@ fn every_figure_is_what_the_plotting_code_draws_from_the_numbers_it_holds() {
     assert!(!figures.is_empty(), "no SVG under lessons/img");
     for path in figures {
         let text = std::fs::read_to_string(&path).unwrap();
+        if plots::sequence::is_sequence(&text) {
+            // A run through the lossy link, drawn as a time-sequence diagram.
+            let (command, diagram) = plots::sequence::parse(&text)
+                .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+            assert!(
+                !diagram.arrows.is_empty(),
+                "{}: no datagram",
+                path.display()
+            );
+            let again = plots::sequence::svg(&diagram, &command).unwrap();
+            assert!(
+                again == text,
+                "{}: not the file `plots::sequence::svg` draws from its own data: run the \
+                 lesson's commands again (`{command}`)",
+                path.display()
+            );
+            continue;
+        }
         let (command, panels) =
             plots::parse(&text).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
         assert!(
@@ -79,7 +97,11 @@ fn both_editions_of_a_lesson_embed_each_figure_and_show_the_command_that_draws_i
     for path in figures() {
         let name = path.file_name().unwrap().to_str().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
-        let (command, _) = plots::parse(&text).unwrap();
+        let command = if plots::sequence::is_sequence(&text) {
+            plots::sequence::parse(&text).unwrap().0
+        } else {
+            plots::parse(&text).unwrap().0
+        };
         // The file names its own path, so the command regenerates this very file.
         assert!(
             command.contains(&format!("lessons/img/{name}")),

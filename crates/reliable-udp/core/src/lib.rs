@@ -7,6 +7,7 @@
 //!   them on virtual time.
 //! - [`transfer`]: those state machines on a real socket (the loops the programs run).
 //! - [`link`] and [`relay`]: the lossy link's decisions, and the relay that applies them.
+//! - [`pcap`]: the link's capture of a run (`--pcap`), written and read back.
 //!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
@@ -19,6 +20,7 @@ use sha2::{Digest, Sha256};
 pub mod arq;
 pub mod cli;
 pub mod link;
+pub mod pcap;
 pub mod relay;
 pub mod rto;
 pub mod transfer;

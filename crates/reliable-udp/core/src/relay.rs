@@ -11,13 +11,14 @@ use std::collections::{BinaryHeap, HashMap};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use guard::{Refusal, ReplyGuard};
 
 use crate::link::{Counters, Direction, Impairment, RingGuard, reply_seed};
+use crate::pcap::Capture;
 
 /// How many clients the relay serves at once: each has a socket and a thread.
 pub const MAX_FLOWS: usize = 256;
@@ -89,6 +90,8 @@ struct Pending {
     order: u64,
     target: Target,
     bytes: Vec<u8>,
+    /// The capture's number of the datagram (0 without `--pcap`).
+    id: u32,
 }
 
 impl PartialEq for Pending {
@@ -154,6 +157,8 @@ pub struct Relay {
     wake: Condvar,
     order: AtomicU64,
     stop: AtomicBool,
+    /// `--pcap`: where every datagram received and every copy sent is recorded.
+    capture: OnceLock<Arc<Capture>>,
 }
 
 /// A poisoned lock only means another thread panicked while holding it; the counters inside
@@ -215,6 +220,7 @@ impl Relay {
             wake: Condvar::new(),
             order: AtomicU64::new(0),
             stop: AtomicBool::new(false),
+            capture: OnceLock::new(),
         });
         let worker = Arc::clone(&relay);
         thread::Builder::new()
@@ -297,6 +303,11 @@ impl Relay {
         text
     }
 
+    /// Records every datagram from now on in `capture` (once: a second capture is refused).
+    pub fn capture_to(&self, capture: Arc<Capture>) -> Result<(), Arc<Capture>> {
+        self.capture.set(capture)
+    }
+
     /// Asks every thread of the relay to end (within [`POLL`]).
     pub fn stop(&self) {
         self.stop.store(true, Ordering::Relaxed);
@@ -324,6 +335,7 @@ impl Relay {
                 Err(err) if is_transient(&err) => continue,
                 Err(err) => return Err(err),
             };
+            let id = self.captured(client, &self.front, &buffer[..len]);
             if let Some(counter) = self.refusal(client) {
                 counter.fetch_add(1, Ordering::Relaxed);
                 continue;
@@ -354,7 +366,7 @@ impl Relay {
             flow.touch(now);
             let fates = lock(&self.up).decide_and_damage(&mut buffer[..len], now);
             for due in fates {
-                self.deliver(due, Target::Server(Arc::clone(&flow)), &buffer[..len]);
+                self.deliver(due, Target::Server(Arc::clone(&flow)), &buffer[..len], id);
             }
         }
         Ok(())
@@ -470,21 +482,22 @@ impl Relay {
                     return;
                 }
             };
+            let id = self.captured(self.to, &flow.socket, &buffer[..len]);
             let now = self.start.elapsed();
             flow.touch(now);
             let fates = lock(&self.down).decide_and_damage(&mut buffer[..len], now);
             for due in fates {
-                self.deliver(due, Target::Client(client), &buffer[..len]);
+                self.deliver(due, Target::Client(client), &buffer[..len], id);
             }
         }
     }
 
     /// Sends now, or puts the datagram in the timetable (if the timetable has room for it).
-    fn deliver(&self, due: Duration, target: Target, bytes: &[u8]) {
+    fn deliver(&self, due: Duration, target: Target, bytes: &[u8], id: u32) {
         let mut table = lock(&self.timetable);
         if due <= self.start.elapsed() && table.queue.is_empty() {
             drop(table);
-            self.send(&target, bytes);
+            self.send(&target, bytes, id);
             return;
         }
         if table.bytes + bytes.len() > self.limits.held_bytes {
@@ -498,18 +511,41 @@ impl Relay {
             order,
             target,
             bytes: bytes.to_vec(),
+            id,
         }));
         drop(table);
         self.wake.notify_one();
     }
 
-    fn send(&self, target: &Target, bytes: &[u8]) {
+    fn send(&self, target: &Target, bytes: &[u8], id: u32) {
         // A send can fail when nothing listens (an ICMP message from an earlier datagram):
         // that datagram is lost, like on a real network.
-        let _ = match target {
+        let sent = match target {
             Target::Server(flow) => flow.socket.send(bytes),
             Target::Client(client) => self.front.send_to(bytes, client),
         };
+        if let (Ok(_), Some(capture)) = (sent, self.capture.get()) {
+            let (from, to) = match target {
+                Target::Server(flow) => (flow.socket.local_addr(), self.to),
+                Target::Client(client) => (self.front.local_addr(), *client),
+            };
+            if let Ok(from) = from {
+                capture.sent(from, to, id, bytes);
+            }
+        }
+    }
+
+    /// `--pcap`: records a datagram received from `from` on `socket`, and returns its number
+    /// (0 without a capture).
+    fn captured(&self, from: SocketAddr, socket: &UdpSocket, bytes: &[u8]) -> u32 {
+        // Without a capture, not even the system call that asks the socket's address.
+        let Some(capture) = self.capture.get() else {
+            return 0;
+        };
+        match socket.local_addr() {
+            Ok(own) => capture.received(from, own, bytes),
+            Err(_) => 0,
+        }
     }
 
     /// The timetable's thread: sleeps until the earliest datagram is due, sends it.
@@ -523,7 +559,7 @@ impl Relay {
                         table.bytes -= first.bytes.len();
                         // Send without holding the lock, so the receiving threads never wait.
                         drop(table);
-                        self.send(&first.target, &first.bytes);
+                        self.send(&first.target, &first.bytes, first.id);
                         table = lock(&self.timetable);
                     }
                     continue;

@@ -35,14 +35,24 @@
 //! links); it serves 256 clients at most and forgets one silent for `--idle`; and at most
 //! 32 MiB of datagrams wait for their time. Each refusal is counted in the final report.
 //!
+//! With `--pcap run.pcap` it also records every datagram it receives and every copy it sends,
+//! on both legs, in a file that tcpdump and Wireshark open (no root needed: the link sees them
+//! all anyway); with `--diagram run.svg` it draws the run, when it stops, as a time-sequence
+//! diagram (`src/diagram.rs`).
+//!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
+
+mod diagram;
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
 use reliable_udp_core::link::{Impairment, parse_duration, parse_percent, parse_rate};
+use reliable_udp_core::pcap::{self, Capture};
 use reliable_udp_core::relay::{Limits, Relay};
 
 /// Lesson 9: a UDP relay that loses, delays, copies, reorders and rate-limits datagrams.
@@ -113,6 +123,52 @@ struct Args {
     /// rejects it)
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent, default_value = "0%")]
     corrupt: f64,
+
+    /// Record every datagram received and every copy sent, both legs, in this pcap file
+    /// (tcpdump -r FILE, or open it in Wireshark); a lost datagram has no copy sent on
+    #[arg(long, value_name = "FILE.pcap")]
+    pcap: Option<PathBuf>,
+
+    /// The pcap file grows to this size at most, like 64MB; later datagrams are left out (the
+    /// report says how many)
+    #[arg(long, value_name = "SIZE", value_parser = pcap::parse_size,
+          default_value_t = pcap::DEFAULT_LIMIT)]
+    pcap_limit: u64,
+
+    /// When the link stops, draw the run it recorded (--pcap) as a time-sequence diagram
+    #[arg(long, value_name = "FILE.svg", requires = "pcap")]
+    diagram: Option<PathBuf>,
+
+    /// The diagram's title (otherwise it counts the datagrams and the lost ones)
+    #[arg(long, value_name = "TEXT", requires = "diagram")]
+    title: Option<String>,
+}
+
+/// `--pcap` and `--diagram`: what to do with the capture when the link stops.
+struct Recording {
+    capture: Arc<Capture>,
+    pcap: PathBuf,
+    diagram: Option<PathBuf>,
+    title: Option<String>,
+    server: SocketAddr,
+    command: String,
+}
+
+impl Recording {
+    /// Completes the file, draws the diagram if asked, and says what was done.
+    fn finish(&self) -> Result<String, common::Error> {
+        self.capture.finish(Duration::from_secs(10))?;
+        let mut said = format!("{}, to {}", self.capture.summary(), self.pcap.display());
+        if let Some(path) = &self.diagram {
+            let bytes = std::fs::read(&self.pcap)
+                .map_err(|err| format!("cannot read {}: {err}", self.pcap.display()))?;
+            let packets = pcap::read(&bytes)?;
+            let drawing = diagram::diagram(&packets, self.server, self.title.as_deref());
+            plots::sequence::write_svg(path, &drawing, &self.command)?;
+            said.push_str(&format!("\ndiagram drawn to {}", path.display()));
+        }
+        Ok(said)
+    }
 }
 
 fn main() -> Result<(), common::Error> {
@@ -144,13 +200,35 @@ fn main() -> Result<(), common::Error> {
         ..Limits::default()
     };
     let relay = Relay::with_limits(front, args.to, up, down, args.seed, limits)?;
+    let recording = match &args.pcap {
+        Some(path) => {
+            let capture = Capture::create(path, args.pcap_limit)?;
+            let _ = relay.capture_to(Arc::clone(&capture));
+            Some(Arc::new(Recording {
+                capture,
+                pcap: path.clone(),
+                diagram: args.diagram.clone(),
+                title: args.title.clone(),
+                server: args.to,
+                command: plots::this_command("lossy-link"),
+            }))
+        }
+        None => None,
+    };
+    let finish = move || -> Result<String, common::Error> {
+        recording
+            .as_ref()
+            .map_or(Ok(String::new()), |r| r.finish().map(|said| said + "\n"))
+    };
 
     // Ctrl-C: print what the link did, then end. (The handler runs on a thread of its own.)
     let on_ctrl_c = relay.clone();
+    let finish_on_ctrl_c = finish.clone();
     ctrlc::set_handler(move || {
         let mut stdout = std::io::stdout();
+        let recorded = finish_on_ctrl_c().unwrap_or_else(|err| format!("{err}\n"));
         // Nothing more can be done if the report cannot be written: end all the same.
-        let _ = writeln!(stdout, "{}", on_ctrl_c.report()).and_then(|()| stdout.flush());
+        let _ = writeln!(stdout, "{recorded}{}", on_ctrl_c.report()).and_then(|()| stdout.flush());
         std::process::exit(0);
     })
     .map_err(|err| format!("cannot catch Ctrl-C: {err}"))?;
@@ -172,6 +250,7 @@ fn main() -> Result<(), common::Error> {
         )?;
         stdout.flush()
     })?;
-    writeln!(stdout, "{}", relay.report())?;
+    let recorded = finish()?;
+    writeln!(stdout, "{recorded}{}", relay.report())?;
     Ok(())
 }
