@@ -10,13 +10,11 @@
 //! which `.ci/wine-tests` fills with `cargo build --examples`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::{Mutex, OnceLock};
 
-use test_support::{Running, Stream, cargo_bin, parse_listening_line, start_server};
+use test_support::{Running, Stream, cargo_bin, cargo_example, parse_listening_line, start_server};
 
 /// The ten programs and the default address of their lesson.
 const EXAMPLES: [(&str, SocketAddr); 10] = [
@@ -41,42 +39,6 @@ fn source(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
 
-/// The path of the example `name`, built on demand (once per test process); under Wine, taken
-/// from `SOCKET_LESSONS_BIN_DIR/examples` without building, as `test_support::cargo_bin` does
-/// for binaries.
-fn example(name: &str) -> PathBuf {
-    if let Some(dir) = std::env::var_os("SOCKET_LESSONS_BIN_DIR") {
-        let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
-        let path = Path::new(&dir).join("examples").join(file);
-        assert!(
-            path.is_file(),
-            "SOCKET_LESSONS_BIN_DIR is set, but {} is not there: build the examples first \
-             (cargo build --workspace --bins --examples, with the same --target)",
-            path.display()
-        );
-        return path;
-    }
-    static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
-    let mut built = BUILT
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(path) = built.get(name) {
-        return path.clone();
-    }
-    let run = escargot::CargoBuild::new()
-        .manifest_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-        .package("socket-lessons")
-        .example(name)
-        .current_release()
-        .current_target()
-        .run()
-        .unwrap_or_else(|err| panic!("could not build the example {name}: {err}"));
-    let path = run.path().to_path_buf();
-    built.insert(name.to_owned(), path.clone());
-    path
-}
-
 /// Waits for a server's `listening on ...` line and returns the address in it.
 fn announced(server: &Running) -> SocketAddr {
     let line = server.expect_line(Stream::Stdout, |line| line.starts_with("listening on "));
@@ -85,7 +47,7 @@ fn announced(server: &Running) -> SocketAddr {
 
 /// The tutorial's server `name` on 127.0.0.1:0, and the address it got.
 fn tutorial_server(name: &str) -> (Running, SocketAddr) {
-    let mut command = Command::new(example(name));
+    let mut command = Command::new(cargo_example(name));
     command.arg("127.0.0.1:0");
     let server = Running::spawn(command);
     let addr = announced(&server);
@@ -94,7 +56,7 @@ fn tutorial_server(name: &str) -> (Running, SocketAddr) {
 
 /// The tutorial's client `name`, talking to `server`.
 fn tutorial_client(name: &str, server: SocketAddr) -> Running {
-    let mut command = Command::new(example(name));
+    let mut command = Command::new(cargo_example(name));
     command.arg(server.to_string());
     Running::spawn(command)
 }
@@ -551,86 +513,85 @@ fn expect_full_client_results(client: &mut Running) {
     expect_clean_exit(client);
 }
 
+/// Lesson 4's and lesson 5's programs: the tutorial's server and client and their Python
+/// peers, over TCP and over UDP; the tests below run each pairing for both.
+struct CommandLesson {
+    server: &'static str,
+    client: &'static str,
+    python_client: &'static str,
+    python_server: &'static str,
+}
+
+const COMMAND_LESSONS: [CommandLesson; 2] = [
+    CommandLesson {
+        server: "tcp-remote-cmd-server",
+        client: "tcp-remote-cmd-client",
+        python_client: TCP_CMD_CLIENT_PY,
+        python_server: TCP_CMD_SERVER_PY,
+    },
+    CommandLesson {
+        server: "udp-remote-cmd-server",
+        client: "udp-remote-cmd-client",
+        python_client: UDP_CMD_CLIENT_PY,
+        python_server: UDP_CMD_SERVER_PY,
+    },
+];
+
 #[test]
-fn tutorial_tcp_command_server_runs_a_python_clients_commands() {
-    let (server, addr) = tutorial_server("tcp-remote-cmd-server");
-    let Some(mut client) = python_client(TCP_CMD_CLIENT_PY, addr) else {
-        return;
-    };
-    expect_tutorial_results(&mut client);
-    server.expect_stdout("新的客户端链接 127.0.0.1:");
-    server.expect_stdout("收到客户端的命令 b'echo hi'");
+fn tutorial_command_servers_run_a_python_clients_commands() {
+    for lesson in &COMMAND_LESSONS {
+        let (server, addr) = tutorial_server(lesson.server);
+        let Some(mut client) = python_client(lesson.python_client, addr) else {
+            return;
+        };
+        expect_tutorial_results(&mut client);
+        if lesson.server.starts_with("tcp") {
+            server.expect_stdout("新的客户端链接 127.0.0.1:");
+            server.expect_stdout("收到客户端的命令 b'echo hi'");
+        }
+    }
 }
 
 #[test]
-fn tutorial_tcp_command_client_prints_the_python_servers_results_from_gbk() {
-    let Some((_server, addr)) = python_server(TCP_CMD_SERVER_PY) else {
-        return;
-    };
-    let mut client = tutorial_client("tcp-remote-cmd-client", addr);
-    expect_tutorial_results(&mut client);
+fn tutorial_command_clients_print_the_python_servers_results_from_gbk() {
+    for lesson in &COMMAND_LESSONS {
+        let Some((_server, addr)) = python_server(lesson.python_server) else {
+            return;
+        };
+        let mut client = tutorial_client(lesson.client, addr);
+        expect_tutorial_results(&mut client);
+    }
 }
 
 #[test]
-fn tutorial_tcp_command_server_answers_the_full_client() {
-    let (_server, addr) = tutorial_server("tcp-remote-cmd-server");
-    let mut client = full_client("tcp-remote-cmd-client", addr);
-    expect_full_client_results(&mut client);
+fn tutorial_command_servers_answer_the_full_clients() {
+    for lesson in &COMMAND_LESSONS {
+        let (_server, addr) = tutorial_server(lesson.server);
+        let mut client = full_client(lesson.client, addr);
+        expect_full_client_results(&mut client);
+    }
 }
 
 #[test]
-fn full_tcp_command_server_answers_the_tutorial_client() {
-    let server = start_server(cargo_bin("tcp-remote-cmd-server"), &[]);
-    let mut client = tutorial_client("tcp-remote-cmd-client", server.addr);
-    expect_tutorial_results(&mut client);
+fn full_command_servers_answer_the_tutorial_clients() {
+    for lesson in &COMMAND_LESSONS {
+        let server = start_server(cargo_bin(lesson.server), &[]);
+        let mut client = tutorial_client(lesson.client, server.addr);
+        expect_tutorial_results(&mut client);
+    }
 }
 
 /// They refuse before binding anything, so the test exposes nothing.
 #[test]
 fn tutorial_command_servers_refuse_to_listen_beyond_loopback() {
     for name in ["tcp-remote-cmd-server", "udp-remote-cmd-server"] {
-        let mut command = Command::new(example(name));
+        let mut command = Command::new(cargo_example(name));
         command.arg("0.0.0.0:0");
         let mut server = Running::spawn(command);
         let status = server.expect_exit();
         assert!(!status.success(), "{name}: {}", server.transcript());
         server.expect_stderr("loopback only");
-        assert!(
-            server.seen(Stream::Stdout).is_empty(),
-            "{name} said it was listening:\n{}",
-            server.transcript()
-        );
+        // It said nothing on stdout: no `listening on` line.
+        server.expect_nothing_on(Stream::Stdout);
     }
-}
-
-#[test]
-fn tutorial_udp_command_server_runs_a_python_clients_commands() {
-    let (_server, addr) = tutorial_server("udp-remote-cmd-server");
-    let Some(mut client) = python_client(UDP_CMD_CLIENT_PY, addr) else {
-        return;
-    };
-    expect_tutorial_results(&mut client);
-}
-
-#[test]
-fn tutorial_udp_command_client_prints_the_python_servers_results_from_gbk() {
-    let Some((_server, addr)) = python_server(UDP_CMD_SERVER_PY) else {
-        return;
-    };
-    let mut client = tutorial_client("udp-remote-cmd-client", addr);
-    expect_tutorial_results(&mut client);
-}
-
-#[test]
-fn tutorial_udp_command_server_answers_the_full_client() {
-    let (_server, addr) = tutorial_server("udp-remote-cmd-server");
-    let mut client = full_client("udp-remote-cmd-client", addr);
-    expect_full_client_results(&mut client);
-}
-
-#[test]
-fn full_udp_command_server_answers_the_tutorial_client() {
-    let server = start_server(cargo_bin("udp-remote-cmd-server"), &[]);
-    let mut client = tutorial_client("udp-remote-cmd-client", server.addr);
-    expect_tutorial_results(&mut client);
 }

@@ -73,35 +73,63 @@ pub const QUIET: Duration = Duration::from_millis(300);
 /// With `SOCKET_LESSONS_BIN_DIR` set, returns `<that dir>/<package>` (plus `.exe` on
 /// Windows) without building anything, and panics if that file is missing.
 pub fn cargo_bin(package: &str) -> PathBuf {
+    built_on_demand(package, Target::Bin)
+}
+
+/// The path of the root package's example `name` (one of the tutorial's programs in
+/// `examples/`), built on demand like [`cargo_bin`]; with `SOCKET_LESSONS_BIN_DIR` set, taken
+/// from `<that dir>/examples` without building.
+pub fn cargo_example(name: &str) -> PathBuf {
+    built_on_demand(name, Target::Example)
+}
+
+/// What [`built_on_demand`] builds: a package's binary, or an example of the root package.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Target {
+    Bin,
+    Example,
+}
+
+fn built_on_demand(name: &str, target: Target) -> PathBuf {
     if let Some(dir) = std::env::var_os("SOCKET_LESSONS_BIN_DIR") {
-        let path = Path::new(&dir).join(format!("{package}{}", std::env::consts::EXE_SUFFIX));
+        let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+        let (path, flags) = match target {
+            Target::Bin => (Path::new(&dir).join(file), "--bins"),
+            Target::Example => (
+                Path::new(&dir).join("examples").join(file),
+                "--bins --examples",
+            ),
+        };
         assert!(
             path.is_file(),
-            "SOCKET_LESSONS_BIN_DIR is set, but {} is not there: build the binaries first \
-             (cargo build --workspace --bins, with the same --target)",
+            "SOCKET_LESSONS_BIN_DIR is set, but {} is not there: build them first \
+             (cargo build --workspace {flags}, with the same --target)",
             path.display()
         );
         return path;
     }
-    static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
+    static BUILT: OnceLock<Mutex<HashMap<(String, Target), PathBuf>>> = OnceLock::new();
     let built = BUILT.get_or_init(Default::default);
     let mut built = built
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(path) = built.get(package) {
+    let key = (name.to_owned(), target);
+    if let Some(path) = built.get(&key) {
         return path.clone();
     }
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let run = escargot::CargoBuild::new()
-        .manifest_path(workspace.join("Cargo.toml"))
-        .package(package)
-        .bin(package)
+    let build = escargot::CargoBuild::new().manifest_path(workspace.join("Cargo.toml"));
+    let build = match target {
+        Target::Bin => build.package(name).bin(name),
+        Target::Example => build.package("socket-lessons").example(name),
+    };
+    let run = build
         .current_release()
         .current_target()
         .run()
-        .unwrap_or_else(|err| panic!("could not build {package}: {err}"));
+        .unwrap_or_else(|err| panic!("could not build {name}: {err}"));
     let path = run.path().to_path_buf();
-    built.insert(package.to_owned(), path.clone());
+    built.insert(key, path.clone());
     path
 }
 
@@ -268,6 +296,17 @@ impl Running {
         self.lines(stream).seen.lock().unwrap().clone()
     }
 
+    /// Asserts that nothing has been printed on `stream` so far (a warning on stderr, say,
+    /// where all went well), showing both streams if something was.
+    pub fn expect_nothing_on(&self, stream: Stream) {
+        assert!(
+            self.seen(stream).is_empty(),
+            "{}: expected nothing on {stream:?}\n{}",
+            self.name,
+            self.transcript()
+        );
+    }
+
     /// Both streams so far, for failure messages.
     pub fn transcript(&self) -> String {
         format!(
@@ -382,6 +421,49 @@ pub fn python3(what_needs_it: &str) -> Option<Command> {
     );
     eprintln!("NOTICE: python3 is not installed, so {what_needs_it} did not run");
     None
+}
+
+/// Starts the Python client `script` (a file written the tutorial's way) against `server`,
+/// given its IP and port as arguments, with UTF-8 on its pipes; `None` after a NOTICE where
+/// python3 is missing (see [`python3`]).
+pub fn python_client(script: &str, server: SocketAddr) -> Option<Running> {
+    let mut python = python3("the check with the tutorial's Python client")?;
+    python
+        .args([script, &server.ip().to_string(), &server.port().to_string()])
+        .env("PYTHONIOENCODING", "utf-8");
+    Some(Running::spawn(python))
+}
+
+/// Drives a remote-command lessons' `tests/tutorial_client.py` (lessons 4 and 5): a command
+/// with Chinese output, an empty line (which it never sends), a command with no output (the
+/// server says 执行成功), one that fails (its error output comes back), then `quit`; asserts
+/// each result, decoded from GBK, and that the client ends with status 0.
+pub fn expect_python_command_results(client: &mut Running) {
+    for line in ["echo 你好，世界", "", "true", "ls /no/such/dir", "quit"] {
+        client.write_line(line);
+    }
+    client.expect_stdout("result: 你好，世界");
+    client.expect_stdout("result: 执行成功");
+    client.expect_stdout("No such file or directory");
+    let status = client.expect_exit();
+    assert!(status.success(), "{}", client.transcript());
+}
+
+/// Runs `program --help`, and asserts that it exits with status 0 and that its output
+/// mentions each of `mentions` (a flag such as `--server <HOST:PORT>`, a lesson file).
+pub fn expect_help_mentions(program: impl AsRef<OsStr>, mentions: &[&str]) {
+    let mut command = Command::new(program);
+    command.arg("--help");
+    let mut help = Running::spawn(command);
+    let status = help.expect_exit();
+    assert!(status.success(), "--help: {status}\n{}", help.transcript());
+    let text = help.seen(Stream::Stdout).join("\n");
+    for wanted in mentions {
+        assert!(
+            text.contains(wanted),
+            "--help does not mention {wanted}:\n{text}"
+        );
+    }
 }
 
 /// A server under test and the address it announced.

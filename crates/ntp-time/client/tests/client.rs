@@ -8,7 +8,6 @@ use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
 use ntp_time_sntp::{Packet, Timestamp};
-use predicates::prelude::*;
 use test_support::{Running, Stream, recv, start_server, udp_socket};
 
 const CLIENT: &str = env!("CARGO_BIN_EXE_ntp-time-client");
@@ -249,14 +248,15 @@ fn a_server_named_by_host_name_is_looked_up_and_the_address_is_said() {
 
 #[test]
 fn help_explains_the_flags_and_names_the_lesson() {
-    Command::new(CLIENT)
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("--server <HOST:PORT>"))
-        .stdout(predicate::str::contains("--timeout <SECONDS>"))
-        .stdout(predicate::str::contains("--sntp"))
-        .stdout(predicate::str::contains("lessons/03-ntp-time.md"));
+    test_support::expect_help_mentions(
+        CLIENT,
+        &[
+            "--server <HOST:PORT>",
+            "--timeout <SECONDS>",
+            "--sntp",
+            "lessons/03-ntp-time.md",
+        ],
+    );
 }
 
 #[test]

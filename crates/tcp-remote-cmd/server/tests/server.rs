@@ -380,22 +380,10 @@ fn allow_remote_without_framed_is_refused() {
 fn a_python_client_written_the_tutorials_way_reads_the_replies() {
     let server = server(&[]);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tutorial_client.py");
-    let Some(mut python) = test_support::python3("the check with the tutorial's Python client")
-    else {
+    let Some(mut client) = test_support::python_client(script, server.addr) else {
         return;
     };
-    python
-        .args([script, "127.0.0.1", &server.addr.port().to_string()])
-        .env("PYTHONIOENCODING", "utf-8");
-    let mut client = Running::spawn(python);
-    for line in ["echo 你好，世界", "", "true", "ls /no/such/dir", "quit"] {
-        client.write_line(line);
-    }
-    client.expect_stdout("result: 你好，世界");
-    client.expect_stdout("result: 执行成功");
-    client.expect_stdout("No such file or directory");
-    let status = client.expect_exit();
-    assert!(status.success(), "{}", client.transcript());
+    test_support::expect_python_command_results(&mut client);
     server.expect_stdout(" left");
 }
 

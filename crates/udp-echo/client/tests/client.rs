@@ -145,11 +145,12 @@ fn a_reply_longer_than_the_buffer_is_shown_cut_and_the_cut_is_said() {
 
 #[test]
 fn help_explains_the_flags_and_names_the_lesson() {
-    Command::new(CLIENT)
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("--server <HOST:PORT>"))
-        .stdout(predicate::str::contains("--timeout <SECONDS>"))
-        .stdout(predicate::str::contains("lessons/01-udp-echo.md"));
+    test_support::expect_help_mentions(
+        CLIENT,
+        &[
+            "--server <HOST:PORT>",
+            "--timeout <SECONDS>",
+            "lessons/01-udp-echo.md",
+        ],
+    );
 }
