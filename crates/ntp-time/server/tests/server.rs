@@ -5,10 +5,8 @@
 use std::net::{SocketAddr, UdpSocket};
 use std::process::Command as StdCommand;
 
-use assert_cmd::Command;
 use chrono::{Local, NaiveDateTime};
 use ntp_time_sntp::{Measurement, Packet, Timestamp};
-use predicates::prelude::*;
 use test_support::{Running, Server, Stream, recv, round_trip, start_server, udp_socket};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_ntp-time-server");
@@ -205,29 +203,6 @@ fn a_text_reply_is_never_more_than_four_times_its_request_on_the_wire() {
         assert!(ratio <= 4.0, "{request:?} got {reply:?}");
     }
     assert_still_answers(&client, server.addr);
-}
-
-#[test]
-fn a_non_loopback_address_is_refused_without_allow_remote() {
-    // Nothing is bound: the refusal comes before the socket, with status 2 (a usage error),
-    // and suggests the loopback address of the same family.
-    for (addr, suggested) in [("0.0.0.0:0", "127.0.0.1:0"), ("[::]:0", "[::1]:0")] {
-        for mode in [&[][..], &["--sntp"]] {
-            Command::new(SERVER)
-                .args(["--addr", addr])
-                .args(mode)
-                .timeout(test_support::DEADLINE)
-                .assert()
-                .code(2)
-                .stdout(predicate::str::is_empty())
-                .stderr(predicate::str::starts_with(format!(
-                    "Error: refusing to listen on {addr} without --allow-remote: "
-                )))
-                .stderr(predicate::str::contains(format!(
-                    "Use a loopback address like {suggested}, or pass --allow-remote"
-                )));
-        }
-    }
 }
 
 #[test]

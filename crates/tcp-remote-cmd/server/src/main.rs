@@ -50,10 +50,8 @@ use remote_cmd_runner::{Limits, WireEncoding};
                   Anyone who can connect can run commands as you: it listens on loopback only unless --allow-remote."
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8083 or [::1]:8083 (port 0 picks a free one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::TCP_REMOTE_CMD)]
-    addr: SocketAddr,
+    #[command(flatten)]
+    listen: address_flags::Listen<{ common::defaults::TCP_REMOTE_CMD.port() }>,
 
     /// Serve each client on its own thread (the tutorial serves one at a time: the next waits)
     #[arg(long)]
@@ -107,10 +105,10 @@ struct Args {
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
     // Loopback only, unless --allow-remote (with --framed); else exit status 2.
-    conversation::refuse_unsafe_exposure(args.addr, args.allow_remote, args.framed);
+    conversation::refuse_unsafe_exposure(args.listen.addr, args.allow_remote, args.framed);
 
     // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(5).
-    let server = common::bind_tcp_with(args.addr, !args.no_reuseaddr)?;
+    let server = common::bind_tcp_with(args.listen.addr, !args.no_reuseaddr)?;
     common::announce_tcp(&server)?;
     let settings = Settings {
         framed: args.framed,

@@ -331,25 +331,6 @@ fn a_framed_client_gets_a_reply_that_is_no_plausible_frame_from_a_raw_server() {
 }
 
 #[test]
-fn a_non_loopback_address_is_refused_without_allow_remote() {
-    let mut server = Running::spawn({
-        let mut command = Command::new(SERVER);
-        command.args(["--addr", "0.0.0.0:0"]);
-        command
-    });
-    assert_eq!(server.expect_exit().code(), Some(2));
-    let message = server.expect_stderr("--allow-remote");
-    assert!(
-        message.contains("refusing to listen on 0.0.0.0:0"),
-        "{message}"
-    );
-    assert!(
-        message.contains("could run any command as you"),
-        "{message}"
-    );
-}
-
-#[test]
 fn allow_remote_lets_a_non_loopback_address_past_the_check_with_a_warning() {
     // 192.0.2.1 (TEST-NET-1) is no address of this machine, so nothing is exposed: the bind
     // fails, after the check let it through with its warning.

@@ -44,10 +44,8 @@ mod reader;
                   Anyone who can send it a datagram can run commands as you: it listens on loopback only unless --allow-remote."
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8084 or [::1]:8084 (port 0 picks a free one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::UDP_REMOTE_CMD)]
-    addr: SocketAddr,
+    #[command(flatten)]
+    listen: address_flags::Listen<{ common::defaults::UDP_REMOTE_CMD.port() }>,
 
     /// How replies are encoded on the wire (commands always arrive as UTF-8)
     #[arg(long, value_enum, default_value_t = WireEncoding::Gbk)]
@@ -78,11 +76,12 @@ fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
     // Loopback only unless --allow-remote; a refusal exits with status 2 (a usage error).
-    let verdict = remote_cmd_runner::check_exposure(args.addr, args.allow_remote, Transport::Udp);
+    let verdict =
+        remote_cmd_runner::check_exposure(args.listen.addr, args.allow_remote, Transport::Udp);
     common::enforce_exposure(verdict);
 
     // socket(AF_INET, SOCK_DGRAM) and bind(ip_port): no listen, no accept, no connections.
-    let server = common::bind_udp(args.addr)?;
+    let server = common::bind_udp(args.listen.addr)?;
     common::announce_udp(&server)?;
     let limits = Limits {
         timeout: args.timeout,
