@@ -72,14 +72,8 @@ struct Args {
     #[arg(long, value_enum, default_value_t = WireEncoding::Gbk)]
     encoding: WireEncoding,
 
-    /// Seconds a command may run before it and its children are killed (fractions allowed)
-    #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "10")]
-    timeout: Duration,
-
-    /// Bytes kept of a command's output; the rest is read and thrown away
-    #[arg(long, value_name = "BYTES", value_parser = remote_cmd_runner::parse_max_output,
-          default_value_t = remote_cmd_runner::DEFAULT_MAX_OUTPUT)]
-    max_output: usize,
+    #[command(flatten)]
+    limits: Limits,
 
     /// Seconds a client has to finish sending a message it has started, and to take a whole
     /// reply; a slower client is disconnected (how long it thinks between messages is up to it)
@@ -113,10 +107,7 @@ fn main() -> Result<(), common::Error> {
     let settings = Settings {
         framed: args.framed,
         encoding: args.encoding,
-        limits: Limits {
-            timeout: args.timeout,
-            max_output: args.max_output,
-        },
+        limits: args.limits,
         io_timeout: args.io_timeout,
         idle_timeout: args.idle_timeout,
     };
