@@ -1,6 +1,7 @@
 //! The tutorial's ten programs as it wrote them, in Rust (`examples/*.rs`, `cargo run --example
 //! NAME`), run as students run them: each is short and uses its lesson's default address; each
-//! talks with the tutorial's Python peer (written afresh here, run where python3 is installed);
+//! talks with the tutorial's Python peer (written afresh here, or for the remote-command
+//! servers the lesson crate's `tests/tutorial_client.py`; run where python3 is installed);
 //! and each talks with the lesson's full program, both ways (tutorial server with full client,
 //! full server with tutorial client).
 //!
@@ -425,22 +426,6 @@ const WITHOUT_OUTPUT: &str = "cd .";
 /// What the tutorial's remote-command clients print before each result.
 const RESULT: &str = "命令的执行结果是  ";
 
-/// The tutorial's TCP remote-command client, in Python: skips empty lines, stops at `quit`,
-/// prints each reply decoded from GBK.
-const TCP_CMD_CLIENT_PY: &str = r#"
-import socket, sys
-conn = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)
-for line in sys.stdin:
-    command = line.strip()
-    if not command:
-        continue
-    if command == "quit":
-        break
-    conn.sendall(command.encode("utf-8"))
-    print("命令的执行结果是 ", conn.recv(1024).decode("gbk"))
-conn.close()
-"#;
-
 /// The tutorial's TCP remote-command server, in Python: for each client, runs each command in
 /// the shell and sends back its error output, else its output, else 执行成功 in GBK.
 const TCP_CMD_SERVER_PY: &str = r#"
@@ -463,23 +448,6 @@ while True:
         conn.sendall(done.stderr or done.stdout or "执行成功".encode("gbk"))
 "#;
 
-/// The tutorial's UDP remote-command client, in Python: one datagram each way per command.
-const UDP_CMD_CLIENT_PY: &str = r#"
-import socket, sys
-peer = (sys.argv[1], int(sys.argv[2]))
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.settimeout(10)
-for line in sys.stdin:
-    command = line.strip()
-    if not command:
-        continue
-    if command == "quit":
-        break
-    sock.sendto(command.encode("utf-8"), peer)
-    answer, _ = sock.recvfrom(1024)
-    print("命令的执行结果是 ", answer.decode("gbk"))
-"#;
-
 /// The tutorial's UDP remote-command server, in Python.
 const UDP_CMD_SERVER_PY: &str = r#"
 import socket, subprocess
@@ -494,12 +462,13 @@ while True:
     sock.sendto(done.stderr or done.stdout or "执行成功".encode("gbk"), sender)
 "#;
 
-/// Runs the two commands through a client that prints `命令的执行结果是  ...` (the tutorial's
-/// own, or its Python peer) and checks both results; then `quit` must end it cleanly.
-fn expect_tutorial_results(client: &mut Running) {
+/// Runs the two commands through a client that prints `before` and then each result (the
+/// tutorial's own client prints `命令的执行结果是  `, its Python peer in the lesson's crate
+/// `result: `) and checks both results; then `quit` must end it cleanly.
+fn expect_tutorial_results(client: &mut Running, before: &str) {
     type_lines(client, &["", WITH_OUTPUT, WITHOUT_OUTPUT]);
-    client.expect_stdout(&format!("{RESULT}hi"));
-    client.expect_stdout(&format!("{RESULT}执行成功"));
+    client.expect_stdout(&format!("{before}hi"));
+    client.expect_stdout(&format!("{before}执行成功"));
     client.write_line("quit");
     let status = client.expect_exit();
     assert!(status.success(), "{status}\n{}", client.transcript());
@@ -518,6 +487,7 @@ fn expect_full_client_results(client: &mut Running) {
 struct CommandLesson {
     server: &'static str,
     client: &'static str,
+    /// The lesson's Python client written the tutorial's way (also run in its lessons).
     python_client: &'static str,
     python_server: &'static str,
 }
@@ -526,13 +496,13 @@ const COMMAND_LESSONS: [CommandLesson; 2] = [
     CommandLesson {
         server: "tcp-remote-cmd-server",
         client: "tcp-remote-cmd-client",
-        python_client: TCP_CMD_CLIENT_PY,
+        python_client: "crates/tcp-remote-cmd/server/tests/tutorial_client.py",
         python_server: TCP_CMD_SERVER_PY,
     },
     CommandLesson {
         server: "udp-remote-cmd-server",
         client: "udp-remote-cmd-client",
-        python_client: UDP_CMD_CLIENT_PY,
+        python_client: "crates/udp-remote-cmd/server/tests/tutorial_client.py",
         python_server: UDP_CMD_SERVER_PY,
     },
 ];
@@ -541,10 +511,11 @@ const COMMAND_LESSONS: [CommandLesson; 2] = [
 fn tutorial_command_servers_run_a_python_clients_commands() {
     for lesson in &COMMAND_LESSONS {
         let (server, addr) = tutorial_server(lesson.server);
-        let Some(mut client) = python_client(lesson.python_client, addr) else {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(lesson.python_client);
+        let Some(mut client) = test_support::python_client(&script.to_string_lossy(), addr) else {
             return;
         };
-        expect_tutorial_results(&mut client);
+        expect_tutorial_results(&mut client, "result: ");
         if lesson.server.starts_with("tcp") {
             server.expect_stdout("新的客户端链接 127.0.0.1:");
             server.expect_stdout("收到客户端的命令 b'echo hi'");
@@ -559,7 +530,7 @@ fn tutorial_command_clients_print_the_python_servers_results_from_gbk() {
             return;
         };
         let mut client = tutorial_client(lesson.client, addr);
-        expect_tutorial_results(&mut client);
+        expect_tutorial_results(&mut client, RESULT);
     }
 }
 
@@ -577,7 +548,7 @@ fn full_command_servers_answer_the_tutorial_clients() {
     for lesson in &COMMAND_LESSONS {
         let server = start_server(cargo_bin(lesson.server), &[]);
         let mut client = tutorial_client(lesson.client, server.addr);
-        expect_tutorial_results(&mut client);
+        expect_tutorial_results(&mut client, RESULT);
     }
 }
 
