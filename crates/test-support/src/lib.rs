@@ -499,6 +499,15 @@ impl Server {
         let from = SocketAddr::new(self.addr.ip(), from_port);
         self.expect_stderr(&format!("from {from}: not answered: {why}"));
     }
+
+    /// Forges `payload` from each of the well-known service ports a reflection attack uses
+    /// most (echo 7, chargen 19, NTP 123) and waits for the guard's refusal of each.
+    pub fn expect_well_known_ports_refused(&self, forger: &Forger, payload: &[u8]) {
+        for (port, name) in [(7, "echo"), (19, "chargen"), (123, "NTP")] {
+            let why = format!("port {port} ({name}) is a well-known");
+            self.expect_forgery_refused(forger, port, payload, &why);
+        }
+    }
 }
 
 /// Starts the server binary `program` with `args`, adding `--addr 127.0.0.1:0` unless the
@@ -648,6 +657,15 @@ fn ephemeral_floor() -> u16 {
     } else {
         49_152
     }
+}
+
+/// Writes `data` on a TCP connection and reads back exactly as many bytes (with the
+/// stream's timeouts): one exchange with an echo server that answers every byte.
+pub fn tcp_round_trip(stream: &mut TcpStream, data: &[u8]) -> Vec<u8> {
+    stream.write_all(data).unwrap();
+    let mut reply = vec![0u8; data.len()];
+    stream.read_exact(&mut reply).unwrap();
+    reply
 }
 
 /// A TCP connection to `addr` whose connect, reads and writes time out after [`DEADLINE`].

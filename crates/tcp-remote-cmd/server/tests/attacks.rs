@@ -592,21 +592,7 @@ fn idle_clients_free_their_places_under_concurrent() {
 /// script's first words; Linux's /proc only.
 #[cfg(target_os = "linux")]
 fn companions_of(server: u32) -> Vec<u32> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|entry| {
-            let entry = entry.ok()?;
-            let id: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            let parent: u32 = stat[stat.rfind(')')? + 1..]
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()?;
-            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
-            (parent == server && cmdline.starts_with(b"sh\0-c\0trap")).then_some(id)
-        })
-        .collect()
+    test_support::procfs::children_running(server, b"sh\0-c\0trap")
 }
 
 /// Round two, attack 2: GNU `timeout`, `setsid` and Python's `os.setpgid` each move a
