@@ -80,6 +80,26 @@ fn python(script: &str, args: &[String]) -> Option<Running> {
     Some(Running::spawn(command))
 }
 
+/// How a UDP client of the tutorial's kind starts, in Python, given the server's IP and port:
+/// `peer` is the server, `sock` a socket whose reads give up after 10 s (the tutorial's wait
+/// for ever, but a test must not hang). The chat client builds its own contact book instead.
+const UDP_CLIENT_START: &str = r#"
+import socket, sys
+peer = (sys.argv[1], int(sys.argv[2]))
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.settimeout(10)
+"#;
+
+/// How a UDP server of the tutorial's kind starts, in Python: `sock` bound to 127.0.0.1:0,
+/// giving up after 30 s without a datagram, and the `listening on` line the tests read.
+const UDP_SERVER_START: &str = r#"
+import socket
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.bind(("127.0.0.1", 0))
+sock.settimeout(30)
+print("listening on udp://%s:%d" % sock.getsockname())
+"#;
+
 /// A Python client of the tutorial's kind, given the server's IP and port.
 fn python_client(script: &str, server: SocketAddr) -> Option<Running> {
     python(
@@ -88,11 +108,21 @@ fn python_client(script: &str, server: SocketAddr) -> Option<Running> {
     )
 }
 
+/// The UDP client whose loop is `body`, started as [`UDP_CLIENT_START`] says.
+fn python_udp_client(body: &str, server: SocketAddr) -> Option<Running> {
+    python_client(&format!("{UDP_CLIENT_START}{body}"), server)
+}
+
 /// A Python server of the tutorial's kind, on 127.0.0.1:0, and the address it announced.
 fn python_server(script: &str) -> Option<(Running, SocketAddr)> {
     let server = python(script, &[])?;
     let addr = announced(&server);
     Some((server, addr))
+}
+
+/// The UDP server whose loop is `body`, started as [`UDP_SERVER_START`] says.
+fn python_udp_server(body: &str) -> Option<(Running, SocketAddr)> {
+    python_server(&format!("{UDP_SERVER_START}{body}"))
 }
 
 /// Types `lines` into a client, then ends its input (Ctrl-D).
@@ -159,11 +189,8 @@ fn each_tutorial_program_uses_its_lessons_default_address() {
 
 /// The tutorial's echo client, in Python: each line typed goes out as one datagram, and the
 /// reply is printed as Python shows bytes.
+/// (Its loop: it runs after [`UDP_CLIENT_START`].)
 const ECHO_CLIENT_PY: &str = r#"
-import socket, sys
-peer = (sys.argv[1], int(sys.argv[2]))
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.settimeout(10)
 for line in sys.stdin:
     sock.sendto(line.strip().encode("utf-8"), peer)
     answer, _ = sock.recvfrom(1024)
@@ -171,12 +198,8 @@ for line in sys.stdin:
 "#;
 
 /// The tutorial's echo server, in Python: prints each datagram and sends it back upper-cased.
+/// (Its loop: it runs after [`UDP_SERVER_START`].)
 const ECHO_SERVER_PY: &str = r#"
-import socket
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.bind(("127.0.0.1", 0))
-sock.settimeout(30)
-print("listening on udp://%s:%d" % sock.getsockname())
 while True:
     data, sender = sock.recvfrom(1024)
     print(data)
@@ -186,7 +209,7 @@ while True:
 #[test]
 fn tutorial_echo_server_prints_python_bytes_and_answers_a_python_client_in_upper_case() {
     let (server, addr) = tutorial_server("udp-echo-server");
-    let Some(mut client) = python_client(ECHO_CLIENT_PY, addr) else {
+    let Some(mut client) = python_udp_client(ECHO_CLIENT_PY, addr) else {
         return;
     };
     type_lines(&mut client, &["hello", "", "héllo"]);
@@ -201,7 +224,7 @@ fn tutorial_echo_server_prints_python_bytes_and_answers_a_python_client_in_upper
 
 #[test]
 fn tutorial_echo_client_sends_each_line_to_a_python_server_and_prints_the_reply() {
-    let Some((server, addr)) = python_server(ECHO_SERVER_PY) else {
+    let Some((server, addr)) = python_udp_server(ECHO_SERVER_PY) else {
         return;
     };
     let mut client = tutorial_client("udp-echo-client", addr);
@@ -252,12 +275,8 @@ print(f"来自[{ip}:{port}]的一条消息:\033[1;44m{answer.decode('utf-8')}\03
 "#;
 
 /// The tutorial's chat server, in Python: shows each message, sends back the line typed.
+/// (Its loop: it runs after [`UDP_SERVER_START`].)
 const QQ_SERVER_PY: &str = r#"
-import socket
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.bind(("127.0.0.1", 0))
-sock.settimeout(30)
-print("listening on udp://%s:%d" % sock.getsockname())
 while True:
     text, (ip, port) = sock.recvfrom(1024)
     print(f"来自[{ip}:{port}]的一条消息:\033[1;44m{text.decode('utf-8')}\033[0m")
@@ -289,7 +308,7 @@ fn tutorial_chat_server_shows_a_python_clients_message_and_sends_back_the_typed_
 
 #[test]
 fn tutorial_chat_client_sends_only_to_a_name_in_its_book_and_shows_the_python_servers_reply() {
-    let Some((mut server, addr)) = python_server(QQ_SERVER_PY) else {
+    let Some((mut server, addr)) = python_udp_server(QQ_SERVER_PY) else {
         return;
     };
     let mut client = tutorial_client("udp-qq-client", addr);
@@ -329,11 +348,8 @@ fn full_chat_server_talks_with_the_tutorial_client() {
 
 /// The client the tutorial's time server implies, in Python: each line is a format, the reply
 /// the time as text.
+/// (Its loop: it runs after [`UDP_CLIENT_START`].)
 const TIME_CLIENT_PY: &str = r#"
-import socket, sys
-peer = (sys.argv[1], int(sys.argv[2]))
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.settimeout(10)
 for line in sys.stdin:
     sock.sendto(line.strip().encode("utf-8"), peer)
     answer, _ = sock.recvfrom(1024)
@@ -342,12 +358,9 @@ for line in sys.stdin:
 
 /// The tutorial's time server, in Python: an empty datagram asks for `%Y-%m-%d %X`, any other
 /// is the format for time.strftime.
+/// (Its loop: it runs after [`UDP_SERVER_START`].)
 const TIME_SERVER_PY: &str = r#"
-import socket, time
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.bind(("127.0.0.1", 0))
-sock.settimeout(30)
-print("listening on udp://%s:%d" % sock.getsockname())
+import time
 while True:
     data, sender = sock.recvfrom(1024)
     print(data)
@@ -363,7 +376,7 @@ fn this_year(server_said: &str) -> bool {
 #[test]
 fn tutorial_time_server_answers_a_python_client_in_the_default_or_the_asked_format() {
     let (server, addr) = tutorial_server("ntp-time-server");
-    let Some(mut client) = python_client(TIME_CLIENT_PY, addr) else {
+    let Some(mut client) = python_udp_client(TIME_CLIENT_PY, addr) else {
         return;
     };
     type_lines(&mut client, &["", "%Y"]);
@@ -378,7 +391,7 @@ fn tutorial_time_server_answers_a_python_client_in_the_default_or_the_asked_form
 
 #[test]
 fn tutorial_time_client_prints_the_python_servers_time_as_text() {
-    let Some((server, addr)) = python_server(TIME_SERVER_PY) else {
+    let Some((server, addr)) = python_udp_server(TIME_SERVER_PY) else {
         return;
     };
     let mut client = tutorial_client("ntp-time-client", addr);
@@ -448,13 +461,9 @@ while True:
         conn.sendall(done.stderr or done.stdout or "执行成功".encode("gbk"))
 "#;
 
-/// The tutorial's UDP remote-command server, in Python.
+/// The tutorial's UDP remote-command server, in Python (after [`UDP_SERVER_START`]).
 const UDP_CMD_SERVER_PY: &str = r#"
-import socket, subprocess
-sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sock.bind(("127.0.0.1", 0))
-sock.settimeout(30)
-print("listening on udp://%s:%d" % sock.getsockname())
+import subprocess
 while True:
     command, sender = sock.recvfrom(1024)
     done = subprocess.run(command.decode("utf-8"), shell=True, capture_output=True,
@@ -490,6 +499,8 @@ struct CommandLesson {
     /// The lesson's Python client written the tutorial's way (also run in its lessons).
     python_client: &'static str,
     python_server: &'static str,
+    /// What goes before `python_server`: [`UDP_SERVER_START`] for the UDP one.
+    python_server_start: &'static str,
 }
 
 const COMMAND_LESSONS: [CommandLesson; 2] = [
@@ -498,12 +509,14 @@ const COMMAND_LESSONS: [CommandLesson; 2] = [
         client: "tcp-remote-cmd-client",
         python_client: "crates/tcp-remote-cmd/server/tests/tutorial_client.py",
         python_server: TCP_CMD_SERVER_PY,
+        python_server_start: "",
     },
     CommandLesson {
         server: "udp-remote-cmd-server",
         client: "udp-remote-cmd-client",
         python_client: "crates/udp-remote-cmd/server/tests/tutorial_client.py",
         python_server: UDP_CMD_SERVER_PY,
+        python_server_start: UDP_SERVER_START,
     },
 ];
 
@@ -526,7 +539,10 @@ fn tutorial_command_servers_run_a_python_clients_commands() {
 #[test]
 fn tutorial_command_clients_print_the_python_servers_results_from_gbk() {
     for lesson in &COMMAND_LESSONS {
-        let Some((_server, addr)) = python_server(lesson.python_server) else {
+        let Some((_server, addr)) = python_server(&format!(
+            "{}{}",
+            lesson.python_server_start, lesson.python_server
+        )) else {
             return;
         };
         let mut client = tutorial_client(lesson.client, addr);
