@@ -104,13 +104,8 @@ fn ask_formats(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
                     writeln!(out, "  {note}")?;
                 }
             }
-            Err(err) if common::is_timeout(&err) => writeln!(
-                out,
-                "no reply within {:?}: UDP does not retransmit, so the format or its reply \
-                 was lost, or no server is listening at {}",
-                args.timeout, args.server.addr
-            )?,
-            Err(err) => writeln!(out, "receive failed: {err}")?,
+            // Nothing within --timeout (or a failed receive): say so, and go on.
+            Err(err) => guard::no_reply(&mut out, &err, args.timeout, "format", args.server.addr)?,
         }
     }
     Ok(())

@@ -78,13 +78,8 @@ fn main() -> Result<(), common::Error> {
                     writeln!(out, "  {note}")?;
                 }
             }
-            Err(err) if common::is_timeout(&err) => writeln!(
-                out,
-                "no reply within {:?}: UDP does not retransmit, so the message or its reply \
-                 was lost, or no server is listening at {}",
-                args.timeout, args.server.addr
-            )?,
-            Err(err) => writeln!(out, "receive failed: {err}")?,
+            // Nothing within --timeout (or a failed receive): say so, and go on.
+            Err(err) => guard::no_reply(&mut out, &err, args.timeout, "message", args.server.addr)?,
         }
     }
     Ok(())
