@@ -592,6 +592,17 @@ pub fn round_trip(socket: &UdpSocket, payload: &[u8], to: SocketAddr) -> Vec<u8>
     recv(socket).0
 }
 
+/// Stands in for a server: receives one datagram, asserts that it is `expected`, and sends
+/// `reply` back to its sender.
+pub fn answer(server: &UdpSocket, expected: impl AsRef<[u8]>, reply: impl AsRef<[u8]>) {
+    let (got, from) = recv(server);
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(expected.as_ref())
+    );
+    server.send_to(reply.as_ref(), from).unwrap();
+}
+
 /// Asserts that no datagram arrives within [`QUIET`]; restores the socket's timeout.
 ///
 /// Only a receive that runs out of time is silence. Any other error (on Windows, say, the

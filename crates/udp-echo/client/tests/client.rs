@@ -115,9 +115,7 @@ fn localhost_is_looked_up_and_the_client_says_which_address_it_became() {
     let said = client.expect_stderr(&format!("localhost:{port} is 127.0.0.1:{port}"));
     println!("{said}");
     client.write_line("hi");
-    let (got, from) = recv(&server);
-    assert_eq!(got, b"hi");
-    server.send_to(b"HI", from).unwrap();
+    test_support::answer(&server, "hi", "HI");
     client.expect_stdout("b'HI'");
 }
 

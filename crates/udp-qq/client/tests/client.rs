@@ -8,7 +8,7 @@ use std::thread;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use test_support::{DEADLINE, Running, Stream, assert_no_datagram, recv, udp_socket};
+use test_support::{DEADLINE, Running, Stream, answer, assert_no_datagram, recv, udp_socket};
 
 const CLIENT: &str = env!("CARGO_BIN_EXE_udp-qq-client");
 
@@ -35,12 +35,6 @@ fn client_of(server: &UdpSocket, more: &[&str]) -> Running {
 }
 
 /// Receives the client's next message at `server` and answers it with `reply`.
-fn answer(server: &UdpSocket, expected: &str, reply: &str) {
-    let (got, from) = recv(server);
-    assert_eq!(String::from_utf8_lossy(&got), expected);
-    server.send_to(reply.as_bytes(), from).unwrap();
-}
-
 #[test]
 fn each_of_the_tutorials_four_contacts_reaches_the_chat_server() {
     let server = udp_socket();
