@@ -449,6 +449,20 @@ pub fn expect_python_command_results(client: &mut Running) {
     assert!(status.success(), "{}", client.transcript());
 }
 
+/// Runs `program args` to its end, with its input already at end (so nothing waits for a
+/// key) and no colours; asserts that it exits with status 0 within [`DEADLINE`] and says
+/// nothing on stderr, and returns its stdout, line by line.
+pub fn run_to_end(program: impl AsRef<OsStr>, args: &[&str]) -> Vec<String> {
+    let mut command = Command::new(program);
+    command.args(args);
+    let mut run = Running::spawn(command);
+    run.close_stdin();
+    let status = run.expect_exit();
+    assert!(status.success(), "{args:?}: {status}\n{}", run.transcript());
+    run.expect_nothing_on(Stream::Stderr);
+    run.seen(Stream::Stdout)
+}
+
 /// Runs `program --help`, and asserts that it exits with status 0 and that its output
 /// mentions each of `mentions` (a flag such as `--server <HOST:PORT>`, a lesson file).
 pub fn expect_help_mentions(program: impl AsRef<OsStr>, mentions: &[&str]) {
