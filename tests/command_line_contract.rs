@@ -184,6 +184,25 @@ fn every_server_and_client_defaults_to_its_lessons_own_loopback_port() {
     }
 }
 
+/// A UDP client never waits for ever for a reply that may have been lost: each of the
+/// tutorial's takes `--timeout SECONDS`.
+#[test]
+fn every_udp_client_of_the_tutorial_takes_a_timeout_in_seconds() {
+    let udp_clients = [
+        "udp-echo-client",
+        "udp-qq-client",
+        "ntp-time-client",
+        "udp-remote-cmd-client",
+    ];
+    for package in udp_clients {
+        let text = help(package);
+        assert!(
+            text.contains("--timeout <SECONDS>"),
+            "{package} should take --timeout:\n{text}"
+        );
+    }
+}
+
 #[test]
 fn every_server_announces_the_address_it_really_got_on_ipv4_and_ipv6() {
     for (package, _, proto, _) in servers() {

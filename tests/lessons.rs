@@ -502,16 +502,8 @@ fn first_difference<T: std::fmt::Debug + PartialEq>(english: &[T], chinese: &[T]
 /// Chinese characters against ASCII words in the prose, outside code: each CJK character
 /// counts as one, each run of ASCII letters (TCP, recvfrom) as one.
 fn chinese_share(prose: &str) -> f64 {
-    // Inline code and link targets are not prose.
-    let mut text = String::new();
-    let mut in_code = false;
-    for c in prose.chars() {
-        if c == '`' {
-            in_code = !in_code;
-        } else if !in_code {
-            text.push(c);
-        }
-    }
+    // Inline code is not prose.
+    let text = without_inline_code(prose);
     let cjk = text
         .chars()
         .filter(|c| matches!(*c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF))
@@ -835,8 +827,8 @@ fn glossary() -> Vec<(Vec<String>, Vec<String>)> {
         .collect()
 }
 
-/// Prose as a reader sees it, without inline code and link targets: where the glossary applies.
-fn prose_without_code(prose: &str) -> String {
+/// `prose` without its inline code (what stands between backquotes).
+fn without_inline_code(prose: &str) -> String {
     let mut text = String::new();
     let mut in_code = false;
     for c in prose.chars() {
@@ -846,6 +838,12 @@ fn prose_without_code(prose: &str) -> String {
             text.push(c);
         }
     }
+    text
+}
+
+/// Prose as a reader sees it, without inline code and link targets: where the glossary applies.
+fn prose_without_code(prose: &str) -> String {
+    let text = without_inline_code(prose);
     let mut out = String::new();
     let mut rest = text.as_str();
     while let Some(at) = rest.find("](") {

@@ -140,15 +140,3 @@ fn a_reply_longer_than_the_buffer_is_shown_cut_and_the_cut_is_said() {
     #[cfg(not(target_os = "linux"))]
     assert!(note.starts_with("  cut to 1024 bytes: "), "{note}");
 }
-
-#[test]
-fn help_explains_the_flags_and_names_the_lesson() {
-    test_support::expect_help_mentions(
-        CLIENT,
-        &[
-            "--server <HOST:PORT>",
-            "--timeout <SECONDS>",
-            "lessons/01-udp-echo.md",
-        ],
-    );
-}

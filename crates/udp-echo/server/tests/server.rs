@@ -111,11 +111,6 @@ fn it_serves_on_ipv6_loopback() {
 }
 
 #[test]
-fn help_explains_the_flag_and_names_the_lesson() {
-    test_support::expect_help_mentions(SERVER, &["--addr <HOST:PORT>", "lessons/01-udp-echo.md"]);
-}
-
-#[test]
 fn nothing_is_sent_back_unasked() {
     let server = server();
     let client = udp_socket();

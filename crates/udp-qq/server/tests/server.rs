@@ -397,8 +397,3 @@ fn it_chats_on_ipv6_loopback() {
     server.write_line("six");
     assert_eq!(recv(&client).0, b"six");
 }
-
-#[test]
-fn help_explains_the_flag_and_names_the_lesson() {
-    test_support::expect_help_mentions(SERVER, &["--addr <HOST:PORT>", "lessons/02-udp-qq.md"]);
-}
