@@ -606,6 +606,18 @@ pub fn round_trip(socket: &UdpSocket, payload: &[u8], to: SocketAddr) -> Vec<u8>
     recv(socket).0
 }
 
+/// A client under test and the UDP socket standing in for its server (a [`udp_socket`]): the
+/// client `program` started with `--server` pointed at that socket, then `args`. Its stdin
+/// stays open until the test closes it.
+pub fn client_of_stand_in(program: impl AsRef<OsStr>, args: &[&str]) -> (UdpSocket, Running) {
+    let server = udp_socket();
+    let mut command = Command::new(program);
+    command
+        .args(["--server", &server.local_addr().unwrap().to_string()])
+        .args(args);
+    (server, Running::spawn(command))
+}
+
 /// Stands in for a server: receives one datagram, asserts that it is `expected`, and sends
 /// `reply` back to its sender.
 pub fn answer(server: &UdpSocket, expected: impl AsRef<[u8]>, reply: impl AsRef<[u8]>) {
