@@ -36,7 +36,7 @@ fn each_of_the_tutorials_four_contacts_reaches_the_chat_server() {
         client.write_line(name);
         client.expect_stdout(&format!("chatting with {name} at {}", addr_of(&server)));
         client.write_line(&format!("你好 {name}"));
-        answer(&server, &format!("你好 {name}"), &format!("hi {name}"));
+        answer(&server, format!("你好 {name}"), format!("hi {name}"));
         client.expect_stdout(&format!("message from {}: hi {name}", addr_of(&server)));
         client.write_line("quit");
     }
