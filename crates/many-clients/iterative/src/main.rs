@@ -62,14 +62,9 @@ fn main() -> Result<(), common::Error> {
 
     // The outer loop: one turn per client.
     loop {
-        let (conn, peer) = match server.accept() {
-            Ok(accepted) => accepted,
-            Err(err) => {
-                std::thread::sleep(accept_errors.failed(&err));
-                continue;
-            }
+        let Some((conn, peer)) = accept_errors.checked(server.accept()) else {
+            continue;
         };
-        accept_errors.succeeded();
         writeln!(io::stdout(), "new client {peer}")?;
 
         // The inner loop, right here: until this client closes, nobody else is accepted.

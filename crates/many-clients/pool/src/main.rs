@@ -94,14 +94,9 @@ fn main() -> Result<(), common::Error> {
 
     // The outer loop: one turn per client.
     loop {
-        let (conn, peer) = match server.accept() {
-            Ok(accepted) => accepted,
-            Err(err) => {
-                thread::sleep(accept_errors.failed(&err));
-                continue;
-            }
+        let Some((conn, peer)) = accept_errors.checked(server.accept()) else {
+            continue;
         };
-        accept_errors.succeeded();
         writeln!(io::stdout(), "new client {peer}")?;
 
         // The inner loop runs on whichever worker is free; the outer loop goes back to accept.

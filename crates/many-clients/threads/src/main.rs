@@ -84,14 +84,9 @@ fn main() -> Result<(), common::Error> {
 
     // The outer loop: one turn per client.
     loop {
-        let (conn, peer) = match server.accept() {
-            Ok(accepted) => accepted,
-            Err(err) => {
-                thread::sleep(accept_errors.failed(&err));
-                continue;
-            }
+        let Some((conn, peer)) = accept_errors.checked(server.accept()) else {
+            continue;
         };
-        accept_errors.succeeded();
 
         // Only the accept loop takes places, so counting then adding cannot overshoot.
         if serving.load(Ordering::SeqCst) >= max {

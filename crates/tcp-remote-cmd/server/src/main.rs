@@ -118,14 +118,9 @@ fn main() -> Result<(), common::Error> {
     loop {
         // accept() takes the next finished handshake from the backlog (listen(5): on Linux
         // up to 6 wait there). A failure (out of file descriptors) pauses, never spins.
-        let (conn, peer) = match server.accept() {
-            Ok(accepted) => accepted,
-            Err(err) => {
-                std::thread::sleep(accept_errors.failed(&err));
-                continue;
-            }
+        let Some((conn, peer)) = accept_errors.checked(server.accept()) else {
+            continue;
         };
-        accept_errors.succeeded();
         // print(): a server whose log is gone (stdout closed) stops with an error, not a panic.
         writeln!(io::stdout(), "new client {peer}")?;
         // Until this client leaves; with --concurrent on a thread (at most --max-clients).
