@@ -13,7 +13,6 @@
 //!   error line instead of a panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -415,10 +414,7 @@ fn every_server_whose_stdout_is_closed_stops_with_an_error_line_not_a_panic() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let addr = test_support::parse_listening_line(line.trim_end()).unwrap();
+        let (stdout, addr) = test_support::take_listening_line(&mut child);
         // Like `server | head -1`: the reader of the log is gone.
         drop(stdout);
         // Give the server something to log.

@@ -26,6 +26,16 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A page's path from the workspace root, with `/` on every system: `lessons/zh/01-udp-echo.md`.
+fn page_name(page: &Path) -> String {
+    page.strip_prefix(root())
+        .unwrap()
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// README.md and lessons/*.md, sorted, then the same in Chinese (README.zh-CN.md and
 /// lessons/zh/*.md), those that exist.
 fn markdown_files() -> Vec<PathBuf> {
@@ -735,13 +745,7 @@ fn every_command_in_the_lessons_runs_a_program_that_exists() {
     let mut offenders = Vec::new();
     let mut checked = 0;
     for md in markdown_files() {
-        let name = md
-            .strip_prefix(root())
-            .unwrap()
-            .components()
-            .map(|part| part.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let name = page_name(&md);
         let (blocks, _) = parse(&read(&md));
         for block in blocks {
             for line in &block.lines {
@@ -871,13 +875,7 @@ fn the_chinese_pages_use_the_glossarys_terms() {
     );
     let mut found = Vec::new();
     for (_, chinese) in editions() {
-        let name = chinese
-            .strip_prefix(root())
-            .unwrap()
-            .components()
-            .map(|part| part.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let name = page_name(&chinese);
         let (_, prose) = parse(&read(&chinese));
         let mut text = prose_without_code(&prose);
         // The glossary itself names the variants.

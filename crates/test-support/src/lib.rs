@@ -30,7 +30,7 @@ use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -538,6 +538,18 @@ pub fn start_server(program: impl AsRef<OsStr>, args: &[&str]) -> Server {
     let addr = parse_listening_line(&line)
         .unwrap_or_else(|| panic!("not a `listening on` line: {line:?}"));
     Server { addr, process }
+}
+
+/// For a server the test started itself with its stdout piped (to close that pipe later, as
+/// a test of a closed log does): reads its first line, the `listening on` line, and hands
+/// back the pipe, still open, with the address in that line.
+pub fn take_listening_line(child: &mut Child) -> (BufReader<ChildStdout>, SocketAddr) {
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = parse_listening_line(line.trim_end())
+        .unwrap_or_else(|| panic!("not a `listening on` line: {line:?}"));
+    (stdout, addr)
 }
 
 /// `listening on udp://127.0.0.1:8080` -> `127.0.0.1:8080`.

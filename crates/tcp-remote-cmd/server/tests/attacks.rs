@@ -363,7 +363,6 @@ fn sigkill_stops_the_commands_too() {
 #[test]
 #[cfg(target_os = "linux")]
 fn a_closed_log_stops_the_commands_too() {
-    use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     use test_support::procfs;
     let words = ["sleep", "44.25"];
@@ -373,10 +372,7 @@ fn a_closed_log_stops_the_commands_too() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let addr = test_support::parse_listening_line(line.trim()).unwrap();
+    let (stdout, addr) = test_support::take_listening_line(&mut child);
     let mut server = test_support::Running::adopt(child);
     let mut conn = tcp_connect(addr);
     conn.write_all(b"sleep 44.25 & sleep 44.25").unwrap();
