@@ -62,29 +62,6 @@ fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
 }
 
 #[test]
-fn cat_returns_at_once_because_stdin_is_the_null_device() {
-    let (server, client) = server(&[]);
-    let start = Instant::now();
-    assert_eq!(ask(&server, &client, shell::READ_STDIN), gbk("执行成功"));
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        start.elapsed()
-    );
-}
-
-#[test]
-fn over_a_megabyte_of_stdout_then_a_line_on_stderr_does_not_deadlock() {
-    let (server, client) = server(&[]);
-    let big = shell::TempFile::filled("1.1MB", b'a', 1_100_000);
-    let command = shell::then(
-        &shell::print_file(big.path()),
-        &shell::echo_to_stderr("the-end"),
-    );
-    assert_eq!(ask(&server, &client, &command), printed("the-end"));
-}
-
-#[test]
 fn sleep_beyond_the_timeout_is_stopped_and_reported() {
     let (server, client) = server(&["--timeout", "0.5"]);
     let start = Instant::now();
