@@ -5,13 +5,14 @@
 //! - every server binds its lesson's default port on loopback, takes `--addr` (IPv4 or `[v6]`,
 //!   port 0 for any free port) and prints `listening on udp://...` or `tcp://...` with the
 //!   address it really got;
+//! - a server open to abuse (the time server, the remote-command servers) refuses an address
+//!   beyond loopback unless `--allow-remote`;
 //! - a malformed `--addr` / `--server` is refused with status 2 and an example of the right
 //!   form; an address in use is one friendly line and status 1;
 //! - a server whose stdout is closed (its log piped into a program that quit) stops with one
 //!   error line instead of a panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -182,6 +183,25 @@ fn every_server_and_client_defaults_to_its_lessons_own_loopback_port() {
     }
 }
 
+/// A UDP client never waits for ever for a reply that may have been lost: each of the
+/// tutorial's takes `--timeout SECONDS`.
+#[test]
+fn every_udp_client_of_the_tutorial_takes_a_timeout_in_seconds() {
+    let udp_clients = [
+        "udp-echo-client",
+        "udp-qq-client",
+        "ntp-time-client",
+        "udp-remote-cmd-client",
+    ];
+    for package in udp_clients {
+        let text = help(package);
+        assert!(
+            text.contains("--timeout <SECONDS>"),
+            "{package} should take --timeout:\n{text}"
+        );
+    }
+}
+
 #[test]
 fn every_server_announces_the_address_it_really_got_on_ipv4_and_ipv6() {
     for (package, _, proto, _) in servers() {
@@ -236,6 +256,50 @@ fn every_server_listening_beyond_loopback_says_so_on_stderr_once() {
             "{package}: {}",
             server.transcript()
         );
+    }
+}
+
+/// The servers whose replies can be aimed at a victim by a forged sender (the time server) or
+/// that run commands refuse an address beyond loopback unless `--allow-remote`, before binding
+/// anything: status 2, nothing on stdout, and on stderr why, with the loopback address of the
+/// same family to use instead.
+#[test]
+fn a_server_open_to_abuse_refuses_a_non_loopback_address_without_allow_remote() {
+    let servers: [(&str, &[&str], &str); 4] = [
+        ("ntp-time-server", &[], ""),
+        ("ntp-time-server", &["--sntp"], ""),
+        ("tcp-remote-cmd-server", &[], "could run any command as you"),
+        (
+            "udp-remote-cmd-server",
+            &[],
+            "forged sender address would aim the replies at a victim",
+        ),
+    ];
+    for (package, mode, why) in servers {
+        for (addr, suggested) in [("0.0.0.0:0", "127.0.0.1:0"), ("[::]:0", "[::1]:0")] {
+            let output = Command::new(cargo_bin(package))
+                .args(["--addr", addr])
+                .args(mode)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let said = format!("{package} {mode:?} --addr {addr}: {stderr}");
+            assert_eq!(output.status.code(), Some(2), "{said}");
+            assert!(output.stdout.is_empty(), "{said}");
+            assert!(
+                stderr.starts_with(&format!(
+                    "Error: refusing to listen on {addr} without --allow-remote: "
+                )),
+                "{said}"
+            );
+            assert!(stderr.contains(why), "{said}");
+            assert!(
+                stderr.contains(&format!(
+                    "Use a loopback address like {suggested}, or pass --allow-remote"
+                )),
+                "{said}"
+            );
+        }
     }
 }
 
@@ -350,10 +414,7 @@ fn every_server_whose_stdout_is_closed_stops_with_an_error_line_not_a_panic() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let addr = test_support::parse_listening_line(line.trim_end()).unwrap();
+        let (stdout, addr) = test_support::take_listening_line(&mut child);
         // Like `server | head -1`: the reader of the log is gone.
         drop(stdout);
         // Give the server something to log.

@@ -14,7 +14,9 @@ use std::net::{Shutdown, TcpStream};
 use std::sync::{Arc, Barrier, Condvar, Mutex};
 use std::thread;
 
-use test_support::{DEADLINE, QUIET, Server, Stream, cargo_bin, start_server, tcp_connect};
+use test_support::{
+    DEADLINE, QUIET, Server, Stream, cargo_bin, start_server, tcp_connect, tcp_round_trip,
+};
 
 /// How a design gets 100 clients served, which is what the test proves of it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -66,12 +68,6 @@ fn read_exactly(stream: &mut TcpStream, len: usize) -> Vec<u8> {
     let mut got = vec![0u8; len];
     stream.read_exact(&mut got).unwrap();
     got
-}
-
-/// Sends `data` and returns as many bytes back.
-fn round_trip(stream: &mut TcpStream, data: &[u8]) -> Vec<u8> {
-    stream.write_all(data).unwrap();
-    read_exactly(stream, data.len())
 }
 
 /// Sends the client's payload in three writes, then half-closes: "that was all".
@@ -133,7 +129,7 @@ fn hundred_clients(server: &Server, turns: Turns) {
             let mut streams = Vec::new();
             for client in 0..clients {
                 let mut stream = tcp_connect(addr);
-                assert_eq!(round_trip(&mut stream, b"hi"), b"HI", "client {client}");
+                assert_eq!(tcp_round_trip(&mut stream, b"hi"), b"HI", "client {client}");
                 streams.push(stream);
             }
             let start = Arc::new(Barrier::new(clients));
@@ -173,7 +169,11 @@ fn hundred_clients(server: &Server, turns: Turns) {
             let mut holders: Vec<TcpStream> = (0..POOL_WORKERS)
                 .map(|client| {
                     let mut stream = tcp_connect(addr);
-                    assert_eq!(round_trip(&mut stream, b"hold"), b"HOLD", "client {client}");
+                    assert_eq!(
+                        tcp_round_trip(&mut stream, b"hold"),
+                        b"HOLD",
+                        "client {client}"
+                    );
                     stream
                 })
                 .collect();
@@ -242,7 +242,7 @@ fn every_design_answers_100_clients_byte_for_byte_at_once_in_turn_or_from_its_qu
 /// After whatever a client did, the server still serves the next one and has not panicked.
 fn assert_still_serving(server: &mut Server, package: &str) {
     let mut next = tcp_connect(server.addr);
-    assert_eq!(round_trip(&mut next, b"still there?"), b"STILL THERE?");
+    assert_eq!(tcp_round_trip(&mut next, b"still there?"), b"STILL THERE?");
     assert!(server.is_running(), "{package}\n{}", server.transcript());
     assert!(
         !server.transcript().contains("panicked"),
@@ -256,7 +256,7 @@ fn no_design_stops_when_a_client_resets_the_connection() {
     for &(package, ..) in DESIGNS {
         let mut server = start(package, &[]);
         let mut client = tcp_connect(server.addr);
-        assert_eq!(round_trip(&mut client, b"reset me"), b"RESET ME");
+        assert_eq!(tcp_round_trip(&mut client, b"reset me"), b"RESET ME");
         // SO_LINGER 0: close() sends RST instead of FIN, as a crashed peer's kernel may.
         socket2::SockRef::from(&client)
             .set_linger(Some(std::time::Duration::ZERO))

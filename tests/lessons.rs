@@ -26,6 +26,16 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A page's path from the workspace root, with `/` on every system: `lessons/zh/01-udp-echo.md`.
+fn page_name(page: &Path) -> String {
+    page.strip_prefix(root())
+        .unwrap()
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// README.md and lessons/*.md, sorted, then the same in Chinese (README.zh-CN.md and
 /// lessons/zh/*.md), those that exist.
 fn markdown_files() -> Vec<PathBuf> {
@@ -502,16 +512,8 @@ fn first_difference<T: std::fmt::Debug + PartialEq>(english: &[T], chinese: &[T]
 /// Chinese characters against ASCII words in the prose, outside code: each CJK character
 /// counts as one, each run of ASCII letters (TCP, recvfrom) as one.
 fn chinese_share(prose: &str) -> f64 {
-    // Inline code and link targets are not prose.
-    let mut text = String::new();
-    let mut in_code = false;
-    for c in prose.chars() {
-        if c == '`' {
-            in_code = !in_code;
-        } else if !in_code {
-            text.push(c);
-        }
-    }
+    // Inline code is not prose.
+    let text = without_inline_code(prose);
     let cjk = text
         .chars()
         .filter(|c| matches!(*c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF))
@@ -743,13 +745,7 @@ fn every_command_in_the_lessons_runs_a_program_that_exists() {
     let mut offenders = Vec::new();
     let mut checked = 0;
     for md in markdown_files() {
-        let name = md
-            .strip_prefix(root())
-            .unwrap()
-            .components()
-            .map(|part| part.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let name = page_name(&md);
         let (blocks, _) = parse(&read(&md));
         for block in blocks {
             for line in &block.lines {
@@ -835,8 +831,8 @@ fn glossary() -> Vec<(Vec<String>, Vec<String>)> {
         .collect()
 }
 
-/// Prose as a reader sees it, without inline code and link targets: where the glossary applies.
-fn prose_without_code(prose: &str) -> String {
+/// `prose` without its inline code (what stands between backquotes).
+fn without_inline_code(prose: &str) -> String {
     let mut text = String::new();
     let mut in_code = false;
     for c in prose.chars() {
@@ -846,6 +842,12 @@ fn prose_without_code(prose: &str) -> String {
             text.push(c);
         }
     }
+    text
+}
+
+/// Prose as a reader sees it, without inline code and link targets: where the glossary applies.
+fn prose_without_code(prose: &str) -> String {
+    let text = without_inline_code(prose);
     let mut out = String::new();
     let mut rest = text.as_str();
     while let Some(at) = rest.find("](") {
@@ -873,13 +875,7 @@ fn the_chinese_pages_use_the_glossarys_terms() {
     );
     let mut found = Vec::new();
     for (_, chinese) in editions() {
-        let name = chinese
-            .strip_prefix(root())
-            .unwrap()
-            .components()
-            .map(|part| part.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let name = page_name(&chinese);
         let (_, prose) = parse(&read(&chinese));
         let mut text = prose_without_code(&prose);
         // The glossary itself names the variants.

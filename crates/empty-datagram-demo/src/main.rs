@@ -66,8 +66,12 @@ fn main() -> Result<(), common::Error> {
     let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
 
     // ---- Step 1: UDP, nothing sent yet -------------------------------------------------
-    pause(args.step)?;
-    heading(&mut out, 1, "UDP recvfrom when nobody has sent anything")?;
+    step(
+        &mut out,
+        args.step,
+        1,
+        "UDP recvfrom when nobody has sent anything",
+    )?;
     // Port 0: the OS picks a free port, so the demo never clashes with a running lesson.
     let receiver = UdpSocket::bind(loopback)?;
     receiver.set_read_timeout(Some(WAIT))?;
@@ -100,8 +104,7 @@ fn main() -> Result<(), common::Error> {
     )?;
 
     // ---- Step 2: UDP, an empty datagram ------------------------------------------------
-    pause(args.step)?;
-    heading(&mut out, 2, "UDP sendto(b'') and recvfrom")?;
+    step(&mut out, args.step, 2, "UDP sendto(b'') and recvfrom")?;
     let sender = UdpSocket::bind(loopback)?;
     let sender_addr = sender.local_addr()?;
     say(&mut out, "sender", format!("udp://{sender_addr}"))?;
@@ -156,8 +159,7 @@ fn main() -> Result<(), common::Error> {
     )?;
 
     // ---- Step 3: TCP, an empty write ---------------------------------------------------
-    pause(args.step)?;
-    heading(&mut out, 3, "TCP send(b'') on a connection")?;
+    step(&mut out, args.step, 3, "TCP send(b'') on a connection")?;
     let listener = TcpListener::bind(loopback)?;
     let mut client = TcpStream::connect_timeout(&listener.local_addr()?, WAIT)?;
     // accept() returns at once: the handshake already finished inside the OS.
@@ -200,8 +202,7 @@ fn main() -> Result<(), common::Error> {
     )?;
 
     // ---- Step 4: TCP, the peer closes --------------------------------------------------
-    pause(args.step)?;
-    heading(&mut out, 4, "TCP recv after the peer closes")?;
+    step(&mut out, args.step, 4, "TCP recv after the peer closes")?;
     // Dropping the stream closes it: the OS sends a FIN, "no more bytes from me".
     drop(client);
     say(
@@ -244,9 +245,18 @@ fn pause(step: bool) -> Result<(), common::Error> {
     Ok(())
 }
 
-fn heading(out: &mut impl Write, number: u32, title: &str) -> io::Result<()> {
+/// Starts step `number` of four: in `--step` mode it first waits for Enter ([`pause`]), then
+/// prints the step's title line.
+fn step(
+    out: &mut impl Write,
+    pausing: bool,
+    number: u32,
+    title: &str,
+) -> Result<(), common::Error> {
+    pause(pausing)?;
     writeln!(out)?;
-    writeln!(out, "Step {number} of 4: {title}")
+    writeln!(out, "Step {number} of 4: {title}")?;
+    Ok(())
 }
 
 /// One narrated fact: `  key:       value`, the value column aligned.

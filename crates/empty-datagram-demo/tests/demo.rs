@@ -3,30 +3,14 @@
 
 use std::net::SocketAddr;
 use std::process::Command;
-use std::time::Duration;
 
-use test_support::{DEADLINE, QUIET, Running, Stream};
+use test_support::{QUIET, Running, Stream};
 
 const DEMO: &str = env!("CARGO_BIN_EXE_empty-datagram-demo");
 
-/// Runs the demo to the end (stdin closed, so `--step` would not wait) and returns its
-/// stdout lines.
+/// Runs the demo to the end and returns its stdout lines (see `test_support::run_to_end`).
 fn run(args: &[&str]) -> Vec<String> {
-    let output = assert_cmd::Command::new(DEMO)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .write_stdin("")
-        .timeout(DEADLINE)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    assert!(output.stderr.is_empty(), "stderr: {:?}", output.stderr);
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    test_support::run_to_end(DEMO, args)
 }
 
 /// The value of the `key:` line inside step `step` ("Step 2 of 4: ...").
@@ -97,13 +81,16 @@ fn tcp_recv_returns_zero_bytes_at_once_when_the_peer_closes() {
     assert!(recv.ends_with("end of stream"), "{recv}");
 }
 
+/// The demo in step mode (`--step`): it waits for Enter before each step.
+fn step_mode() -> Running {
+    let mut command = Command::new(DEMO);
+    command.arg("--step");
+    Running::spawn(command)
+}
+
 #[test]
 fn step_mode_waits_for_enter_before_each_step() {
-    let mut demo = Running::spawn({
-        let mut command = Command::new(DEMO);
-        command.arg("--step");
-        command
-    });
+    let mut demo = step_mode();
     // Nothing before the first Enter.
     assert_eq!(demo.next_line(Stream::Stdout, QUIET), None);
     demo.write_line("");
@@ -122,11 +109,7 @@ fn step_mode_waits_for_enter_before_each_step() {
 
 #[test]
 fn in_step_mode_a_datagram_another_program_sends_is_not_taken_for_the_demos_own() {
-    let mut demo = Running::spawn({
-        let mut command = Command::new(DEMO);
-        command.arg("--step");
-        command
-    });
+    let mut demo = step_mode();
     demo.write_line("");
     let receiver = addr_after(&demo.expect_stdout("receiver:"), "udp://");
     demo.expect_stdout("meaning:");
@@ -154,10 +137,5 @@ fn in_step_mode_a_datagram_another_program_sends_is_not_taken_for_the_demos_own(
 
 #[test]
 fn help_names_the_lesson() {
-    assert_cmd::Command::new(DEMO)
-        .arg("--help")
-        .timeout(Duration::from_secs(10))
-        .assert()
-        .success()
-        .stdout(predicates::str::contains("lessons/06-empty-datagram.md"));
+    test_support::expect_help_mentions(DEMO, &["lessons/06-empty-datagram.md"]);
 }

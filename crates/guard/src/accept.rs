@@ -49,6 +49,22 @@ impl AcceptErrors {
         self.in_a_row = 0;
     }
 
+    /// For a blocking server, what `accept()` gave: the connection if it worked (the next
+    /// failure then starts over at the shortest wait); if it failed, the failure reported if it
+    /// is time, this thread paused for the back-off, and `None`: loop round and accept again.
+    pub fn checked<T>(&mut self, accepted: io::Result<T>) -> Option<T> {
+        match accepted {
+            Ok(accepted) => {
+                self.succeeded();
+                Some(accepted)
+            }
+            Err(err) => {
+                std::thread::sleep(self.failed(&err));
+                None
+            }
+        }
+    }
+
     /// An accept failed: reports it if it is time, and returns how long to wait before the
     /// next try.
     pub fn failed(&mut self, err: &io::Error) -> Duration {
@@ -97,6 +113,22 @@ fn is_out_of_descriptors(err: &io::Error) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn checked_hands_on_a_connection_and_turns_a_failure_into_a_pause() {
+        let mut errors = AcceptErrors::new();
+        assert_eq!(errors.checked(Ok::<u8, io::Error>(7)), Some(7));
+        let started = Instant::now();
+        assert_eq!(errors.checked::<u8>(Err(io::Error::other("emfile"))), None);
+        assert_eq!(errors.checked::<u8>(Err(io::Error::other("emfile"))), None);
+        // 1 ms, then 2 ms: it waited; and a success starts the back-off over.
+        assert!(started.elapsed() >= Duration::from_millis(3));
+        assert_eq!(errors.checked(Ok::<u8, io::Error>(8)), Some(8));
+        assert_eq!(
+            errors.failed(&io::Error::other("emfile")),
+            Duration::from_millis(1)
+        );
+    }
 
     #[test]
     fn accept_errors_back_off_doubling_up_to_one_second() {

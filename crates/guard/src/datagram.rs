@@ -8,6 +8,7 @@
 use std::io;
 use std::mem::MaybeUninit;
 use std::net::{SocketAddr, UdpSocket};
+use std::time::Duration;
 
 /// One datagram as it arrived in the caller's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +46,28 @@ impl Datagram {
                 self.len
             ),
         })
+    }
+}
+
+/// What a UDP client says on `out` when [`recv_datagram`] brought no reply. After the
+/// socket's read timeout (`waited`, the client's `--timeout`): that none came, and why that
+/// happens at all, since UDP does not retransmit: the `what` (message, command...) or its
+/// reply was lost, or nothing listens at `server`. Any other failure, as it is.
+pub fn no_reply(
+    out: &mut impl io::Write,
+    err: &io::Error,
+    waited: Duration,
+    what: &str,
+    server: SocketAddr,
+) -> io::Result<()> {
+    if common::is_timeout(err) {
+        writeln!(
+            out,
+            "no reply within {waited:?}: UDP does not retransmit, so the {what} or its reply \
+             was lost, or no server is listening at {server}"
+        )
+    } else {
+        writeln!(out, "receive failed: {err}")
     }
 }
 

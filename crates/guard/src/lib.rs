@@ -47,7 +47,7 @@ mod log_limit;
 mod reply_guard;
 
 pub use accept::AcceptErrors;
-pub use datagram::{Datagram, recv_datagram};
+pub use datagram::{Datagram, no_reply, recv_datagram};
 pub use log::Log;
 pub use log_limit::LogLimit;
 pub use reply_guard::{Refusal, ReplyGuard, is_own_address};

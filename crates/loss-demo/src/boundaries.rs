@@ -10,7 +10,7 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::{QUIET, heading, meaning, say};
+use crate::{QUIET, counted, heading, meaning, receive_all, say};
 
 const MESSAGES: [&[u8]; 3] = [b"one", b"two", b"three"];
 
@@ -31,20 +31,9 @@ pub fn run(out: &mut impl Write) -> Result<(), common::Error> {
     for message in MESSAGES {
         sender.send_to(message, receiver.local_addr()?)?;
     }
-    let mut reads = Vec::new();
-    loop {
-        match receiver.recv_from(&mut buffer) {
-            Ok((n, _)) => reads.push(common::show_bytes(&buffer[..n])),
-            Err(err) if common::is_timeout(&err) => break,
-            Err(err) => return Err(err.into()),
-        }
-    }
+    let reads = receive_all(&receiver, &mut buffer)?;
     say(out, "udp sends", shown(&MESSAGES))?;
-    say(
-        out,
-        "udp reads",
-        format!("{}: {}", reads.len(), reads.join(" ")),
-    )?;
+    say(out, "udp reads", counted(&reads))?;
 
     // TCP: three write calls on one connection.
     let listener = TcpListener::bind(loopback)?;
@@ -72,11 +61,7 @@ pub fn run(out: &mut impl Write) -> Result<(), common::Error> {
         }
     }
     say(out, "tcp writes", shown(&MESSAGES))?;
-    say(
-        out,
-        "tcp reads",
-        format!("{}: {}", tcp_reads.len(), tcp_reads.join(" ")),
-    )?;
+    say(out, "tcp reads", counted(&tcp_reads))?;
     meaning(
         out,
         "UDP keeps each send as one message; TCP delivers a stream of bytes, so the receiver must find where messages end.",
@@ -87,7 +72,7 @@ pub fn run(out: &mut impl Write) -> Result<(), common::Error> {
 /// The messages as `3: b'one' b'two' b'three'`.
 fn shown(messages: &[&[u8]]) -> String {
     let parts: Vec<String> = messages.iter().map(|m| common::show_bytes(m)).collect();
-    format!("{}: {}", parts.len(), parts.join(" "))
+    counted(&parts)
 }
 
 /// Waits (at most a few seconds) until `want` bytes can be read from `stream` at once.

@@ -11,7 +11,7 @@ use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::thread;
 use std::time::Duration;
 
-use crate::{QUIET, heading, meaning, say};
+use crate::{QUIET, heading, meaning, receive_all, say};
 
 /// How many datagrams go out before the receiver reads.
 const SENDS: usize = 5;
@@ -46,14 +46,7 @@ pub fn run(out: &mut impl Write) -> Result<(), common::Error> {
 
     // Now read until nothing more comes within QUIET.
     let mut buffer = [0u8; common::BUFFER_SIZE];
-    let mut received = Vec::new();
-    loop {
-        match receiver.recv_from(&mut buffer) {
-            Ok((n, _)) => received.push(common::show_bytes(&buffer[..n])),
-            Err(err) if common::is_timeout(&err) => break,
-            Err(err) => return Err(err.into()),
-        }
-    }
+    let received = receive_all(&receiver, &mut buffer)?;
     say(
         out,
         "received",

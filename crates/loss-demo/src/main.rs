@@ -36,6 +36,7 @@
 //! The walkthrough is `lessons/07-loss.md`.
 
 use std::io::{self, Write};
+use std::net::UdpSocket;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -117,6 +118,24 @@ pub fn not_arrived(err: std::io::Error) -> common::Error {
     } else {
         err.into()
     }
+}
+
+/// Every datagram that arrives on `socket` until none comes within its read timeout, each
+/// shown as Python shows bytes.
+pub fn receive_all(socket: &UdpSocket, buffer: &mut [u8]) -> Result<Vec<String>, common::Error> {
+    let mut received = Vec::new();
+    loop {
+        match socket.recv_from(buffer) {
+            Ok((n, _)) => received.push(common::show_bytes(&buffer[..n])),
+            Err(err) if common::is_timeout(&err) => return Ok(received),
+            Err(err) => return Err(err.into()),
+        }
+    }
+}
+
+/// Shown pieces, counted: `3: b'one' b'two' b'three'`.
+pub fn counted(pieces: &[String]) -> String {
+    format!("{}: {}", pieces.len(), pieces.join(" "))
 }
 
 /// A progress bar of `len` steps on stderr. indicatif draws it only when stderr is a

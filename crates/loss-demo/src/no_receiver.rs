@@ -53,16 +53,8 @@ pub fn run(out: &mut impl Write) -> Result<(), common::Error> {
         format!("{ok} of {SENDS} ({bytes} bytes), from an unconnected socket"),
     )?;
     let heard = try_recv(&unconnected);
-    let verdict = if matches!(heard, Heard::Nothing) {
-        ": it is never told"
-    } else {
-        ""
-    };
-    say(
-        out,
-        "unconnected",
-        format!("recvfrom: {}{verdict}", describe(&heard)),
-    )?;
+    let what = describe(&heard, Heard::is_nothing, ": it is never told");
+    say(out, "unconnected", format!("recvfrom: {what}"))?;
 
     // 2. A connected socket: connect() on UDP sends nothing, it only fixes the peer. Linux
     //    and macOS report an ICMP "port unreachable" to a connected socket (Linux to an
@@ -77,16 +69,9 @@ pub fn run(out: &mut impl Write) -> Result<(), common::Error> {
         format!("{sent} bytes, from a socket connected to {nobody}"),
     )?;
     let heard = try_recv(&connected);
-    let verdict = if matches!(heard, Heard::Error(_)) {
-        ": the OS passed on the ICMP \"port unreachable\""
-    } else {
-        ""
-    };
-    say(
-        out,
-        "connected",
-        format!("recv: {}{verdict}", describe(&heard)),
-    )?;
+    let told = ": the OS passed on the ICMP \"port unreachable\"";
+    let what = describe(&heard, Heard::is_error, told);
+    say(out, "connected", format!("recv: {what}"))?;
 
     // 3. Were the datagrams kept somewhere, waiting for a socket to show up? Bind the port
     //    now and look.
@@ -94,15 +79,15 @@ pub fn run(out: &mut impl Write) -> Result<(), common::Error> {
         Ok(late) => {
             late.set_read_timeout(Some(QUIET))?;
             let heard = try_recv(&late);
-            let verdict = if matches!(heard, Heard::Nothing) {
-                ": the datagrams were dropped, not kept"
-            } else {
-                ""
-            };
+            let what = describe(
+                &heard,
+                Heard::is_nothing,
+                ": the datagrams were dropped, not kept",
+            );
             say(
                 out,
                 "bound later",
-                format!("{nobody}, then recvfrom: {}{verdict}", describe(&heard)),
+                format!("{nobody}, then recvfrom: {what}"),
             )?;
         }
         // Another program took the port in the meantime: skip this check, say why.
@@ -135,12 +120,26 @@ fn try_recv(socket: &UdpSocket) -> Heard {
     }
 }
 
-fn describe(heard: &Heard) -> String {
-    match heard {
+impl Heard {
+    fn is_nothing(&self) -> bool {
+        matches!(self, Heard::Nothing)
+    }
+
+    fn is_error(&self) -> bool {
+        matches!(self, Heard::Error(_))
+    }
+}
+
+/// What `heard` was, in words, and then `verdict` if `expected` holds for it: what the
+/// experiment wanted to show.
+fn describe(heard: &Heard, expected: fn(&Heard) -> bool, verdict: &str) -> String {
+    let verdict = if expected(heard) { verdict } else { "" };
+    let what = match heard {
         Heard::Datagram(n) => format!("a datagram of {n} bytes arrived"),
         Heard::Nothing => format!("nothing within {} ms, no error", QUIET.as_millis()),
         // Linux/macOS: "Connection refused (os error 111)" on a connected socket.
         // Windows: "An existing connection was forcibly closed" (WSAECONNRESET, 10054).
         Heard::Error(err) => format!("error: {err}"),
-    }
+    };
+    format!("{what}{verdict}")
 }

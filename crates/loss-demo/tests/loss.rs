@@ -6,22 +6,9 @@ use test_support::DEADLINE;
 
 const DEMO: &str = env!("CARGO_BIN_EXE_loss-demo");
 
-/// Runs `loss-demo ARGS` to the end (it must succeed, quietly on stderr) and returns stdout.
+/// Runs the demo to the end and returns its stdout lines (see `test_support::run_to_end`).
 fn run(args: &[&str]) -> Vec<String> {
-    let output = assert_cmd::Command::new(DEMO)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .timeout(DEADLINE)
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    assert!(output.stderr.is_empty(), "stderr: {:?}", output.stderr);
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    test_support::run_to_end(DEMO, args)
 }
 
 /// The value of the first `key:` line in the output.
@@ -250,12 +237,7 @@ fn flood_refuses_a_datagram_larger_than_udp_allows() {
 
 #[test]
 fn help_names_the_lesson() {
-    assert_cmd::Command::new(DEMO)
-        .arg("--help")
-        .timeout(DEADLINE)
-        .assert()
-        .success()
-        .stdout(predicates::str::contains("lessons/07-loss.md"));
+    test_support::expect_help_mentions(DEMO, &["lessons/07-loss.md"]);
 }
 
 /// A file in the system's temporary folder, unique to this test run, removed when dropped.

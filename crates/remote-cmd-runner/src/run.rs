@@ -9,13 +9,19 @@ use std::io::{self, Read};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// How long a command may run and how much of its output is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How long a command may run and how much of its output is kept: both remote-command
+/// servers' `--timeout` and `--max-output`, flattened into their `Args`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
 pub struct Limits {
     /// After this the command and its children are killed (`--timeout`).
+    #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "10",
+          help = "Seconds a command may run before it and its children are killed (fractions allowed)")]
     pub timeout: Duration,
     /// Bytes kept from each of stdout and stderr; the rest is read and thrown away
     /// (`--max-output`).
+    #[arg(long, value_name = "BYTES", value_parser = crate::parse_max_output,
+          default_value_t = crate::DEFAULT_MAX_OUTPUT,
+          help = "Bytes kept of a command's output; the rest is read and thrown away")]
     pub max_output: usize,
 }
 

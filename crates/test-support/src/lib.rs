@@ -30,7 +30,7 @@ use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -73,35 +73,63 @@ pub const QUIET: Duration = Duration::from_millis(300);
 /// With `SOCKET_LESSONS_BIN_DIR` set, returns `<that dir>/<package>` (plus `.exe` on
 /// Windows) without building anything, and panics if that file is missing.
 pub fn cargo_bin(package: &str) -> PathBuf {
+    built_on_demand(package, Target::Bin)
+}
+
+/// The path of the root package's example `name` (one of the tutorial's programs in
+/// `examples/`), built on demand like [`cargo_bin`]; with `SOCKET_LESSONS_BIN_DIR` set, taken
+/// from `<that dir>/examples` without building.
+pub fn cargo_example(name: &str) -> PathBuf {
+    built_on_demand(name, Target::Example)
+}
+
+/// What [`built_on_demand`] builds: a package's binary, or an example of the root package.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Target {
+    Bin,
+    Example,
+}
+
+fn built_on_demand(name: &str, target: Target) -> PathBuf {
     if let Some(dir) = std::env::var_os("SOCKET_LESSONS_BIN_DIR") {
-        let path = Path::new(&dir).join(format!("{package}{}", std::env::consts::EXE_SUFFIX));
+        let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+        let (path, flags) = match target {
+            Target::Bin => (Path::new(&dir).join(file), "--bins"),
+            Target::Example => (
+                Path::new(&dir).join("examples").join(file),
+                "--bins --examples",
+            ),
+        };
         assert!(
             path.is_file(),
-            "SOCKET_LESSONS_BIN_DIR is set, but {} is not there: build the binaries first \
-             (cargo build --workspace --bins, with the same --target)",
+            "SOCKET_LESSONS_BIN_DIR is set, but {} is not there: build them first \
+             (cargo build --workspace {flags}, with the same --target)",
             path.display()
         );
         return path;
     }
-    static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
+    static BUILT: OnceLock<Mutex<HashMap<(String, Target), PathBuf>>> = OnceLock::new();
     let built = BUILT.get_or_init(Default::default);
     let mut built = built
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(path) = built.get(package) {
+    let key = (name.to_owned(), target);
+    if let Some(path) = built.get(&key) {
         return path.clone();
     }
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let run = escargot::CargoBuild::new()
-        .manifest_path(workspace.join("Cargo.toml"))
-        .package(package)
-        .bin(package)
+    let build = escargot::CargoBuild::new().manifest_path(workspace.join("Cargo.toml"));
+    let build = match target {
+        Target::Bin => build.package(name).bin(name),
+        Target::Example => build.package("socket-lessons").example(name),
+    };
+    let run = build
         .current_release()
         .current_target()
         .run()
-        .unwrap_or_else(|err| panic!("could not build {package}: {err}"));
+        .unwrap_or_else(|err| panic!("could not build {name}: {err}"));
     let path = run.path().to_path_buf();
-    built.insert(package.to_owned(), path.clone());
+    built.insert(key, path.clone());
     path
 }
 
@@ -268,6 +296,17 @@ impl Running {
         self.lines(stream).seen.lock().unwrap().clone()
     }
 
+    /// Asserts that nothing has been printed on `stream` so far (a warning on stderr, say,
+    /// where all went well), showing both streams if something was.
+    pub fn expect_nothing_on(&self, stream: Stream) {
+        assert!(
+            self.seen(stream).is_empty(),
+            "{}: expected nothing on {stream:?}\n{}",
+            self.name,
+            self.transcript()
+        );
+    }
+
     /// Both streams so far, for failure messages.
     pub fn transcript(&self) -> String {
         format!(
@@ -384,6 +423,63 @@ pub fn python3(what_needs_it: &str) -> Option<Command> {
     None
 }
 
+/// Starts the Python client `script` (a file written the tutorial's way) against `server`,
+/// given its IP and port as arguments, with UTF-8 on its pipes; `None` after a NOTICE where
+/// python3 is missing (see [`python3`]).
+pub fn python_client(script: &str, server: SocketAddr) -> Option<Running> {
+    let mut python = python3("the check with the tutorial's Python client")?;
+    python
+        .args([script, &server.ip().to_string(), &server.port().to_string()])
+        .env("PYTHONIOENCODING", "utf-8");
+    Some(Running::spawn(python))
+}
+
+/// Drives a remote-command lessons' `tests/tutorial_client.py` (lessons 4 and 5): a command
+/// with Chinese output, an empty line (which it never sends), a command with no output (the
+/// server says 执行成功), one that fails (its error output comes back), then `quit`; asserts
+/// each result, decoded from GBK, and that the client ends with status 0.
+pub fn expect_python_command_results(client: &mut Running) {
+    for line in ["echo 你好，世界", "", "true", "ls /no/such/dir", "quit"] {
+        client.write_line(line);
+    }
+    client.expect_stdout("result: 你好，世界");
+    client.expect_stdout("result: 执行成功");
+    client.expect_stdout("No such file or directory");
+    let status = client.expect_exit();
+    assert!(status.success(), "{}", client.transcript());
+}
+
+/// Runs `program args` to its end, with its input already at end (so nothing waits for a
+/// key) and no colours; asserts that it exits with status 0 within [`DEADLINE`] and says
+/// nothing on stderr, and returns its stdout, line by line.
+pub fn run_to_end(program: impl AsRef<OsStr>, args: &[&str]) -> Vec<String> {
+    let mut command = Command::new(program);
+    command.args(args);
+    let mut run = Running::spawn(command);
+    run.close_stdin();
+    let status = run.expect_exit();
+    assert!(status.success(), "{args:?}: {status}\n{}", run.transcript());
+    run.expect_nothing_on(Stream::Stderr);
+    run.seen(Stream::Stdout)
+}
+
+/// Runs `program --help`, and asserts that it exits with status 0 and that its output
+/// mentions each of `mentions` (a flag such as `--server <HOST:PORT>`, a lesson file).
+pub fn expect_help_mentions(program: impl AsRef<OsStr>, mentions: &[&str]) {
+    let mut command = Command::new(program);
+    command.arg("--help");
+    let mut help = Running::spawn(command);
+    let status = help.expect_exit();
+    assert!(status.success(), "--help: {status}\n{}", help.transcript());
+    let text = help.seen(Stream::Stdout).join("\n");
+    for wanted in mentions {
+        assert!(
+            text.contains(wanted),
+            "--help does not mention {wanted}:\n{text}"
+        );
+    }
+}
+
 /// A server under test and the address it announced.
 pub struct Server {
     pub addr: SocketAddr,
@@ -417,6 +513,15 @@ impl Server {
         let from = SocketAddr::new(self.addr.ip(), from_port);
         self.expect_stderr(&format!("from {from}: not answered: {why}"));
     }
+
+    /// Forges `payload` from each of the well-known service ports a reflection attack uses
+    /// most (echo 7, chargen 19, NTP 123) and waits for the guard's refusal of each.
+    pub fn expect_well_known_ports_refused(&self, forger: &Forger, payload: &[u8]) {
+        for (port, name) in [(7, "echo"), (19, "chargen"), (123, "NTP")] {
+            let why = format!("port {port} ({name}) is a well-known");
+            self.expect_forgery_refused(forger, port, payload, &why);
+        }
+    }
 }
 
 /// Starts the server binary `program` with `args`, adding `--addr 127.0.0.1:0` unless the
@@ -433,6 +538,18 @@ pub fn start_server(program: impl AsRef<OsStr>, args: &[&str]) -> Server {
     let addr = parse_listening_line(&line)
         .unwrap_or_else(|| panic!("not a `listening on` line: {line:?}"));
     Server { addr, process }
+}
+
+/// For a server the test started itself with its stdout piped (to close that pipe later, as
+/// a test of a closed log does): reads its first line, the `listening on` line, and hands
+/// back the pipe, still open, with the address in that line.
+pub fn take_listening_line(child: &mut Child) -> (BufReader<ChildStdout>, SocketAddr) {
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = parse_listening_line(line.trim_end())
+        .unwrap_or_else(|| panic!("not a `listening on` line: {line:?}"));
+    (stdout, addr)
 }
 
 /// `listening on udp://127.0.0.1:8080` -> `127.0.0.1:8080`.
@@ -501,6 +618,29 @@ pub fn round_trip(socket: &UdpSocket, payload: &[u8], to: SocketAddr) -> Vec<u8>
     recv(socket).0
 }
 
+/// A client under test and the UDP socket standing in for its server (a [`udp_socket`]): the
+/// client `program` started with `--server` pointed at that socket, then `args`. Its stdin
+/// stays open until the test closes it.
+pub fn client_of_stand_in(program: impl AsRef<OsStr>, args: &[&str]) -> (UdpSocket, Running) {
+    let server = udp_socket();
+    let mut command = Command::new(program);
+    command
+        .args(["--server", &server.local_addr().unwrap().to_string()])
+        .args(args);
+    (server, Running::spawn(command))
+}
+
+/// Stands in for a server: receives one datagram, asserts that it is `expected`, and sends
+/// `reply` back to its sender.
+pub fn answer(server: &UdpSocket, expected: impl AsRef<[u8]>, reply: impl AsRef<[u8]>) {
+    let (got, from) = recv(server);
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(expected.as_ref())
+    );
+    server.send_to(reply.as_ref(), from).unwrap();
+}
+
 /// Asserts that no datagram arrives within [`QUIET`]; restores the socket's timeout.
 ///
 /// Only a receive that runs out of time is silence. Any other error (on Windows, say, the
@@ -566,6 +706,15 @@ fn ephemeral_floor() -> u16 {
     } else {
         49_152
     }
+}
+
+/// Writes `data` on a TCP connection and reads back exactly as many bytes (with the
+/// stream's timeouts): one exchange with an echo server that answers every byte.
+pub fn tcp_round_trip(stream: &mut TcpStream, data: &[u8]) -> Vec<u8> {
+    stream.write_all(data).unwrap();
+    let mut reply = vec![0u8; data.len()];
+    stream.read_exact(&mut reply).unwrap();
+    reply
 }
 
 /// A TCP connection to `addr` whose connect, reads and writes time out after [`DEADLINE`].

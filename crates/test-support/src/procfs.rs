@@ -17,15 +17,37 @@ pub fn processes_running(words: &[&str]) -> Vec<u32> {
         .iter()
         .flat_map(|w| [w.as_bytes(), b"\0"].concat())
         .collect();
+    processes(|_, cmdline| cmdline == wanted)
+}
+
+/// The ids of the children of `parent` whose command line (its words joined by NUL bytes)
+/// starts with `prefix`, such as `b"sh\0-c\0trap"`.
+pub fn children_running(parent: u32, prefix: &[u8]) -> Vec<u32> {
+    processes(|dir, cmdline| cmdline.starts_with(prefix) && parent_of(dir) == Some(parent))
+}
+
+/// The ids of the processes for which `keep(their /proc dir, their command line)` is true.
+fn processes(keep: impl Fn(&std::path::Path, &[u8]) -> bool) -> Vec<u32> {
     std::fs::read_dir("/proc")
         .unwrap()
         .filter_map(|entry| {
             let entry = entry.ok()?;
             let id: u32 = entry.file_name().to_str()?.parse().ok()?;
             let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
-            (cmdline == wanted).then_some(id)
+            keep(&entry.path(), &cmdline).then_some(id)
         })
         .collect()
+}
+
+/// The parent process id in `/proc/ID/stat` (the field after the state, which follows the
+/// command's name in parentheses, a name that may itself hold spaces and parentheses).
+fn parent_of(dir: &std::path::Path) -> Option<u32> {
+    let stat = std::fs::read_to_string(dir.join("stat")).ok()?;
+    stat[stat.rfind(')')? + 1..]
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 /// Waits up to `wait` until `words` runs in at least `count` processes; panics if not.

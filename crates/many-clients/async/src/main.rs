@@ -32,8 +32,6 @@
 //! The walkthrough is `lessons/08-many-clients.md`.
 
 use std::io::{self, Write};
-use std::net::SocketAddr;
-use std::time::Duration;
 
 use clap::Parser;
 use guard::AcceptErrors;
@@ -48,19 +46,8 @@ use many_clients_upper as upper;
                   Talk to it: nc 127.0.0.1 8085 (from as many terminals as you like)"
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8085 or [::1]:8085 (port 0 picks a free one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::MANY_CLIENTS)]
-    addr: SocketAddr,
-
-    /// Seconds a client may take to read one reply before it is dropped
-    #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "10")]
-    reply_timeout: Duration,
-
-    /// Finished handshakes the kernel queues for accept() (the tutorial's listen(5))
-    #[arg(long, value_name = "N", default_value_t = common::BACKLOG,
-          value_parser = clap::value_parser!(i32).range(1..=65535))]
-    backlog: i32,
+    #[command(flatten)]
+    tuning: upper::Tuning,
 }
 
 fn main() -> Result<(), common::Error> {
@@ -75,9 +62,9 @@ fn main() -> Result<(), common::Error> {
 async fn serve_all(args: Args) -> Result<(), common::Error> {
     // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log), then handed to tokio,
     // which wants the socket non-blocking: it waits for readiness itself.
-    let server = common::bind_tcp(args.addr)?;
+    let server = common::bind_tcp(args.tuning.listen.addr)?;
     // listen() again if --backlog asks for a longer queue: see the lesson's "backlog".
-    upper::set_backlog(&server, args.backlog)?;
+    upper::set_backlog(&server, args.tuning.backlog)?;
     common::announce_tcp(&server)?;
     server.set_nonblocking(true)?;
     let server = tokio::net::TcpListener::from_std(server)?;
@@ -96,7 +83,7 @@ async fn serve_all(args: Args) -> Result<(), common::Error> {
         writeln!(io::stdout(), "new client {peer}")?;
 
         // The inner loop, as a task: the outer loop goes straight back to accept.
-        let patience = args.reply_timeout;
+        let patience = args.tuning.reply_timeout;
         tokio::spawn(async move {
             upper::report(peer, upper::serve_async(conn, patience).await);
         });

@@ -32,8 +32,6 @@
 //! The walkthrough is `lessons/08-many-clients.md`.
 
 use std::io::{self, Write};
-use std::net::SocketAddr;
-use std::time::Duration;
 
 use clap::Parser;
 use guard::AcceptErrors;
@@ -48,44 +46,28 @@ use many_clients_upper as upper;
                   Talk to it: nc 127.0.0.1 8085 (a second nc waits until the first quits)"
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8085 or [::1]:8085 (port 0 picks a free one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::MANY_CLIENTS)]
-    addr: SocketAddr,
-
-    /// Seconds a client may take to read one reply before it is dropped
-    #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "10")]
-    reply_timeout: Duration,
-
-    /// Finished handshakes the kernel queues for accept() (the tutorial's listen(5))
-    #[arg(long, value_name = "N", default_value_t = common::BACKLOG,
-          value_parser = clap::value_parser!(i32).range(1..=65535))]
-    backlog: i32,
+    #[command(flatten)]
+    tuning: upper::Tuning,
 }
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
     // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log).
-    let server = common::bind_tcp(args.addr)?;
+    let server = common::bind_tcp(args.tuning.listen.addr)?;
     // listen() again if --backlog asks for a longer queue: see the lesson's "backlog".
-    upper::set_backlog(&server, args.backlog)?;
+    upper::set_backlog(&server, args.tuning.backlog)?;
     common::announce_tcp(&server)?;
     let mut accept_errors = AcceptErrors::new();
 
     // The outer loop: one turn per client.
     loop {
-        let (conn, peer) = match server.accept() {
-            Ok(accepted) => accepted,
-            Err(err) => {
-                std::thread::sleep(accept_errors.failed(&err));
-                continue;
-            }
+        let Some((conn, peer)) = accept_errors.checked(server.accept()) else {
+            continue;
         };
-        accept_errors.succeeded();
         writeln!(io::stdout(), "new client {peer}")?;
 
         // The inner loop, right here: until this client closes, nobody else is accepted.
-        upper::report(peer, upper::serve(conn, args.reply_timeout));
+        upper::report(peer, upper::serve(conn, args.tuning.reply_timeout));
     }
 }

@@ -5,24 +5,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::thread;
 use std::time::Instant;
 
-use test_support::{QUIET, Stream, start_server, tcp_connect};
-
-fn round_trip(stream: &mut TcpStream, data: &[u8]) -> Vec<u8> {
-    stream.write_all(data).unwrap();
-    let mut reply = vec![0u8; data.len()];
-    stream.read_exact(&mut reply).unwrap();
-    reply
-}
+use test_support::{QUIET, Stream, start_server, tcp_connect, tcp_round_trip};
 
 #[test]
 fn a_second_client_gets_its_first_reply_only_after_the_first_client_closes() {
     let server = start_server(env!("CARGO_BIN_EXE_many-clients-iterative"), &[]);
     let mut first = tcp_connect(server.addr);
-    assert_eq!(round_trip(&mut first, b"first"), b"FIRST");
+    assert_eq!(tcp_round_trip(&mut first, b"first"), b"FIRST");
     let first_addr = first.local_addr().unwrap();
 
     // The kernel completes the second handshake into the backlog and takes its bytes, but
@@ -44,7 +36,7 @@ fn a_second_client_gets_its_first_reply_only_after_the_first_client_closes() {
     let mut rounds = 0;
     let talking = Instant::now();
     while talking.elapsed() < QUIET {
-        assert_eq!(round_trip(&mut first, b"again"), b"AGAIN");
+        assert_eq!(tcp_round_trip(&mut first, b"again"), b"AGAIN");
         rounds += 1;
     }
 

@@ -55,19 +55,8 @@ const QUEUE: usize = 1024;
                   Talk to it: nc 127.0.0.1 8085 (beyond --workers clients at once, the next waits)"
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8085 or [::1]:8085 (port 0 picks a free one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::MANY_CLIENTS)]
-    addr: SocketAddr,
-
-    /// Seconds a client may take to read one reply before it is dropped
-    #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "10")]
-    reply_timeout: Duration,
-
-    /// Finished handshakes the kernel queues for accept() (the tutorial's listen(5))
-    #[arg(long, value_name = "N", default_value_t = common::BACKLOG,
-          value_parser = clap::value_parser!(i32).range(1..=65535))]
-    backlog: i32,
+    #[command(flatten)]
+    tuning: upper::Tuning,
 
     /// Worker threads, each serving one client at a time [default: the number of cores]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
@@ -85,9 +74,9 @@ fn main() -> Result<(), common::Error> {
     };
 
     // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log).
-    let server = common::bind_tcp(args.addr)?;
+    let server = common::bind_tcp(args.tuning.listen.addr)?;
     // listen() again if --backlog asks for a longer queue: see the lesson's "backlog".
-    upper::set_backlog(&server, args.backlog)?;
+    upper::set_backlog(&server, args.tuning.backlog)?;
     common::announce_tcp(&server)?;
     let mut accept_errors = AcceptErrors::new();
 
@@ -96,7 +85,7 @@ fn main() -> Result<(), common::Error> {
     let taken: Queue = Arc::new(Mutex::new(taken));
     for n in 1..=workers {
         let taken = Arc::clone(&taken);
-        let patience = args.reply_timeout;
+        let patience = args.tuning.reply_timeout;
         thread::Builder::new()
             .name(format!("worker {n}"))
             .spawn(move || work(&taken, patience))
@@ -105,14 +94,9 @@ fn main() -> Result<(), common::Error> {
 
     // The outer loop: one turn per client.
     loop {
-        let (conn, peer) = match server.accept() {
-            Ok(accepted) => accepted,
-            Err(err) => {
-                thread::sleep(accept_errors.failed(&err));
-                continue;
-            }
+        let Some((conn, peer)) = accept_errors.checked(server.accept()) else {
+            continue;
         };
-        accept_errors.succeeded();
         writeln!(io::stdout(), "new client {peer}")?;
 
         // The inner loop runs on whichever worker is free; the outer loop goes back to accept.

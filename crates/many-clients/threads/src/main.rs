@@ -34,11 +34,9 @@
 //! The walkthrough is `lessons/08-many-clients.md`.
 
 use std::io::{self, Write};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
 
 use clap::Parser;
 use guard::AcceptErrors;
@@ -53,19 +51,8 @@ use many_clients_upper as upper;
                   Talk to it: nc 127.0.0.1 8085 (from as many terminals as you like)"
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8085 or [::1]:8085 (port 0 picks a free one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::MANY_CLIENTS)]
-    addr: SocketAddr,
-
-    /// Seconds a client may take to read one reply before it is dropped
-    #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "10")]
-    reply_timeout: Duration,
-
-    /// Finished handshakes the kernel queues for accept() (the tutorial's listen(5))
-    #[arg(long, value_name = "N", default_value_t = common::BACKLOG,
-          value_parser = clap::value_parser!(i32).range(1..=65535))]
-    backlog: i32,
+    #[command(flatten)]
+    tuning: upper::Tuning,
 
     /// Clients served at once (one thread each); the next one is told "busy" and closed
     #[arg(long, value_name = "N", default_value_t = 1000,
@@ -87,9 +74,9 @@ fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
     // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log).
-    let server = common::bind_tcp(args.addr)?;
+    let server = common::bind_tcp(args.tuning.listen.addr)?;
     // listen() again if --backlog asks for a longer queue: see the lesson's "backlog".
-    upper::set_backlog(&server, args.backlog)?;
+    upper::set_backlog(&server, args.tuning.backlog)?;
     common::announce_tcp(&server)?;
     let mut accept_errors = AcceptErrors::new();
     let max = args.max_clients as usize;
@@ -97,14 +84,9 @@ fn main() -> Result<(), common::Error> {
 
     // The outer loop: one turn per client.
     loop {
-        let (conn, peer) = match server.accept() {
-            Ok(accepted) => accepted,
-            Err(err) => {
-                thread::sleep(accept_errors.failed(&err));
-                continue;
-            }
+        let Some((conn, peer)) = accept_errors.checked(server.accept()) else {
+            continue;
         };
-        accept_errors.succeeded();
 
         // Only the accept loop takes places, so counting then adding cannot overshoot.
         if serving.load(Ordering::SeqCst) >= max {
@@ -117,7 +99,7 @@ fn main() -> Result<(), common::Error> {
         writeln!(io::stdout(), "new client {peer}")?;
 
         // The inner loop, on a thread of its own: the outer loop goes straight back to accept.
-        let patience = args.reply_timeout;
+        let patience = args.tuning.reply_timeout;
         let spawned = thread::Builder::new()
             .name(format!("client {peer}"))
             .spawn(move || {

@@ -10,12 +10,30 @@
 //! - When `accept` fails (most often "too many open files"), the servers wait a little longer
 //!   each time instead of spinning, and say so once in a while: [`guard::AcceptErrors`].
 //! - [`refuse`]: tell a client in one line that the server is full, then close.
+//! - [`Tuning`]: the flags all four take (`--addr`, `--reply-timeout`, `--backlog`).
 //!
 //! The walkthrough is `lessons/08-many-clients.md`.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
+
+/// The flags all four servers take, written once and flattened into each one's `Args`: where
+/// to listen, how long a client may take to read a reply, and the accept queue's length.
+#[derive(clap::Args)]
+pub struct Tuning {
+    #[command(flatten)]
+    pub listen: address_flags::Listen<{ common::defaults::MANY_CLIENTS.port() }>,
+
+    /// Seconds a client may take to read one reply before it is dropped
+    #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "10")]
+    pub reply_timeout: Duration,
+
+    /// Finished handshakes the kernel queues for accept() (the tutorial's listen(5))
+    #[arg(long, value_name = "N", default_value_t = common::BACKLOG,
+          value_parser = clap::value_parser!(i32).range(1..=65535))]
+    pub backlog: i32,
+}
 
 /// The tutorial's `recv(1024)`: how much one read takes at most.
 pub const CHUNK: usize = 1024;

@@ -37,7 +37,7 @@
 //! Enter on Windows). The walkthrough is `lessons/03-ntp-time.md`.
 
 use std::io::{self, Write};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::time::Duration;
 
 use chrono::{DateTime, Local};
@@ -52,10 +52,8 @@ use ntp_time_sntp::{Measurement, Packet, Timestamp};
     after_help = "Lesson: lessons/03-ntp-time.md\nStart the server first: cargo run -p ntp-time-server (with --sntp for --sntp)"
 )]
 struct Args {
-    /// The time server: IP and port, like 127.0.0.1:8082 or [::1]:8082, or a name, like localhost:8082
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
-          default_value_t = common::defaults::NTP_TIME)]
-    server: SocketAddr,
+    #[command(flatten)]
+    server: address_flags::Server<{ common::defaults::NTP_TIME.port() }>,
 
     /// Seconds to wait for each reply before saying none came (fractions allowed)
     #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "5")]
@@ -70,7 +68,7 @@ fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
     // socket(AF_INET, SOCK_DGRAM), on the server's IP family, with a free port.
-    let client = common::client_udp(args.server)?;
+    let client = common::client_udp(args.server.addr)?;
     // UDP never sends a lost datagram again, so never wait for a reply forever.
     client.set_read_timeout(Some(args.timeout))?;
 
@@ -88,7 +86,7 @@ fn ask_formats(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
     while let Some(format) = common::read_line(">>: ")? {
         // The line is the format, exactly as typed (spaces count in a format); an empty line
         // is an empty datagram, which asks for the default format.
-        if let Err(err) = client.send_to(format.as_bytes(), args.server) {
+        if let Err(err) = client.send_to(format.as_bytes(), args.server.addr) {
             writeln!(out, "could not send: {err}")?;
             continue;
         }
@@ -106,13 +104,8 @@ fn ask_formats(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
                     writeln!(out, "  {note}")?;
                 }
             }
-            Err(err) if common::is_timeout(&err) => writeln!(
-                out,
-                "no reply within {:?}: UDP does not retransmit, so the format or its reply \
-                 was lost, or no server is listening at {}",
-                args.timeout, args.server
-            )?,
-            Err(err) => writeln!(out, "receive failed: {err}")?,
+            // Nothing within --timeout (or a failed receive): say so, and go on.
+            Err(err) => guard::no_reply(&mut out, &err, args.timeout, "format", args.server.addr)?,
         }
     }
     Ok(())
@@ -125,7 +118,7 @@ fn ask_sntp(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
     // any other address are filtered out by the OS, and a closed port is reported at once
     // instead of as a silent timeout: "connection refused" on Linux and macOS, "connection
     // reset" (WSAECONNRESET) on Windows.
-    client.connect(args.server)?;
+    client.connect(args.server.addr)?;
 
     // T1: our clock as the request leaves. It goes into the transmit field, and the server
     // must copy it back, which is how we know the reply answers this request.
@@ -144,7 +137,7 @@ fn ask_sntp(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
                 "no SNTP reply from {} within {:?}: UDP does not retransmit, so the request or \
                  its reply was lost, or no SNTP server is listening there (a text-mode \
                  ntp-time-server answers only formats: start it with --sntp)",
-                args.server, args.timeout
+                args.server.addr, args.timeout
             )));
         }
         Err(err)
@@ -155,7 +148,7 @@ fn ask_sntp(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
         {
             return Err(common::Error::new(format!(
                 "nothing is listening at {} (the port is closed): start ntp-time-server --sntp",
-                args.server
+                args.server.addr
             )));
         }
         Err(err) => return Err(common::Error::new(format!("receive failed: {err}"))),
@@ -165,14 +158,14 @@ fn ask_sntp(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
         format!(
             "the reply from {} is not an SNTP packet: {err}; a text-mode ntp-time-server \
              answers with text: start it with --sntp",
-            args.server
+            args.server.addr
         )
     })?;
     // The checks RFC 4330 asks of a client: above all, that the originate timestamp is our
     // T1. A reply that fails them is not used, whatever times it carries.
     reply
         .check_reply(t1)
-        .map_err(|err| format!("rejected the reply from {}: {err}", args.server))?;
+        .map_err(|err| format!("rejected the reply from {}: {err}", args.server.addr))?;
 
     // T2 and T3 come from the server's clock, T1 and T4 from ours.
     let measured = Measurement::from_timestamps(t1, reply.receive, reply.transmit, t4);
@@ -187,7 +180,7 @@ fn ask_sntp(client: &UdpSocket, args: &Args) -> Result<(), common::Error> {
     writeln!(
         out,
         "server {}: SNTP version {}, stratum {}, reference {}",
-        args.server,
+        args.server.addr,
         reply.version,
         reply.stratum,
         reply.reference_name()

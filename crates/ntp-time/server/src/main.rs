@@ -26,8 +26,6 @@
 //! sender; the log and stderr show at most 20 lines a second. The walkthrough is
 //! `lessons/03-ntp-time.md`.
 
-use std::net::SocketAddr;
-
 use clap::Parser;
 
 mod sntp;
@@ -46,10 +44,8 @@ const EXPOSURE: &str = "anyone who can reach this port can make the server send 
     after_help = "Lesson: lessons/03-ntp-time.md\nTalk to it: cargo run -p ntp-time-client (or nc -u 127.0.0.1 8082)\nWith --sntp, any NTP client works too, e.g. Python's ntplib on the same port.\nA text reply is never more than 4 times the size of its request on the wire (28 bytes of\nIPv4 and UDP headers counted on both sides); a longer one is refused with an error reply.\nIt listens on loopback only unless --allow-remote."
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8082 or [::1]:8082 (port 0 picks a free one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::NTP_TIME)]
-    addr: SocketAddr,
+    #[command(flatten)]
+    listen: address_flags::Listen<{ common::defaults::NTP_TIME.port() }>,
 
     /// Answer SNTP (RFC 4330) 48-byte requests instead of the tutorial's text protocol
     #[arg(long)]
@@ -70,11 +66,11 @@ fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
     // Loopback only unless --allow-remote; a refusal exits with status 2 (a usage error).
-    let verdict = common::check_exposure(args.addr, args.allow_remote, EXPOSURE);
+    let verdict = common::check_exposure(args.listen.addr, args.allow_remote, EXPOSURE);
     common::enforce_exposure(verdict);
 
     // socket(AF_INET, SOCK_DGRAM) and bind(ip_port), as in every UDP server of the course.
-    let server = common::bind_udp(args.addr)?;
+    let server = common::bind_udp(args.listen.addr)?;
     common::announce_udp(&server)?;
 
     // What the tutorial does not defend against: forged senders, floods of datagrams and of

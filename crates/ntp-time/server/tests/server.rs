@@ -5,10 +5,8 @@
 use std::net::{SocketAddr, UdpSocket};
 use std::process::Command as StdCommand;
 
-use assert_cmd::Command;
 use chrono::{Local, NaiveDateTime};
 use ntp_time_sntp::{Measurement, Packet, Timestamp};
-use predicates::prelude::*;
 use test_support::{Running, Server, Stream, recv, round_trip, start_server, udp_socket};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_ntp-time-server");
@@ -138,11 +136,7 @@ fn bytes_that_are_not_utf8_get_an_error_reply_and_the_server_goes_on() {
     }
     server.expect_stdout(r"b'%Y\xc4\xea'");
     assert!(server.is_running());
-    assert!(
-        server.seen(Stream::Stderr).is_empty(),
-        "{}",
-        server.transcript()
-    );
+    server.expect_nothing_on(Stream::Stderr);
 }
 
 #[test]
@@ -212,29 +206,6 @@ fn a_text_reply_is_never_more_than_four_times_its_request_on_the_wire() {
 }
 
 #[test]
-fn a_non_loopback_address_is_refused_without_allow_remote() {
-    // Nothing is bound: the refusal comes before the socket, with status 2 (a usage error),
-    // and suggests the loopback address of the same family.
-    for (addr, suggested) in [("0.0.0.0:0", "127.0.0.1:0"), ("[::]:0", "[::1]:0")] {
-        for mode in [&[][..], &["--sntp"]] {
-            Command::new(SERVER)
-                .args(["--addr", addr])
-                .args(mode)
-                .timeout(test_support::DEADLINE)
-                .assert()
-                .code(2)
-                .stdout(predicate::str::is_empty())
-                .stderr(predicate::str::starts_with(format!(
-                    "Error: refusing to listen on {addr} without --allow-remote: "
-                )))
-                .stderr(predicate::str::contains(format!(
-                    "Use a loopback address like {suggested}, or pass --allow-remote"
-                )));
-        }
-    }
-}
-
-#[test]
 fn with_allow_remote_it_listens_on_every_address_and_warns() {
     let server = start_server(SERVER, &["--addr", "0.0.0.0:0", "--allow-remote"]);
     server.expect_stderr("WARNING: listening on 0.0.0.0:0, not loopback (--allow-remote)");
@@ -283,10 +254,7 @@ fn the_text_server_does_not_answer_well_known_service_ports() {
     };
     let server = text_server();
     // An NTP server's port too: only --sntp speaks NTP.
-    for (port, name) in [(7, "echo"), (19, "chargen"), (123, "NTP")] {
-        let why = format!("port {port} ({name}) is a well-known");
-        server.expect_forgery_refused(&forger, port, b"%Y", &why);
-    }
+    server.expect_well_known_ports_refused(&forger, b"%Y");
 }
 
 #[test]
@@ -483,11 +451,7 @@ fn malformed_sntp_requests_are_dropped_counted_and_never_fatal() {
     server.expect_stdout("version 0, but NTP versions are 1 to 4");
     server.expect_stdout("(10 dropped so far)");
     assert!(server.is_running());
-    assert!(
-        server.seen(Stream::Stderr).is_empty(),
-        "{}",
-        server.transcript()
-    );
+    server.expect_nothing_on(Stream::Stderr);
 }
 
 #[test]
@@ -555,16 +519,14 @@ fn python_ntplib_a_standard_client_accepts_our_sntp_replies() {
 }
 
 #[test]
-fn help_explains_the_flags_and_names_the_lesson() {
-    Command::new(SERVER)
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("--addr <HOST:PORT>"))
-        .stdout(predicate::str::contains("--sntp"))
-        .stdout(predicate::str::contains("--allow-remote"))
-        .stdout(predicate::str::contains(
+fn help_explains_sntp_allow_remote_and_the_reply_size_limit() {
+    // --addr and the lesson file: tests/command_line_contract.rs, for every server.
+    test_support::expect_help_mentions(
+        SERVER,
+        &[
+            "--sntp",
+            "--allow-remote",
             "never more than 4 times the size of its request",
-        ))
-        .stdout(predicate::str::contains("lessons/03-ntp-time.md"));
+        ],
+    );
 }

@@ -34,7 +34,7 @@
 //! End with `quit` or Ctrl-D. The walkthrough is `lessons/04-tcp-remote-cmd.md`.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 
 use clap::Parser;
 use remote_cmd_runner::WireEncoding;
@@ -48,10 +48,8 @@ use remote_cmd_runner::framed;
     after_help = "Lesson: lessons/04-tcp-remote-cmd.md\nStart the server first: cargo run -p tcp-remote-cmd-server"
 )]
 struct Args {
-    /// The server: IP and port, like 127.0.0.1:8083 or [::1]:8083, or a name, like localhost:8083
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
-          default_value_t = common::defaults::TCP_REMOTE_CMD)]
-    server: SocketAddr,
+    #[command(flatten)]
+    server: address_flags::Server<{ common::defaults::TCP_REMOTE_CMD.port() }>,
 
     /// Send and expect every message with a 4-byte length in front, so each reply is read
     /// whole (the server needs --framed too)
@@ -68,10 +66,10 @@ fn main() -> Result<(), common::Error> {
 
     // socket(AF_INET, SOCK_STREAM) and connect(ip_port): the three-way handshake. Unlike UDP,
     // nothing can be sent before this succeeds, and it fails at once with no server.
-    let mut conn = TcpStream::connect(args.server).map_err(|err| {
+    let mut conn = TcpStream::connect(args.server.addr).map_err(|err| {
         format!(
             "cannot connect to {}: {err} (is the server running? cargo run -p tcp-remote-cmd-server)",
-            args.server
+            args.server.addr
         )
     })?;
 
@@ -90,7 +88,7 @@ fn main() -> Result<(), common::Error> {
 
         // send(cmd.encode('utf-8')), then recv(1024) (or one --framed message each way).
         let reply = exchange(&mut conn, command, args.framed, &mut buffer)
-            .map_err(|err| format!("the conversation with {} ended: {err}", args.server))?;
+            .map_err(|err| format!("the conversation with {} ended: {err}", args.server.addr))?;
 
         // decode('gbk'): the bytes are GBK text, unless --encoding says otherwise.
         let text = args.encoding.decode(&reply);

@@ -50,10 +50,8 @@ use remote_cmd_runner::{Limits, WireEncoding};
                   Anyone who can connect can run commands as you: it listens on loopback only unless --allow-remote."
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8083 or [::1]:8083 (port 0 picks a free one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::TCP_REMOTE_CMD)]
-    addr: SocketAddr,
+    #[command(flatten)]
+    listen: address_flags::Listen<{ common::defaults::TCP_REMOTE_CMD.port() }>,
 
     /// Serve each client on its own thread (the tutorial serves one at a time: the next waits)
     #[arg(long)]
@@ -74,14 +72,8 @@ struct Args {
     #[arg(long, value_enum, default_value_t = WireEncoding::Gbk)]
     encoding: WireEncoding,
 
-    /// Seconds a command may run before it and its children are killed (fractions allowed)
-    #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "10")]
-    timeout: Duration,
-
-    /// Bytes kept of a command's output; the rest is read and thrown away
-    #[arg(long, value_name = "BYTES", value_parser = remote_cmd_runner::parse_max_output,
-          default_value_t = remote_cmd_runner::DEFAULT_MAX_OUTPUT)]
-    max_output: usize,
+    #[command(flatten)]
+    limits: Limits,
 
     /// Seconds a client has to finish sending a message it has started, and to take a whole
     /// reply; a slower client is disconnected (how long it thinks between messages is up to it)
@@ -107,18 +99,15 @@ struct Args {
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
     // Loopback only, unless --allow-remote (with --framed); else exit status 2.
-    conversation::refuse_unsafe_exposure(args.addr, args.allow_remote, args.framed);
+    conversation::refuse_unsafe_exposure(args.listen.addr, args.allow_remote, args.framed);
 
     // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(5).
-    let server = common::bind_tcp_with(args.addr, !args.no_reuseaddr)?;
+    let server = common::bind_tcp_with(args.listen.addr, !args.no_reuseaddr)?;
     common::announce_tcp(&server)?;
     let settings = Settings {
         framed: args.framed,
         encoding: args.encoding,
-        limits: Limits {
-            timeout: args.timeout,
-            max_output: args.max_output,
-        },
+        limits: args.limits,
         io_timeout: args.io_timeout,
         idle_timeout: args.idle_timeout,
     };
@@ -129,14 +118,9 @@ fn main() -> Result<(), common::Error> {
     loop {
         // accept() takes the next finished handshake from the backlog (listen(5): on Linux
         // up to 6 wait there). A failure (out of file descriptors) pauses, never spins.
-        let (conn, peer) = match server.accept() {
-            Ok(accepted) => accepted,
-            Err(err) => {
-                std::thread::sleep(accept_errors.failed(&err));
-                continue;
-            }
+        let Some((conn, peer)) = accept_errors.checked(server.accept()) else {
+            continue;
         };
-        accept_errors.succeeded();
         // print(): a server whose log is gone (stdout closed) stops with an error, not a panic.
         writeln!(io::stdout(), "new client {peer}")?;
         // Until this client leaves; with --concurrent on a thread (at most --max-clients).

@@ -363,7 +363,6 @@ fn sigkill_stops_the_commands_too() {
 #[test]
 #[cfg(target_os = "linux")]
 fn a_closed_log_stops_the_commands_too() {
-    use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     use test_support::procfs;
     let words = ["sleep", "44.25"];
@@ -373,10 +372,7 @@ fn a_closed_log_stops_the_commands_too() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let addr = test_support::parse_listening_line(line.trim()).unwrap();
+    let (stdout, addr) = test_support::take_listening_line(&mut child);
     let mut server = test_support::Running::adopt(child);
     let mut conn = tcp_connect(addr);
     conn.write_all(b"sleep 44.25 & sleep 44.25").unwrap();
@@ -592,21 +588,7 @@ fn idle_clients_free_their_places_under_concurrent() {
 /// script's first words; Linux's /proc only.
 #[cfg(target_os = "linux")]
 fn companions_of(server: u32) -> Vec<u32> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|entry| {
-            let entry = entry.ok()?;
-            let id: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            let parent: u32 = stat[stat.rfind(')')? + 1..]
-                .split_whitespace()
-                .nth(1)?
-                .parse()
-                .ok()?;
-            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
-            (parent == server && cmdline.starts_with(b"sh\0-c\0trap")).then_some(id)
-        })
-        .collect()
+    test_support::procfs::children_running(server, b"sh\0-c\0trap")
 }
 
 /// Round two, attack 2: GNU `timeout`, `setsid` and Python's `os.setpgid` each move a

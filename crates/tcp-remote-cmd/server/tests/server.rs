@@ -331,25 +331,6 @@ fn a_framed_client_gets_a_reply_that_is_no_plausible_frame_from_a_raw_server() {
 }
 
 #[test]
-fn a_non_loopback_address_is_refused_without_allow_remote() {
-    let mut server = Running::spawn({
-        let mut command = Command::new(SERVER);
-        command.args(["--addr", "0.0.0.0:0"]);
-        command
-    });
-    assert_eq!(server.expect_exit().code(), Some(2));
-    let message = server.expect_stderr("--allow-remote");
-    assert!(
-        message.contains("refusing to listen on 0.0.0.0:0"),
-        "{message}"
-    );
-    assert!(
-        message.contains("could run any command as you"),
-        "{message}"
-    );
-}
-
-#[test]
 fn allow_remote_lets_a_non_loopback_address_past_the_check_with_a_warning() {
     // 192.0.2.1 (TEST-NET-1) is no address of this machine, so nothing is exposed: the bind
     // fails, after the check let it through with its warning.
@@ -380,22 +361,10 @@ fn allow_remote_without_framed_is_refused() {
 fn a_python_client_written_the_tutorials_way_reads_the_replies() {
     let server = server(&[]);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tutorial_client.py");
-    let Some(mut python) = test_support::python3("the check with the tutorial's Python client")
-    else {
+    let Some(mut client) = test_support::python_client(script, server.addr) else {
         return;
     };
-    python
-        .args([script, "127.0.0.1", &server.addr.port().to_string()])
-        .env("PYTHONIOENCODING", "utf-8");
-    let mut client = Running::spawn(python);
-    for line in ["echo 你好，世界", "", "true", "ls /no/such/dir", "quit"] {
-        client.write_line(line);
-    }
-    client.expect_stdout("result: 你好，世界");
-    client.expect_stdout("result: 执行成功");
-    client.expect_stdout("No such file or directory");
-    let status = client.expect_exit();
-    assert!(status.success(), "{}", client.transcript());
+    test_support::expect_python_command_results(&mut client);
     server.expect_stdout(" left");
 }
 

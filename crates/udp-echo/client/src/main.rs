@@ -27,7 +27,6 @@
 //! End with Ctrl-D (Ctrl-Z then Enter on Windows). The walkthrough is `lessons/01-udp-echo.md`.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
@@ -39,10 +38,8 @@ use clap::Parser;
     after_help = "Lesson: lessons/01-udp-echo.md\nStart the server first: cargo run -p udp-echo-server"
 )]
 struct Args {
-    /// The echo server: IP and port, like 127.0.0.1:8080 or [::1]:8080, or a name, like localhost:8080
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
-          default_value_t = common::defaults::UDP_ECHO)]
-    server: SocketAddr,
+    #[command(flatten)]
+    server: address_flags::Server<{ common::defaults::UDP_ECHO.port() }>,
 
     /// Seconds to wait for each reply before saying none came (fractions allowed)
     #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "5")]
@@ -54,7 +51,7 @@ fn main() -> Result<(), common::Error> {
 
     // socket(AF_INET, SOCK_DGRAM). The tutorial never binds its client: the OS gives it a
     // free port on the first sendto. Nor does it connect: UDP has no connection to make.
-    let client = common::client_udp(args.server)?;
+    let client = common::client_udp(args.server.addr)?;
     // A lost datagram is never sent again (UDP does not retransmit), so a reply may never
     // come. The tutorial's recvfrom would wait forever; ours gives up after --timeout.
     client.set_read_timeout(Some(args.timeout))?;
@@ -67,7 +64,7 @@ fn main() -> Result<(), common::Error> {
         let message = line.trim();
 
         // sendto(message, ip_port): no connection, so every send names the server.
-        if let Err(err) = client.send_to(message.as_bytes(), args.server) {
+        if let Err(err) = client.send_to(message.as_bytes(), args.server.addr) {
             writeln!(out, "could not send: {err}")?;
             continue;
         }
@@ -81,13 +78,8 @@ fn main() -> Result<(), common::Error> {
                     writeln!(out, "  {note}")?;
                 }
             }
-            Err(err) if common::is_timeout(&err) => writeln!(
-                out,
-                "no reply within {:?}: UDP does not retransmit, so the message or its reply \
-                 was lost, or no server is listening at {}",
-                args.timeout, args.server
-            )?,
-            Err(err) => writeln!(out, "receive failed: {err}")?,
+            // Nothing within --timeout (or a failed receive): say so, and go on.
+            Err(err) => guard::no_reply(&mut out, &err, args.timeout, "message", args.server.addr)?,
         }
     }
     Ok(())

@@ -115,9 +115,7 @@ fn localhost_is_looked_up_and_the_client_says_which_address_it_became() {
     let said = client.expect_stderr(&format!("localhost:{port} is 127.0.0.1:{port}"));
     println!("{said}");
     client.write_line("hi");
-    let (got, from) = recv(&server);
-    assert_eq!(got, b"hi");
-    server.send_to(b"HI", from).unwrap();
+    test_support::answer(&server, "hi", "HI");
     client.expect_stdout("b'HI'");
 }
 
@@ -141,15 +139,4 @@ fn a_reply_longer_than_the_buffer_is_shown_cut_and_the_cut_is_said() {
     );
     #[cfg(not(target_os = "linux"))]
     assert!(note.starts_with("  cut to 1024 bytes: "), "{note}");
-}
-
-#[test]
-fn help_explains_the_flags_and_names_the_lesson() {
-    Command::new(CLIENT)
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("--server <HOST:PORT>"))
-        .stdout(predicate::str::contains("--timeout <SECONDS>"))
-        .stdout(predicate::str::contains("lessons/01-udp-echo.md"));
 }

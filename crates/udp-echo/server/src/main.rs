@@ -23,8 +23,6 @@
 //! second and sum up the rest. `--quiet` logs nothing, for udp-echo-bench. The walkthrough is
 //! `lessons/01-udp-echo.md`.
 
-use std::net::SocketAddr;
-
 use clap::Parser;
 
 /// Lesson 1: a UDP server that sends every datagram back upper-cased.
@@ -34,10 +32,8 @@ use clap::Parser;
     after_help = "Lesson: lessons/01-udp-echo.md\nTalk to it: cargo run -p udp-echo-client (or nc -u 127.0.0.1 8080)"
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8080 or [::1]:8080 (port 0 picks a free one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::UDP_ECHO)]
-    addr: SocketAddr,
+    #[command(flatten)]
+    listen: address_flags::Listen<{ common::defaults::UDP_ECHO.port() }>,
 
     /// Log nothing per datagram (for measuring speed; see udp-echo-bench)
     #[arg(long)]
@@ -54,7 +50,7 @@ fn main() -> Result<(), common::Error> {
 
     // socket(AF_INET, SOCK_DGRAM) and bind(ip_port). There is no listen() and no accept():
     // UDP has no connections, so data can arrive the moment the socket is bound.
-    let server = common::bind_udp(args.addr)?;
+    let server = common::bind_udp(args.listen.addr)?;
     common::announce_udp(&server)?;
 
     // What the tutorial does not defend against: forged senders, floods of datagrams and of

@@ -47,10 +47,8 @@ const TUTORIAL_CONTACTS: [&str; 4] = ["狗哥alex", "瞎驴", "一棵树", "武�
     after_help = "Lesson: lessons/02-udp-qq.md\nStart the server first: cargo run -p udp-qq-server\nContacts: 狗哥alex, 瞎驴, 一棵树, 武大郎 (all at --server), plus any --contact."
 )]
 struct Args {
-    /// The chat server the tutorial's four contacts point at: IP and port, like 127.0.0.1:8081, or a name, like localhost:8081
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
-          default_value_t = common::defaults::UDP_QQ)]
-    server: SocketAddr,
+    #[command(flatten)]
+    server: address_flags::Server<{ common::defaults::UDP_QQ.port() }>,
 
     /// Add a contact, or point an existing one elsewhere (repeatable): --contact 小明=127.0.0.1:9000
     #[arg(long = "contact", value_name = "NAME=HOST:PORT", value_parser = parse_contact)]
@@ -83,7 +81,7 @@ fn main() -> Result<(), common::Error> {
         .iter()
         .map(|&name| Contact {
             name: name.to_owned(),
-            addr: args.server,
+            addr: args.server.addr,
         })
         .collect();
     for contact in args.contacts {

@@ -8,7 +8,9 @@ use std::thread;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use test_support::{DEADLINE, Running, Stream, assert_no_datagram, recv, udp_socket};
+use test_support::{
+    DEADLINE, Running, Stream, answer, assert_no_datagram, client_of_stand_in, recv, udp_socket,
+};
 
 const CLIENT: &str = env!("CARGO_BIN_EXE_udp-qq-client");
 
@@ -26,30 +28,15 @@ fn client(args: &[&str]) -> Running {
     Running::spawn(command)
 }
 
-/// A client whose four tutorial contacts all point at `server`, a socket in the test.
-fn client_of(server: &UdpSocket, more: &[&str]) -> Running {
-    let addr = addr_of(server).to_string();
-    let mut args = vec!["--server", addr.as_str()];
-    args.extend_from_slice(more);
-    client(&args)
-}
-
 /// Receives the client's next message at `server` and answers it with `reply`.
-fn answer(server: &UdpSocket, expected: &str, reply: &str) {
-    let (got, from) = recv(server);
-    assert_eq!(String::from_utf8_lossy(&got), expected);
-    server.send_to(reply.as_bytes(), from).unwrap();
-}
-
 #[test]
 fn each_of_the_tutorials_four_contacts_reaches_the_chat_server() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &[]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     for name in ["狗哥alex", "瞎驴", "一棵树", "武大郎"] {
         client.write_line(name);
         client.expect_stdout(&format!("chatting with {name} at {}", addr_of(&server)));
         client.write_line(&format!("你好 {name}"));
-        answer(&server, &format!("你好 {name}"), &format!("hi {name}"));
+        answer(&server, format!("你好 {name}"), format!("hi {name}"));
         client.expect_stdout(&format!("message from {}: hi {name}", addr_of(&server)));
         client.write_line("quit");
     }
@@ -59,8 +46,7 @@ fn each_of_the_tutorials_four_contacts_reaches_the_chat_server() {
 
 #[test]
 fn one_socket_serves_every_contact() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &[]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     client.write_line("狗哥alex");
     client.write_line("one");
     let (_, first_port) = recv(&server);
@@ -75,9 +61,8 @@ fn one_socket_serves_every_contact() {
 
 #[test]
 fn the_reply_is_shown_with_the_address_it_really_came_from() {
-    let server = udp_socket();
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     let stranger = udp_socket();
-    let mut client = client_of(&server, &[]);
     client.write_line("一棵树");
     client.write_line("who is there?");
     let (_, from) = recv(&server);
@@ -91,8 +76,7 @@ fn the_reply_is_shown_with_the_address_it_really_came_from() {
 
 #[test]
 fn an_unknown_contact_is_named_back_with_the_known_names_and_nothing_is_sent() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &["--contact", "小明=127.0.0.1:9"]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &["--contact", "小明=127.0.0.1:9"]);
     client.write_line("张三");
     let line = client.expect_stdout("no contact named");
     assert_eq!(
@@ -131,8 +115,7 @@ fn quit_returns_to_choosing_a_contact() {
 
 #[test]
 fn empty_lines_are_not_sent() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &[]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     client.write_line("狗哥alex");
     client.expect_stdout("chatting with");
     client.write_line("");
@@ -146,8 +129,7 @@ fn empty_lines_are_not_sent() {
 
 #[test]
 fn a_reply_that_does_not_come_in_time_is_reported_and_the_chat_goes_on() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &["--timeout", "0.3"]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &["--timeout", "0.3"]);
     client.write_line("武大郎");
     client.write_line("one");
     assert_eq!(recv(&server).0, b"one");
@@ -163,8 +145,7 @@ fn a_reply_that_does_not_come_in_time_is_reported_and_the_chat_goes_on() {
 
 #[test]
 fn a_late_reply_is_shown_before_the_next_message_goes_out() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &["--timeout", "0.3"]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &["--timeout", "0.3"]);
     client.write_line("瞎驴");
     client.write_line("one");
     let (_, from) = recv(&server);
@@ -227,21 +208,15 @@ fn wait_until_queued_at(addr: SocketAddr) {
 
 #[test]
 fn end_of_input_at_the_contact_prompt_exits_0() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &[]);
+    let (_server, mut client) = client_of_stand_in(CLIENT, &[]);
     client.close_stdin();
     assert_eq!(client.expect_exit().code(), Some(0));
-    assert!(
-        client.seen(Stream::Stderr).is_empty(),
-        "{}",
-        client.transcript()
-    );
+    client.expect_nothing_on(Stream::Stderr);
 }
 
 #[test]
 fn end_of_input_during_a_chat_exits_0_and_sends_nothing() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &[]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     client.write_line("一棵树");
     client.expect_stdout("chatting with 一棵树");
     client.close_stdin();
@@ -251,11 +226,11 @@ fn end_of_input_during_a_chat_exits_0_and_sends_nothing() {
 
 #[test]
 fn contact_flags_override_a_tutorial_name_and_add_new_ones() {
-    let server = udp_socket();
     let elsewhere = udp_socket();
     let moved = format!("瞎驴={}", addr_of(&elsewhere));
     let added = format!("小明={}", addr_of(&elsewhere));
-    let mut client = client_of(&server, &["--contact", &moved, "--contact", &added]);
+    let (server, mut client) =
+        client_of_stand_in(CLIENT, &["--contact", &moved, "--contact", &added]);
     client.write_line("瞎驴");
     client.write_line("to elsewhere");
     answer(&elsewhere, "to elsewhere", "a");
@@ -274,10 +249,9 @@ fn contact_flags_override_a_tutorial_name_and_add_new_ones() {
 
 #[test]
 fn an_ipv6_contact_and_an_ipv4_contact_work_in_one_run() {
-    let v4 = udp_socket();
     let v6 = test_support::udp_socket_at("[::1]:0");
     let six = format!("six={}", addr_of(&v6));
-    let mut client = client_of(&v4, &["--contact", &six]);
+    let (v4, mut client) = client_of_stand_in(CLIENT, &["--contact", &six]);
     client.write_line("six");
     client.write_line("over v6");
     answer(&v6, "over v6", "v6 ok");
@@ -291,8 +265,7 @@ fn an_ipv6_contact_and_an_ipv4_contact_work_in_one_run() {
 
 #[test]
 fn a_reply_that_is_not_utf8_is_shown_lossily() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &[]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     client.write_line("狗哥alex");
     client.write_line("send me junk");
     let (_, from) = recv(&server);
@@ -303,8 +276,7 @@ fn a_reply_that_is_not_utf8_is_shown_lossily() {
 
 #[test]
 fn bidi_overrides_zero_width_characters_and_line_separators_in_a_reply_are_escaped() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &[]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     client.write_line("狗哥alex");
     client.write_line("trick me");
     let (_, from) = recv(&server);
@@ -316,8 +288,7 @@ fn bidi_overrides_zero_width_characters_and_line_separators_in_a_reply_are_escap
 
 #[test]
 fn a_reply_over_1024_bytes_is_cut_and_the_cut_is_noted() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &[]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     client.write_line("狗哥alex");
     client.write_line("long one please");
     let (_, from) = recv(&server);
@@ -335,8 +306,7 @@ fn a_reply_over_1024_bytes_is_cut_and_the_cut_is_noted() {
 
 #[test]
 fn no_colour_escapes_reach_a_pipe() {
-    let server = udp_socket();
-    let mut client = client_of(&server, &[]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     client.write_line("狗哥alex");
     client.write_line("hi");
     answer(&server, "hi", "plain");
@@ -405,13 +375,7 @@ fn a_bad_timeout_exits_with_status_2() {
 }
 
 #[test]
-fn help_explains_the_flags_and_names_the_lesson() {
-    Command::new(CLIENT)
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("--contact <NAME=HOST:PORT>"))
-        .stdout(predicate::str::contains("--server <HOST:PORT>"))
-        .stdout(predicate::str::contains("--timeout <SECONDS>"))
-        .stdout(predicate::str::contains("lessons/02-udp-qq.md"));
+fn help_explains_contact() {
+    // --server, --timeout and the lesson file: tests/command_line_contract.rs, for every client.
+    test_support::expect_help_mentions(CLIENT, &["--contact <NAME=HOST:PORT>"]);
 }

@@ -25,7 +25,6 @@
 //! The walkthrough is `lessons/02-udp-qq.md`.
 
 use std::io::Write;
-use std::net::SocketAddr;
 
 use anstyle::{AnsiColor, Color, Style};
 use clap::Parser;
@@ -39,10 +38,8 @@ use common::show_text;
     after_help = "Lesson: lessons/02-udp-qq.md\nTalk to it: cargo run -p udp-qq-client (or nc -u 127.0.0.1 8081)\nEach message waits for your reply; end of input (Ctrl-D) stops the server.\nA line or Ctrl-D typed before a message arrives is kept, and answers the next one."
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8081 or [::1]:8081 (port 0 picks a free one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::UDP_QQ)]
-    addr: SocketAddr,
+    #[command(flatten)]
+    listen: address_flags::Listen<{ common::defaults::UDP_QQ.port() }>,
 }
 
 /// The tutorial's `\033[1;44m`: bold on blue. Written through anstream, it vanishes when
@@ -55,7 +52,7 @@ fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
     // socket(AF_INET, SOCK_DGRAM) and bind(ip_port): the tutorial's "buying a phone".
-    let server = common::bind_udp(args.addr)?;
+    let server = common::bind_udp(args.listen.addr)?;
     common::announce_udp(&server)?;
 
     // What the tutorial does not defend against: forged senders (their messages are not

@@ -8,8 +8,6 @@ use std::process::{Child, Command as StdCommand, Stdio};
 use std::sync::mpsc;
 use std::thread;
 
-use assert_cmd::Command;
-use predicates::prelude::*;
 use test_support::{
     DEADLINE, Running, Server, Stream, assert_no_datagram, parse_listening_line, recv,
     start_server, udp_socket,
@@ -281,11 +279,7 @@ fn end_of_the_operators_input_stops_the_server_with_status_0() {
     server.expect_stdout("end of input: the server stops");
     // No reply was sent, and nothing went to stderr.
     assert_no_datagram(&client);
-    assert!(
-        server.seen(Stream::Stderr).is_empty(),
-        "{}",
-        server.transcript()
-    );
+    server.expect_nothing_on(Stream::Stderr);
 }
 
 #[test]
@@ -402,14 +396,4 @@ fn it_chats_on_ipv6_loopback() {
     ));
     server.write_line("six");
     assert_eq!(recv(&client).0, b"six");
-}
-
-#[test]
-fn help_explains_the_flag_and_names_the_lesson() {
-    Command::new(SERVER)
-        .arg("--help")
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("--addr <HOST:PORT>"))
-        .stdout(predicate::str::contains("lessons/02-udp-qq.md"));
 }

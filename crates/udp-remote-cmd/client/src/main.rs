@@ -32,7 +32,6 @@
 //! End with `quit` or Ctrl-D. The walkthrough is `lessons/05-udp-remote-cmd.md`.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
@@ -46,10 +45,8 @@ use remote_cmd_runner::WireEncoding;
     after_help = "Lesson: lessons/05-udp-remote-cmd.md\nStart the server first: cargo run -p udp-remote-cmd-server"
 )]
 struct Args {
-    /// The server: IP and port, like 127.0.0.1:8084 or [::1]:8084, or a name, like localhost:8084
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_server_addr,
-          default_value_t = common::defaults::UDP_REMOTE_CMD)]
-    server: SocketAddr,
+    #[command(flatten)]
+    server: address_flags::Server<{ common::defaults::UDP_REMOTE_CMD.port() }>,
 
     /// Bytes one receive takes; the rest of a longer reply is lost (the tutorial's 1024)
     #[arg(long, value_name = "BYTES", default_value_t = common::BUFFER_SIZE,
@@ -78,7 +75,7 @@ fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
     // socket(AF_INET, SOCK_DGRAM): no connect, no handshake; the OS picks our port.
-    let client = common::client_udp(args.server)?;
+    let client = common::client_udp(args.server.addr)?;
     // No reply may ever come (a lost datagram, no server): do not wait forever.
     client.set_read_timeout(Some(args.timeout))?;
 
@@ -96,7 +93,7 @@ fn main() -> Result<(), common::Error> {
         }
 
         // sendto(cmd.encode('utf-8'), ip_port): every send names the server.
-        if let Err(err) = client.send_to(command.as_bytes(), args.server) {
+        if let Err(err) = client.send_to(command.as_bytes(), args.server.addr) {
             writeln!(out, "could not send: {err}")?;
             continue;
         }
@@ -119,13 +116,8 @@ fn main() -> Result<(), common::Error> {
                     )?;
                 }
             }
-            Err(err) if common::is_timeout(&err) => writeln!(
-                out,
-                "no reply within {:?}: UDP does not retransmit, so the command or its reply \
-                 was lost, or no server is listening at {}",
-                args.timeout, args.server
-            )?,
-            Err(err) => writeln!(out, "receive failed: {err}")?,
+            // Nothing within --timeout (or a failed receive): say so, and go on.
+            Err(err) => guard::no_reply(&mut out, &err, args.timeout, "command", args.server.addr)?,
         }
         out.flush()?;
     }

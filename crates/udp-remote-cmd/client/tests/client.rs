@@ -3,25 +3,13 @@
 //! needs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::net::UdpSocket;
-use std::process::Command;
-
-use test_support::{DEADLINE, Running, Stream, assert_no_datagram, recv, udp_socket};
+use test_support::{DEADLINE, Stream, assert_no_datagram, client_of_stand_in, recv};
 
 const CLIENT: &str = env!("CARGO_BIN_EXE_udp-remote-cmd-client");
 
-fn client(server: &UdpSocket, extra: &[&str]) -> Running {
-    let mut command = Command::new(CLIENT);
-    command
-        .args(["--server", &server.local_addr().unwrap().to_string()])
-        .args(extra);
-    Running::spawn(command)
-}
-
 #[test]
 fn gbk_replies_are_decoded_and_printed() {
-    let server = udp_socket();
-    let mut client = client(&server, &[]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     client.write_line("echo 你好");
     let (command, from) = recv(&server);
     assert_eq!(command, "echo 你好".as_bytes(), "commands go out as UTF-8");
@@ -31,8 +19,7 @@ fn gbk_replies_are_decoded_and_printed() {
 
 #[test]
 fn a_reply_longer_than_the_buffer_is_cut_and_the_client_says_how_much_was_lost() {
-    let server = udp_socket();
-    let mut client = client(&server, &[]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     client.write_line("big");
     let (_, from) = recv(&server);
     server.send_to(&[b'x'; 48_000], from).unwrap();
@@ -57,8 +44,7 @@ fn a_reply_longer_than_the_buffer_is_cut_and_the_client_says_how_much_was_lost()
 
 #[test]
 fn a_big_enough_buffer_size_gets_the_whole_reply() {
-    let server = udp_socket();
-    let mut client = client(&server, &["--buffer-size", "65507"]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &["--buffer-size", "65507"]);
     client.write_line("big");
     let (_, from) = recv(&server);
     server.send_to(&[b'y'; 48_000], from).unwrap();
@@ -73,8 +59,7 @@ fn a_big_enough_buffer_size_gets_the_whole_reply() {
 
 #[test]
 fn empty_lines_are_not_sent_and_quit_ends_the_client() {
-    let server = udp_socket();
-    let mut client = client(&server, &[]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
     client.write_line("");
     client.write_line("  ");
     client.write_line("echo x");
@@ -89,8 +74,7 @@ fn empty_lines_are_not_sent_and_quit_ends_the_client() {
 
 #[test]
 fn a_reply_that_never_comes_is_reported_after_the_timeout() {
-    let server = udp_socket();
-    let mut client = client(&server, &["--timeout", "0.3"]);
+    let (server, mut client) = client_of_stand_in(CLIENT, &["--timeout", "0.3"]);
     client.write_line("echo lost");
     recv(&server); // and never answer
     let line = client.expect_stdout("no reply within");

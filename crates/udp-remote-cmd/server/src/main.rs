@@ -27,7 +27,7 @@
 use std::io::Write;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::Parser;
 use remote_cmd_runner::{Limits, Transport, WireEncoding};
@@ -44,23 +44,15 @@ mod reader;
                   Anyone who can send it a datagram can run commands as you: it listens on loopback only unless --allow-remote."
 )]
 struct Args {
-    /// Where to listen: IP and port, like 127.0.0.1:8084 or [::1]:8084 (port 0 picks a free one)
-    #[arg(long, value_name = "HOST:PORT", value_parser = common::parse_addr,
-          default_value_t = common::defaults::UDP_REMOTE_CMD)]
-    addr: SocketAddr,
+    #[command(flatten)]
+    listen: address_flags::Listen<{ common::defaults::UDP_REMOTE_CMD.port() }>,
 
     /// How replies are encoded on the wire (commands always arrive as UTF-8)
     #[arg(long, value_enum, default_value_t = WireEncoding::Gbk)]
     encoding: WireEncoding,
 
-    /// Seconds a command may run before it and its children are killed (fractions allowed)
-    #[arg(long, value_name = "SECONDS", value_parser = common::parse_seconds, default_value = "10")]
-    timeout: Duration,
-
-    /// Bytes kept of a command's output; the rest is read and thrown away
-    #[arg(long, value_name = "BYTES", value_parser = remote_cmd_runner::parse_max_output,
-          default_value_t = remote_cmd_runner::DEFAULT_MAX_OUTPUT)]
-    max_output: usize,
+    #[command(flatten)]
+    limits: Limits,
 
     /// How many requests may wait while a command runs; more are answered "busy" at once, so
     /// no request waits longer than (max-queue + 1) x --timeout
@@ -78,16 +70,14 @@ fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
     // Loopback only unless --allow-remote; a refusal exits with status 2 (a usage error).
-    let verdict = remote_cmd_runner::check_exposure(args.addr, args.allow_remote, Transport::Udp);
+    let verdict =
+        remote_cmd_runner::check_exposure(args.listen.addr, args.allow_remote, Transport::Udp);
     common::enforce_exposure(verdict);
 
     // socket(AF_INET, SOCK_DGRAM) and bind(ip_port): no listen, no accept, no connections.
-    let server = common::bind_udp(args.addr)?;
+    let server = common::bind_udp(args.listen.addr)?;
     common::announce_udp(&server)?;
-    let limits = Limits {
-        timeout: args.timeout,
-        max_output: args.max_output,
-    };
+    let limits = args.limits;
 
     // recvfrom happens in the reader thread: while a command runs, nobody else would read
     // the socket, and past its buffer the OS drops datagrams without a word to anyone.
