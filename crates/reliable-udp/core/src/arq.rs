@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
 
+use crate::cc::{Algorithm, NewReno};
 use crate::rto::RttEstimator;
 use crate::wire::{self, Header, Kind, Malformed};
 
@@ -38,6 +39,9 @@ pub struct Config {
     pub max_retries: u32,
     /// File bytes per packet (at most [`wire::MAX_PAYLOAD`]).
     pub payload: usize,
+    /// Congestion control: with NewReno, new packets also wait for room in the congestion
+    /// window (lesson 10); `window` stays the ceiling.
+    pub cc: Algorithm,
 }
 
 impl Default for Config {
@@ -49,6 +53,7 @@ impl Default for Config {
             max_rto: Duration::from_secs(4),
             max_retries: 8,
             payload: wire::MAX_PAYLOAD,
+            cc: Algorithm::None,
         }
     }
 }
@@ -110,6 +115,8 @@ pub struct Sender {
     silent_timeouts: u32,
     stats: SenderStats,
     failure: Option<String>,
+    /// The congestion controller, with `--cc newreno`.
+    cc: Option<NewReno>,
 }
 
 impl Sender {
@@ -120,6 +127,7 @@ impl Sender {
         config.window = config.window.max(1);
         let fin = data.len().div_ceil(config.payload) as u32;
         let rtt = RttEstimator::new(config.min_rto, config.max_rto);
+        let cc = (config.cc == Algorithm::NewReno).then(|| NewReno::new(config.payload as u64));
         Sender {
             config,
             transfer,
@@ -133,6 +141,7 @@ impl Sender {
             silent_timeouts: 0,
             stats: SenderStats::default(),
             failure: None,
+            cc,
         }
     }
 
@@ -159,6 +168,20 @@ impl Sender {
         &self.rtt
     }
 
+    /// The congestion controller, if the sender runs one.
+    pub fn congestion(&self) -> Option<&NewReno> {
+        self.cc.as_ref()
+    }
+
+    /// Room for a new packet under the congestion window: packets in flight (not waiting to
+    /// be sent again) fewer than its segments. Always, without congestion control.
+    fn congestion_allows(&self) -> bool {
+        self.cc.as_ref().is_none_or(|cc| {
+            let in_flight = self.in_flight.values().filter(|s| !s.queued).count();
+            (in_flight as u64) < cc.window_segments()
+        })
+    }
+
     /// The next datagram to send now, if any: a retransmission first, then a new packet if the
     /// window has room. Call it until it returns `None`.
     pub fn poll_transmit(&mut self, now: Duration) -> Option<Vec<u8>> {
@@ -178,7 +201,10 @@ impl Sender {
             self.stats.retransmissions += 1;
             return Some(self.packet(seq));
         }
-        if self.next <= self.fin && self.next < self.base().saturating_add(self.config.window) {
+        if self.next <= self.fin
+            && self.next < self.base().saturating_add(self.config.window)
+            && self.congestion_allows()
+        {
             let seq = self.next;
             self.next += 1;
             self.in_flight.insert(
@@ -253,6 +279,9 @@ impl Sender {
         }
         self.silent_timeouts += 1;
         self.rtt.back_off();
+        if let Some(cc) = &mut self.cc {
+            cc.on_timeout(now);
+        }
         let again: Vec<u32> = match self.config.mode {
             Mode::GoBackN => self.in_flight.keys().copied().collect(),
             Mode::SelectiveRepeat => expired,
@@ -316,6 +345,9 @@ impl Sender {
                 slot.overtaken += 1;
                 if slot.overtaken == 3 && !slot.queued {
                     lost.push(seq);
+                    if let Some(cc) = &mut self.cc {
+                        cc.on_loss(slot.sent_at, now);
+                    }
                 }
             }
             for seq in lost {
@@ -329,6 +361,9 @@ impl Sender {
     fn acknowledge(&mut self, seq: u32, now: Duration) -> Option<InFlight> {
         let slot = self.in_flight.remove(&seq)?;
         self.silent_timeouts = 0;
+        if let Some(cc) = &mut self.cc {
+            cc.on_ack(slot.sent_at, self.config.payload as u64);
+        }
         // Karn's rule: an ACK for a packet sent twice may answer either copy, so its time says
         // nothing about the round trip. Only packets sent once give an RTT sample.
         if slot.transmissions == 1 {

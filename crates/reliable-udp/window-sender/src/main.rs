@@ -5,7 +5,9 @@
 //! packet. On a loss, Go-Back-N (`--mode gbn`) sends the whole window again when the timer
 //! runs out; Selective Repeat (`--mode sr`, the default) sends only the lost packet, on its
 //! timer or as soon as three later packets are acknowledged (fast retransmit). Neither backs
-//! off when the network is congested: the window stays the size you give.
+//! off when the network is congested: the window stays the size you give, unless you ask for
+//! congestion control (`--cc newreno`, lesson 10): then the window you give is a ceiling, and
+//! the congestion window below it grows and shrinks with what the path carries.
 //!
 //! Run the receiver, the lossy link in front of it, then this:
 //!
@@ -15,7 +17,8 @@
 //! cargo run -p window-sender -- --server 127.0.0.1:8086 --file Cargo.lock --window 32
 //! ```
 //!
-//! The walkthrough is `lessons/09-reliable-udp.md`.
+//! The walkthrough is `lessons/09-reliable-udp.md`; congestion control is
+//! `lessons/10-sharing-the-link.md`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,6 +26,7 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use reliable_udp_core::arq::{Config, Mode};
+use reliable_udp_core::cc::Algorithm;
 use reliable_udp_core::link::parse_duration;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -74,6 +78,24 @@ struct Args {
     /// Print a progress line every second on stderr
     #[arg(long)]
     progress: bool,
+
+    /// Congestion control: none (the window stays --window) or newreno (RFC 5681: slow start,
+    /// congestion avoidance, halve once per loss event; --window is then its ceiling)
+    #[arg(long, value_enum, default_value = "none")]
+    cc: CcArg,
+
+    /// With --cc newreno, write each change of the congestion window here, one line each:
+    /// milliseconds since the start, then the window in bytes
+    #[arg(long, value_name = "PATH")]
+    cwnd_trace: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CcArg {
+    /// No congestion control: the window stays the size given
+    None,
+    /// NewReno (RFC 5681, RFC 9002 section 7.3)
+    Newreno,
 }
 
 fn main() -> Result<(), common::Error> {
@@ -90,8 +112,21 @@ fn main() -> Result<(), common::Error> {
         min_rto: args.min_rto,
         max_rto: args.max_rto,
         max_retries: args.max_retries,
+        cc: match args.cc {
+            CcArg::None => Algorithm::None,
+            CcArg::Newreno => Algorithm::NewReno,
+        },
         ..Config::default()
     };
-    reliable_udp_core::transfer::send(&socket, data, config, args.progress)?;
+    let mut trace = match &args.cwnd_trace {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|err| {
+                common::Error::new(format!("cannot write {}: {err}", path.display()))
+            })?,
+        )),
+        None => None,
+    };
+    let trace = trace.as_mut().map(|t| t as &mut dyn std::io::Write);
+    reliable_udp_core::transfer::send_traced(&socket, data, config, args.progress, trace)?;
     Ok(())
 }
