@@ -31,7 +31,7 @@
 //! The walkthrough is `lessons/09-reliable-udp.md`; the two flows are
 //! `lessons/10-sharing-the-link.md`.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -120,6 +120,8 @@ struct Args {
 struct Spawned {
     child: Child,
     lines: Receiver<String>,
+    /// The last line it wrote to stderr (why it failed, if it did).
+    last_error: Arc<std::sync::Mutex<String>>,
 }
 
 impl Drop for Spawned {
@@ -164,13 +166,23 @@ fn spawn(name: &str, args: &[&str]) -> Result<Spawned, common::Error> {
             }
         }
     });
-    if let Some(mut stderr) = child.stderr.take() {
+    let last_error = Arc::new(std::sync::Mutex::new(String::new()));
+    if let Some(stderr) = child.stderr.take() {
+        let last = Arc::clone(&last_error);
         std::thread::spawn(move || {
-            let mut sink = [0u8; 4096];
-            while matches!(stderr.read(&mut sink), Ok(1..)) {}
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if let Ok(mut last) = last.lock() {
+                    *last = line;
+                }
+            }
         });
     }
-    Ok(Spawned { child, lines })
+    Ok(Spawned {
+        child,
+        lines,
+        last_error,
+    })
 }
 
 /// Starts a server on a free port and reads the address it announces.
@@ -248,17 +260,21 @@ fn measure_cpu(pings: u32) -> Result<CpuResult, common::Error> {
         let _ = socket.recv(&mut buffer);
     }
     let before = (cpu_time(echo.child.id()), cpu_time(link.child.id()));
-    let start = Instant::now();
     let mut lost = 0;
+    // The round trips of the pings answered: a lost one would add its whole timeout.
+    let mut answered = Duration::ZERO;
     for _ in 0..pings {
+        let sent = Instant::now();
         socket.send(b"ping through the link")?;
         if socket.recv(&mut buffer).is_err() {
             lost += 1;
+        } else {
+            answered += sent.elapsed();
         }
     }
-    let rtt = start.elapsed() / pings.max(1);
     let after = (cpu_time(echo.child.id()), cpu_time(link.child.id()));
     let exchanges = pings - lost;
+    let rtt = answered / exchanges.max(1);
     let per = |b: Option<Duration>, a: Option<Duration>, datagrams: u32| {
         Some(a?.saturating_sub(b?) / datagrams.max(1))
     };
@@ -410,7 +426,14 @@ fn watch(
             if let Some(status) = exited {
                 running[i] = false;
                 if !status.success() {
-                    ended[i].failure = Some(format!("the sender failed ({status})"));
+                    // Its last words on stderr, once the pipe has had a moment to bring them.
+                    std::thread::sleep(Duration::from_millis(50));
+                    let why = sender
+                        .last_error
+                        .lock()
+                        .map(|l| l.clone())
+                        .unwrap_or_default();
+                    ended[i].failure = Some(format!("the sender failed ({status}): {why}"));
                 } else if ended[i].report.is_none() {
                     ended[i].failure = Some("the sender printed no report".to_owned());
                 }
@@ -828,20 +851,26 @@ fn cwnd_panels(args: &Args, shared: &[Shared]) -> Vec<plots::Panel> {
                 "time since the start (s)",
                 "congestion window (KiB)",
             );
-            let end = run.flows.iter().filter_map(|f| f.time).max();
-            let end = end.map_or(0.0, |t| t.as_secs_f64());
             for (i, flow) in run.flows.iter().enumerate() {
                 let label = format!("flow {}: {}", i + 1, flow.protocol);
+                let end = flow.time.map(|t| t.as_secs_f64());
                 if flow.protocol == "none" {
                     let fixed = f64::from(args.window) * wire::MAX_PAYLOAD as f64 / 1024.0;
-                    panel.add(&format!("{label}, fixed"), 0.0, fixed);
-                    panel.add(&format!("{label}, fixed"), end, fixed);
+                    let label = format!("{label}, fixed");
+                    panel.add(&label, 0.0, fixed);
+                    panel.add(&label, end.unwrap_or_default(), fixed);
                     continue;
                 }
                 // At most 400 points a line: the picture shows the shape, not every ACK.
                 let step = flow.cwnd.len().div_ceil(400).max(1);
                 for &(t, bytes) in flow.cwnd.iter().step_by(step) {
                     panel.add(&label, t, bytes / 1024.0);
+                }
+                // The window holds until the flow ends.
+                if let (Some(end), Some(&(t, bytes))) = (end, flow.cwnd.last()) {
+                    if end > t {
+                        panel.add(&label, end, bytes / 1024.0);
+                    }
                 }
             }
             panel
@@ -1148,4 +1177,39 @@ fn print_flows(out: &mut dyn Write, args: &Args, shared: &[Shared]) -> io::Resul
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jains_index_is_one_for_equal_shares_and_one_half_when_one_flow_takes_all() {
+        assert!((jain(&[3.0, 3.0]) - 1.0).abs() < 1e-12);
+        assert!((jain(&[5.0, 0.0]) - 0.5).abs() < 1e-12);
+        assert!((jain(&[9.0, 0.0, 0.0]) - 1.0 / 3.0).abs() < 1e-12);
+        // (600 + 300)^2 / (2 x (360000 + 90000)) = 0.9
+        assert!((jain(&[600.0, 300.0]) - 0.9).abs() < 1e-12);
+        assert_eq!(jain(&[]), 1.0);
+    }
+
+    #[test]
+    fn the_bench_reads_each_senders_own_time_and_quics_handshake_from_its_report() {
+        let window = "sent 204800 bytes in 0.171 s (1.20 MB/s): 201 datagrams, 0 of them again";
+        assert_eq!(
+            reported_times(window),
+            (Some(Duration::from_millis(171)), None)
+        );
+        let quic = "sent 204800 bytes in 0.274 s (747.4 KB/s): 180 datagrams, 0 packets lost \
+                    and sent again, 1.06 bytes on the wire per byte of file; rtt 41.2 ms, \
+                    congestion window 38400 bytes; handshake 42.5 ms before";
+        assert_eq!(
+            reported_times(quic),
+            (
+                Some(Duration::from_millis(274)),
+                Some(Duration::from_micros(42_500))
+            )
+        );
+        assert_eq!(reported_times("sent nothing"), (None, None));
+    }
 }
