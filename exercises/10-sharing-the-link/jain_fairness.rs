@@ -17,10 +17,12 @@
 
 /// Every `"share_bytes_per_s":NUMBER` in `json`, in order.
 pub fn shares(json: &str) -> Vec<f64> {
+    // TODO: find each "share_bytes_per_s": and parse the number after it.
     todo!("the shares in {json}")
 }
 
 /// Jain's fairness index: (sum of x)^2 / (n * sum of x^2); 1 for no flows or only zeros.
 pub fn jain(shares: &[f64]) -> f64 {
+    // TODO: the formula above, and 1 when there is nothing to share.
     todo!("Jain's index of {shares:?}")
 }
