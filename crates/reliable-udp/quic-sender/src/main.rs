@@ -126,10 +126,8 @@ mod quic {
         // (`wait_idle` below) is not counted at all.
         let handshake = start.elapsed();
         let start = Instant::now();
-        let tracer = match cwnd_trace {
-            Some(path) => Some(tokio::spawn(trace_cwnd(connection.clone(), path, start))),
-            None => None,
-        };
+        let tracer =
+            cwnd_trace.map(|path| tokio::spawn(trace_cwnd(connection.clone(), path, start)));
         let mut stream = connection
             .open_uni()
             .await
