@@ -5,6 +5,7 @@ use std::time::Duration;
 use exercise_harness::{Case, Check, case, expect_eq, expect_text, step};
 
 use super::super::jain_fairness::{jain, shares};
+use super::super::link_holds::link_holds;
 use super::super::newreno::NewReno;
 
 /// The cases of `newreno`.
@@ -27,6 +28,18 @@ pub const NEWRENO: &[Case] = &[
         a_timeout_goes_back_to_one_segment,
     ),
     case("never_below_two_segments", never_below_two_segments),
+];
+
+/// The cases of `link-holds`.
+pub const LINK_HOLDS: &[Case] = &[
+    case("lesson_10s_link", lesson_10s_link),
+    case(
+        "round_trip_is_twice_the_delay",
+        round_trip_is_twice_the_delay,
+    ),
+    case("whole_packets_only", whole_packets_only),
+    case("the_queue_adds_its_packets", the_queue_adds_its_packets),
+    case("no_overflow_at_100_gbit", no_overflow_at_100_gbit),
 ];
 
 /// The cases of `jain-fairness`.
@@ -202,4 +215,32 @@ fn only_the_shares_are_read() -> Check {
 fn a_run_of_the_bench() -> Check {
     step(format!("jain(&shares({RUN}))"));
     expect_text(shown(jain(&shares(RUN))), "0.8989")
+}
+
+fn lesson_10s_link() -> Check {
+    step("link_holds(1000000 B/s, 20 ms, 1024 B, queue 64): 40000 bytes = 39 packets, and 64");
+    expect_eq(link_holds(1_000_000, ms(20), 1024, 64), 103)
+}
+
+fn round_trip_is_twice_the_delay() -> Check {
+    step("link_holds(1000000 B/s, 50 ms, 1000 B, queue 0): 100 ms of 1 MB/s, 100 packets");
+    expect_eq(link_holds(1_000_000, ms(50), 1000, 0), 100)
+}
+
+fn whole_packets_only() -> Check {
+    step("link_holds(100000 B/s, 5 ms, 1024 B, queue 0): 1000 bytes, not one whole packet");
+    expect_eq(link_holds(100_000, ms(5), 1024, 0), 0)
+}
+
+fn the_queue_adds_its_packets() -> Check {
+    step("link_holds(1000000 B/s, 0 ms, 1024 B, queue 64): nothing on the line, 64 waiting");
+    expect_eq(link_holds(1_000_000, ms(0), 1024, 64), 64)
+}
+
+fn no_overflow_at_100_gbit() -> Check {
+    step("link_holds(12500000000 B/s, 1 s, 1500 B, queue 0): 25 GB on the line");
+    expect_eq(
+        link_holds(12_500_000_000, Duration::from_secs(1), 1500, 0),
+        16_666_666,
+    )
 }

@@ -60,6 +60,7 @@ pub const CHECKS: &[(&str, &[Case])] = &[
     ("is-ack", lesson9::IS_ACK),
     ("rto-estimator", lesson9::RTO_ESTIMATOR),
     ("stop-and-wait", lesson9::STOP_AND_WAIT),
+    ("link-holds", lesson10::LINK_HOLDS),
     ("jain-fairness", lesson10::JAIN_FAIRNESS),
     ("newreno", lesson10::NEWRENO),
 ];

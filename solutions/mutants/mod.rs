@@ -116,6 +116,8 @@ mutant!(upper_line_unicode_upper_case: upper_line, lesson8 = "../../exercises/ch
 mutant!(upper_line_no_line_end_added: upper_line, lesson8 = "../../exercises/checks/08-many-clients.rs");
 mutant!(is_ack_any_four_bytes: is_ack, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
 mutant!(is_ack_anyone_may_ack: is_ack, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(link_holds_one_way_delay: link_holds, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
+mutant!(link_holds_queue_forgotten: link_holds, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
 mutant!(newreno_halves_at_every_loss: newreno, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
 mutant!(newreno_timeout_halves: newreno, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
 mutant!(newreno_grows_per_ack_in_avoidance: newreno, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
@@ -627,6 +629,20 @@ pub const MUTANTS: &[Mutant] = &[
         bug: "takes the right number from anyone",
         caught_by: "strangers_ack_refused",
         cases: is_ack_anyone_may_ack::checks::lesson9::IS_ACK,
+    },
+    Mutant {
+        exercise: "link-holds",
+        name: "one_way_delay",
+        bug: "counts one way of the trip, not the round trip",
+        caught_by: "round_trip_is_twice_the_delay",
+        cases: link_holds_one_way_delay::checks::lesson10::LINK_HOLDS,
+    },
+    Mutant {
+        exercise: "link-holds",
+        name: "queue_forgotten",
+        bug: "forgets the packets waiting in the queue",
+        caught_by: "the_queue_adds_its_packets",
+        cases: link_holds_queue_forgotten::checks::lesson10::LINK_HOLDS,
     },
     Mutant {
         exercise: "newreno",

@@ -726,6 +726,21 @@ pub const EXERCISES: &[Exercise] = &[
         ],
     },
     Exercise {
+        name: "link-holds",
+        lesson: 10,
+        level: "warm-up",
+        file: "exercises/10-sharing-the-link/link_holds.rs",
+        task: "how many packets a link holds: its rate times the round trip, and its queue",
+        hints: [
+            "Is the time a packet and its ACK spend on the line the delay, or twice it?",
+            "The line holds rate x round trip bytes (the bandwidth-delay product), the round trip\n\
+                 being 2 x delay; count whole packets only, then add the packets the queue holds.",
+            "let bytes = rate as u128 * (2 * delay).as_nanos() / 1_000_000_000;\n\
+               (bytes / packet as u128) as u64 + queue. u128 keeps 100 Gbit/s for a second from\n\
+               overflowing.",
+        ],
+    },
+    Exercise {
         name: "jain-fairness",
         lesson: 10,
         level: "warm-up",
