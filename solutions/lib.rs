@@ -75,6 +75,14 @@ pub mod piece_header;
 #[path = "08-many-clients/upper_line.rs"]
 pub mod upper_line;
 
+// Lesson 10's exercises.
+#[path = "10-sharing-the-link/jain_fairness.rs"]
+pub mod jain_fairness;
+#[path = "10-sharing-the-link/link_holds.rs"]
+pub mod link_holds;
+#[path = "10-sharing-the-link/newreno.rs"]
+pub mod newreno;
+
 /// The starters as shipped, generated from their patches (NN-lesson/NAME.starter.patch): what
 /// the runner's `reset` puts back.
 pub mod shipped;

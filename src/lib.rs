@@ -44,6 +44,11 @@
 //!    bench `reliable-udp-bench` and the library `reliable-udp-core`, UDP 127.0.0.1:8086 to
 //!    8090. A lossy link of the course's own, the Kurose-Ross pinger with RFC 6298's RTO,
 //!    stop-and-wait, a sliding window, and QUIC and KCP through the same link.
+//! 10. **Sharing the link** (`lessons/10-sharing-the-link.md`): the same packages;
+//!     `window-sender --cc newreno` (congestion control, `reliable_udp_core::cc`), the link's
+//!     `--rate` and `--queue`, and `reliable-udp-bench --flows`: two senders through one
+//!     link, each one's share and Jain's fairness index, NewReno against a fixed window and
+//!     QUIC.
 //!
 //! The tutorial's fifteen closing notes on TCP against UDP are each proved or disproved by
 //! a test in `tests/claims.rs`.

@@ -12,6 +12,8 @@ use exercise_harness::Case;
 
 #[path = "01-udp-echo.rs"]
 pub mod lesson1;
+#[path = "10-sharing-the-link.rs"]
+pub mod lesson10;
 #[path = "02-udp-qq.rs"]
 pub mod lesson2;
 #[path = "03-ntp-time.rs"]
@@ -59,4 +61,7 @@ pub const CHECKS: &[(&str, &[Case])] = &[
     ("rto-estimator", lesson9::RTO_ESTIMATOR),
     ("stop-and-wait", lesson9::STOP_AND_WAIT),
     ("retransmissions", lesson9::RETRANSMISSIONS),
+    ("link-holds", lesson10::LINK_HOLDS),
+    ("jain-fairness", lesson10::JAIN_FAIRNESS),
+    ("newreno", lesson10::NEWRENO),
 ];

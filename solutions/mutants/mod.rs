@@ -119,6 +119,13 @@ mutant!(is_ack_anyone_may_ack: is_ack, lesson9 = "../../exercises/checks/09-reli
 mutant!(retransmissions_every_record_counted: retransmissions, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
 mutant!(retransmissions_always_data_lost: retransmissions, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
 mutant!(retransmissions_ip_header_always_20: retransmissions, lesson9 = "../../exercises/checks/09-reliable-udp.rs");
+mutant!(link_holds_one_way_delay: link_holds, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
+mutant!(link_holds_queue_forgotten: link_holds, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
+mutant!(newreno_halves_at_every_loss: newreno, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
+mutant!(newreno_timeout_halves: newreno, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
+mutant!(newreno_grows_per_ack_in_avoidance: newreno, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
+mutant!(jain_fairness_reads_every_rate: jain_fairness, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
+mutant!(jain_fairness_no_square_of_the_sum: jain_fairness, lesson10 = "../../exercises/checks/10-sharing-the-link.rs");
 
 /// Every wrong solution, in course order.
 pub const MUTANTS: &[Mutant] = &[
@@ -646,6 +653,55 @@ pub const MUTANTS: &[Mutant] = &[
         bug: "takes every IPv4 header to be 20 bytes, so options shift the payload",
         caught_by: "ip_options_are_skipped",
         cases: retransmissions_ip_header_always_20::checks::lesson9::RETRANSMISSIONS,
+    },
+    Mutant {
+        exercise: "link-holds",
+        name: "one_way_delay",
+        bug: "counts one way of the trip, not the round trip",
+        caught_by: "round_trip_is_twice_the_delay",
+        cases: link_holds_one_way_delay::checks::lesson10::LINK_HOLDS,
+    },
+    Mutant {
+        exercise: "link-holds",
+        name: "queue_forgotten",
+        bug: "forgets the packets waiting in the queue",
+        caught_by: "the_queue_adds_its_packets",
+        cases: link_holds_queue_forgotten::checks::lesson10::LINK_HOLDS,
+    },
+    Mutant {
+        exercise: "newreno",
+        name: "halves_at_every_loss",
+        bug: "halves the window at every loss, even several of one window (no recovery period)",
+        caught_by: "one_cut_per_recovery_period",
+        cases: newreno_halves_at_every_loss::checks::lesson10::NEWRENO,
+    },
+    Mutant {
+        exercise: "newreno",
+        name: "timeout_halves",
+        bug: "treats a timeout like a loss found by fast retransmit: halves the window instead of going back to one segment",
+        caught_by: "a_timeout_goes_back_to_one_segment",
+        cases: newreno_timeout_halves::checks::lesson10::NEWRENO,
+    },
+    Mutant {
+        exercise: "newreno",
+        name: "grows_per_ack_in_avoidance",
+        bug: "adds a segment per segment acknowledged in congestion avoidance too (slow start for ever)",
+        caught_by: "avoidance_adds_one_segment_per_round_trip",
+        cases: newreno_grows_per_ack_in_avoidance::checks::lesson10::NEWRENO,
+    },
+    Mutant {
+        exercise: "jain-fairness",
+        name: "reads_every_rate",
+        bug: "reads every number whose name ends in `_bytes_per_s`, the goodputs with the shares",
+        caught_by: "only_the_shares_are_read",
+        cases: jain_fairness_reads_every_rate::checks::lesson10::JAIN_FAIRNESS,
+    },
+    Mutant {
+        exercise: "jain-fairness",
+        name: "no_square_of_the_sum",
+        bug: "takes the square root of the formula: sum / sqrt(n * sum of squares)",
+        caught_by: "one_flow_takes_everything",
+        cases: jain_fairness_no_square_of_the_sum::checks::lesson10::JAIN_FAIRNESS,
     },
 ];
 // END generated mutants

@@ -743,6 +743,56 @@ pub const EXERCISES: &[Exercise] = &[
              : DataLost. Use .get(..) on every slice so a cut file is an Err, not a panic.",
         ],
     },
+    Exercise {
+        name: "link-holds",
+        lesson: 10,
+        level: "warm-up",
+        file: "exercises/10-sharing-the-link/link_holds.rs",
+        task: "how many packets a link holds: its rate times the round trip, and its queue",
+        hints: [
+            "Is the time a packet and its ACK spend on the line the delay, or twice it?",
+            "The line holds rate x round trip bytes (the bandwidth-delay product), the round trip\n\
+                 being 2 x delay; count whole packets only, then add the packets the queue holds.",
+            "let bytes = rate as u128 * (2 * delay).as_nanos() / 1_000_000_000;\n\
+               (bytes / packet as u128) as u64 + queue. u128 keeps 100 Gbit/s for a second from\n\
+               overflowing.",
+        ],
+    },
+    Exercise {
+        name: "jain-fairness",
+        lesson: 10,
+        level: "warm-up",
+        file: "exercises/10-sharing-the-link/jain_fairness.rs",
+        task: "read each flow's share from a run's JSON and compute Jain's fairness index",
+        hints: [
+            "Which numbers in the line are shares, and which are goodputs?",
+            "Only the values after \"share_bytes_per_s\": count; each ends at the next ',' or '}'.\n\
+                 Jain's index is (sum x)^2 / (n * sum x^2): 1 when all are equal, 1/n when one flow\n\
+                 takes everything; with nothing at all (no flows, all zeros) call it 1.",
+            "json.split(\"\\\"share_bytes_per_s\\\":\").skip(1), each piece cut at find([',', '}']) and\n\
+               parsed as f64. Then sum, sum of squares; if the squares sum to 0 return 1.0, else\n\
+               sum * sum / (n as f64 * squares).",
+        ],
+    },
+    Exercise {
+        name: "newreno",
+        lesson: 10,
+        level: "medium",
+        file: "exercises/10-sharing-the-link/newreno.rs",
+        task: "NewReno's congestion window: slow start, AIMD, one cut per recovery period",
+        hints: [
+            "Ten losses found one after the other in one window: how many times should it halve?",
+            "Below ssthresh every byte acknowledged adds a byte (slow start); above it, a whole\n\
+                 window of bytes acknowledged adds one segment. A loss halves the window (at least 2\n\
+                 segments) and remembers when: packets sent before that moment neither cut again nor\n\
+                 grow the window. A timeout sets ssthresh to half and the window to one segment.",
+            "Fields: mss, cwnd, ssthresh (u64::MAX at first), acked (bytes counted in avoidance),\n\
+               recovery_start: Option<Duration>. on_ack: return if recovery_start is Some(t) with\n\
+               sent_at <= t; then cwnd += bytes below ssthresh, else acked += bytes and, when\n\
+               acked >= cwnd, acked -= cwnd and cwnd += mss. on_loss: the same early return, then\n\
+               recovery_start = Some(now), ssthresh = max(cwnd / 2, 2 mss), cwnd = ssthresh.",
+        ],
+    },
 ];
 
 #[cfg(test)]

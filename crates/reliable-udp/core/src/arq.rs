@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
 
+use crate::cc::{Algorithm, NewReno};
 use crate::rto::RttEstimator;
 use crate::wire::{self, Header, Kind, Malformed};
 
@@ -38,6 +39,9 @@ pub struct Config {
     pub max_retries: u32,
     /// File bytes per packet (at most [`wire::MAX_PAYLOAD`]).
     pub payload: usize,
+    /// Congestion control: with NewReno, new packets also wait for room in the congestion
+    /// window (lesson 10); `window` stays the ceiling.
+    pub cc: Algorithm,
 }
 
 impl Default for Config {
@@ -49,6 +53,7 @@ impl Default for Config {
             max_rto: Duration::from_secs(4),
             max_retries: 8,
             payload: wire::MAX_PAYLOAD,
+            cc: Algorithm::None,
         }
     }
 }
@@ -113,6 +118,8 @@ pub struct Sender {
     silent_timeouts: u32,
     stats: SenderStats,
     failure: Option<String>,
+    /// The congestion controller, with `--cc newreno`.
+    cc: Option<NewReno>,
 }
 
 impl Sender {
@@ -124,6 +131,7 @@ impl Sender {
         let fin = data.len().div_ceil(config.payload) as u32;
         let rtt = RttEstimator::new(config.min_rto, config.max_rto);
         let fin_payload = wire::fin_payload(&data);
+        let cc = (config.cc == Algorithm::NewReno).then(|| NewReno::new(config.payload as u64));
         Sender {
             config,
             transfer,
@@ -138,6 +146,7 @@ impl Sender {
             silent_timeouts: 0,
             stats: SenderStats::default(),
             failure: None,
+            cc,
         }
     }
 
@@ -164,6 +173,20 @@ impl Sender {
         &self.rtt
     }
 
+    /// The congestion controller, if the sender runs one.
+    pub fn congestion(&self) -> Option<&NewReno> {
+        self.cc.as_ref()
+    }
+
+    /// Room for a new packet under the congestion window: packets in flight (not waiting to
+    /// be sent again) fewer than its segments. Always, without congestion control.
+    fn congestion_allows(&self) -> bool {
+        self.cc.as_ref().is_none_or(|cc| {
+            let in_flight = self.in_flight.values().filter(|s| !s.queued).count();
+            (in_flight as u64) < cc.window_segments()
+        })
+    }
+
     /// The next datagram to send now, if any: a retransmission first, then a new packet if the
     /// window has room. Call it until it returns `None`.
     pub fn poll_transmit(&mut self, now: Duration) -> Option<Vec<u8>> {
@@ -183,7 +206,10 @@ impl Sender {
             self.stats.retransmissions += 1;
             return Some(self.packet(seq));
         }
-        if self.next <= self.fin && self.next < self.base().saturating_add(self.config.window) {
+        if self.next <= self.fin
+            && self.next < self.base().saturating_add(self.config.window)
+            && self.congestion_allows()
+        {
             let seq = self.next;
             self.next += 1;
             self.in_flight.insert(
@@ -258,6 +284,9 @@ impl Sender {
         }
         self.silent_timeouts += 1;
         self.rtt.back_off();
+        if let Some(cc) = &mut self.cc {
+            cc.on_timeout(now);
+        }
         let again: Vec<u32> = match self.config.mode {
             Mode::GoBackN => self.in_flight.keys().copied().collect(),
             Mode::SelectiveRepeat => expired,
@@ -328,6 +357,9 @@ impl Sender {
                 slot.overtaken += 1;
                 if slot.overtaken == 3 && !slot.queued {
                     lost.push(seq);
+                    if let Some(cc) = &mut self.cc {
+                        cc.on_loss(slot.sent_at, now);
+                    }
                 }
             }
             for seq in lost {
@@ -341,6 +373,9 @@ impl Sender {
     fn acknowledge(&mut self, seq: u32) -> Option<InFlight> {
         let slot = self.in_flight.remove(&seq)?;
         self.silent_timeouts = 0;
+        if let Some(cc) = &mut self.cc {
+            cc.on_ack(slot.sent_at, self.config.payload as u64);
+        }
         Some(slot)
     }
 

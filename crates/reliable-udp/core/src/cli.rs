@@ -157,10 +157,27 @@ impl<P: Port> SendOptions<P> {
     /// Reads the file, and sends it to the target with `config` until every packet is
     /// acknowledged (or the sender gives up).
     pub fn send(&self, config: Config) -> Result<(), common::Error> {
+        self.send_traced(config, None)
+    }
+
+    /// [`SendOptions::send`], writing each change of the congestion window to `trace` if
+    /// given (window-sender's `--cwnd-trace`, lesson 10).
+    pub fn send_traced(
+        &self,
+        config: Config,
+        trace: Option<&std::path::Path>,
+    ) -> Result<(), common::Error> {
         let data = self.target.read()?;
         let socket = common::client_udp(self.target.server)?;
         socket.connect(self.target.server)?;
-        crate::transfer::send(&socket, data, config, self.progress)?;
+        let mut trace = match trace {
+            Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path).map_err(
+                |err| common::Error::new(format!("cannot write {}: {err}", path.display())),
+            )?)),
+            None => None,
+        };
+        let trace = trace.as_mut().map(|t| t as &mut dyn std::io::Write);
+        crate::transfer::send_traced(&socket, data, config, self.progress, trace)?;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 //! - [`arq`]: sans-IO senders and receivers: stop-and-wait (a window of 1), Go-Back-N and
 //!   Selective Repeat, with Karn's rule. They never touch a socket or a clock, so the tests run
 //!   them on virtual time.
+//! - [`cc`]: congestion control (NewReno) for the window, on a clock passed in (lesson 10).
 //! - [`transfer`]: those state machines on a real socket (the loops the programs run).
 //! - [`link`] and [`relay`]: the lossy link's decisions, and the relay that applies them.
 //! - [`pcap`]: the link's capture of a run (`--pcap`), written and read back.
@@ -19,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 pub mod arq;
 pub mod cli;
+pub mod cc;
 pub mod link;
 pub mod pcap;
 pub mod relay;

@@ -143,9 +143,10 @@ pub struct Relay {
     to: SocketAddr,
     limits: Limits,
     start: Instant,
-    /// Client to server, and server to client.
-    up: Mutex<Direction>,
-    down: Mutex<Direction>,
+    /// Client to server, and server to client (shared with the relays made by
+    /// [`Relay::sharing_link`]).
+    up: Arc<Mutex<Direction>>,
+    down: Arc<Mutex<Direction>>,
     flows: Mutex<HashMap<SocketAddr, Arc<Flow>>>,
     /// The course's one check of whom a server must not answer (lesson 3), for the front
     /// socket: its own address (whatever it is bound to) and service ports below 1024. No
@@ -159,6 +160,8 @@ pub struct Relay {
     stop: AtomicBool,
     /// `--pcap`: where every datagram received and every copy sent is recorded.
     capture: OnceLock<Arc<Capture>>,
+    /// Bytes this relay sent on to its server (its own clients' share of a shared link).
+    to_server_bytes: AtomicU64,
 }
 
 /// A poisoned lock only means another thread panicked while holding it; the counters inside
@@ -190,6 +193,41 @@ impl Relay {
         seed: u64,
         limits: Limits,
     ) -> io::Result<Arc<Relay>> {
+        // The other direction draws from its own sequence, so the traffic one way never
+        // changes the fates of the other.
+        let up = Arc::new(Mutex::new(Direction::new(up, seed)));
+        let down = Direction::new(down, reply_seed(seed));
+        Self::build(
+            front,
+            to,
+            up,
+            Arc::new(Mutex::new(down)),
+            limits,
+            Instant::now(),
+        )
+    }
+
+    /// Another relay in front of another server, through the very same link as `other`: the
+    /// same rate limit, queue, generators, counters and clock each way, so the flows of both
+    /// share one bottleneck (lesson 10's two flows, whatever their servers).
+    pub fn sharing_link(front: UdpSocket, to: SocketAddr, other: &Relay) -> io::Result<Arc<Relay>> {
+        let (up, down) = (Arc::clone(&other.up), Arc::clone(&other.down));
+        Self::build(front, to, up, down, other.limits, other.start)
+    }
+
+    /// Bytes this relay has sent on to its server (with [`Relay::sharing_link`], its share).
+    pub fn bytes_to_server(&self) -> u64 {
+        self.to_server_bytes.load(Ordering::Relaxed)
+    }
+
+    fn build(
+        front: UdpSocket,
+        to: SocketAddr,
+        up: Arc<Mutex<Direction>>,
+        down: Arc<Mutex<Direction>>,
+        limits: Limits,
+        start: Instant,
+    ) -> io::Result<Arc<Relay>> {
         // A relay aimed at itself would forward each datagram to itself, for ever. Bound to a
         // wildcard (`[::]:P`), "itself" is port P on any address of this machine.
         let own = front.local_addr()?;
@@ -207,11 +245,9 @@ impl Relay {
             front: Arc::new(front),
             to,
             limits,
-            start: Instant::now(),
-            up: Mutex::new(Direction::new(up, seed)),
-            // The other direction draws from its own sequence, so the traffic one way never
-            // changes the fates of the other.
-            down: Mutex::new(Direction::new(down, reply_seed(seed))),
+            start,
+            up,
+            down,
             flows: Mutex::new(HashMap::new()),
             guard: Mutex::new(ReplyGuard::new(own, 0)),
             ring: Mutex::new(RingGuard::default()),
@@ -221,6 +257,7 @@ impl Relay {
             order: AtomicU64::new(0),
             stop: AtomicBool::new(false),
             capture: OnceLock::new(),
+            to_server_bytes: AtomicU64::new(0),
         });
         let worker = Arc::clone(&relay);
         thread::Builder::new()
@@ -521,7 +558,14 @@ impl Relay {
         // A send can fail when nothing listens (an ICMP message from an earlier datagram):
         // that datagram is lost, like on a real network.
         let sent = match target {
-            Target::Server(flow) => flow.socket.send(bytes),
+            Target::Server(flow) => {
+                let sent = flow.socket.send(bytes);
+                if sent.is_ok() {
+                    self.to_server_bytes
+                        .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                }
+                sent
+            }
             Target::Client(client) => self.front.send_to(bytes, client),
         };
         if let (Ok(_), Some(capture)) = (sent, self.capture.get()) {

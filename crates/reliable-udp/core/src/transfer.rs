@@ -13,12 +13,31 @@ use crate::{human_rate, sha256_hex};
 /// Sends `data` to the receiver `socket` is connected to, and returns once every packet is
 /// acknowledged. Prints one progress line to stderr every second when `progress` is set.
 pub fn send(socket: &UdpSocket, data: Vec<u8>, config: Config, progress: bool) -> io::Result<()> {
+    send_traced(socket, data, config, progress, None)
+}
+
+/// [`send`], and with congestion control, each change of the congestion window written to
+/// `trace` as it happens: `MILLISECONDS CWND_BYTES`, one line each (lesson 10's figure).
+pub fn send_traced(
+    socket: &UdpSocket,
+    data: Vec<u8>,
+    config: Config,
+    progress: bool,
+    mut trace: Option<&mut dyn Write>,
+) -> io::Result<()> {
     let total = data.len();
     let start = Instant::now();
     let mut sender = Sender::new(crate::transfer_id(), data, config);
     let mut buffer = [0u8; 2048];
     let mut next_report = Duration::from_secs(1);
+    let mut traced_cwnd = None;
     loop {
+        if let (Some(out), Some(cc)) = (trace.as_mut(), sender.congestion()) {
+            if traced_cwnd != Some(cc.cwnd()) {
+                traced_cwnd = Some(cc.cwnd());
+                writeln!(out, "{:.3} {}", ms(start.elapsed()), cc.cwnd())?;
+            }
+        }
         // 1. Any timer run out? Then those packets go into the queue to be sent again.
         sender.on_timeout(start.elapsed());
         if let Some(why) = sender.failure() {
@@ -72,7 +91,29 @@ pub fn send(socket: &UdpSocket, data: Vec<u8>, config: Config, progress: bool) -
         s.wire_bytes as f64 / total.max(1) as f64,
         sender.rtt().rto().as_secs_f64() * 1000.0,
     )?;
+    if let Some(cc) = sender.congestion() {
+        writeln!(
+            io::stdout(),
+            "  newreno: congestion window {} packets at the end ({} bytes), ssthresh {}, cut {} \
+             times",
+            cc.window_segments(),
+            cc.cwnd(),
+            if cc.ssthresh() == u64::MAX {
+                "never set".to_owned()
+            } else {
+                format!("{} bytes", cc.ssthresh())
+            },
+            cc.reductions()
+        )?;
+    }
+    if let Some(out) = trace {
+        out.flush()?;
+    }
     Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 /// A connected UDP socket learns of a closed port from an ICMP message, as an error on the

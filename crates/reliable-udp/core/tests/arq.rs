@@ -524,3 +524,64 @@ fn transfers_that_only_repeat_themselves_keep_no_one_out() {
     let done = receiver.on_datagram(&data(8, 1, b""), ms(2));
     assert_eq!(done.delivered.unwrap().data, b"b");
 }
+
+// ----- lesson 10: congestion control in the sender -----
+
+#[test]
+fn a_newreno_sender_starts_with_ten_packets_in_flight_whatever_its_window() {
+    let config = Config {
+        window: 1000,
+        cc: reliable_udp_core::cc::Algorithm::NewReno,
+        ..Config::default()
+    };
+    let mut sender = Sender::new(1, file(100 * 1024), config.clone());
+    let mut sent = 0;
+    while sender.poll_transmit(ms(0)).is_some() {
+        sent += 1;
+    }
+    assert_eq!(sent, 10);
+    // Without congestion control the same window sends the whole file (100 packets and the
+    // FIN) at once.
+    let none = Config {
+        cc: reliable_udp_core::cc::Algorithm::None,
+        ..config
+    };
+    let mut sender = Sender::new(1, file(100 * 1024), none);
+    let mut sent = 0;
+    while sender.poll_transmit(ms(0)).is_some() {
+        sent += 1;
+    }
+    assert_eq!(sent, 101);
+}
+
+#[test]
+fn through_a_small_queue_newreno_cuts_its_window_and_resends_far_less_than_a_fixed_window() {
+    let data = file(400 * 1024);
+    // 100 KB/s with a 16-datagram queue, 20 ms each way: rate x round trip is about 4 KB,
+    // four packets, so the link holds about 20; a fixed window of 128 overflows it at once.
+    let narrow = Impairment {
+        delay: ms(20),
+        rate: Some(100_000),
+        queue: 16,
+        ..Impairment::default()
+    };
+    let run = |cc| {
+        let config = Config {
+            window: 128,
+            cc,
+            ..Config::default()
+        };
+        let (got, sender, ..) = simulate(&data, config, narrow.clone());
+        assert_eq!(got, data, "{cc:?}");
+        sender
+    };
+    let fixed = run(reliable_udp_core::cc::Algorithm::None);
+    let newreno = run(reliable_udp_core::cc::Algorithm::NewReno);
+    let reductions = newreno.congestion().map(|cc| cc.reductions()).unwrap();
+    assert!(reductions >= 1, "never cut its window");
+    let (f, n) = (
+        fixed.stats().retransmissions,
+        newreno.stats().retransmissions,
+    );
+    assert!(n * 3 < f, "newreno resent {n}, the fixed window {f}");
+}

@@ -14,6 +14,8 @@
 //!
 //! The walkthrough is `lessons/09-reliable-udp.md`.
 
+use std::path::PathBuf;
+
 use clap::Parser;
 use reliable_udp_core::cli::{Quic, QuicCert, Target};
 
@@ -30,13 +32,23 @@ struct Args {
 
     #[command(flatten)]
     cert: QuicCert,
+
+    /// Write quinn's congestion window every 5 ms here, one line each: milliseconds since the
+    /// transfer began, then the window in bytes (lesson 10's figure)
+    #[arg(long, value_name = "PATH")]
+    cwnd_trace: Option<PathBuf>,
 }
 
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
     let data = args.target.read()?;
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(quic::send(args.target.server, args.cert.path(), data))
+    runtime.block_on(quic::send(
+        args.target.server,
+        args.cert.path(),
+        data,
+        args.cwnd_trace,
+    ))
 }
 
 mod quic {
@@ -53,6 +65,7 @@ mod quic {
         server: SocketAddr,
         cert_path: PathBuf,
         data: Vec<u8>,
+        cwnd_trace: Option<PathBuf>,
     ) -> Result<(), common::Error> {
         // Trust exactly the receiver's certificate, nothing else.
         let cert = std::fs::read(&cert_path).map_err(|err| {
@@ -95,6 +108,13 @@ mod quic {
             .map_err(|err| failed("connecting to", &err))?
             .await
             .map_err(|err| failed("connecting to", &err))?;
+        // The transfer is timed like the other senders': from its first byte to the receiver
+        // saying it has them all. The handshake is reported apart; the closing wait after it
+        // (`wait_idle` below) is not counted at all.
+        let handshake = start.elapsed();
+        let start = Instant::now();
+        let tracer =
+            cwnd_trace.map(|path| tokio::spawn(trace_cwnd(connection.clone(), path, start)));
         let mut stream = connection
             .open_uni()
             .await
@@ -112,11 +132,15 @@ mod quic {
             err => return Err(failed("waiting for", &err)),
         }
         let elapsed = start.elapsed();
+        if let Some(tracer) = tracer {
+            tracer.abort();
+        }
         let stats = connection.stats();
         writeln!(
             std::io::stdout(),
             "sent {} bytes in {:.3} s ({}): {} datagrams, {} packets lost and sent again, {:.2} \
-             bytes on the wire per byte of file; rtt {:.1} ms, congestion window {} bytes",
+             bytes on the wire per byte of file; rtt {:.1} ms, congestion window {} bytes; \
+             handshake {:.1} ms before",
             data.len(),
             elapsed.as_secs_f64(),
             reliable_udp_core::human_rate(data.len() as f64 / elapsed.as_secs_f64()),
@@ -125,8 +149,29 @@ mod quic {
             stats.udp_tx.bytes as f64 / data.len().max(1) as f64,
             stats.path.rtt.as_secs_f64() * 1000.0,
             stats.path.cwnd,
+            handshake.as_secs_f64() * 1000.0,
         )?;
         endpoint.wait_idle().await;
         Ok(())
+    }
+
+    /// Writes the connection's congestion window every 5 ms until aborted.
+    async fn trace_cwnd(
+        connection: quinn::Connection,
+        path: PathBuf,
+        start: Instant,
+    ) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        let mut tick = tokio::time::interval(Duration::from_millis(5));
+        let mut last = None;
+        loop {
+            tick.tick().await;
+            let cwnd = connection.stats().path.cwnd;
+            if last != Some(cwnd) {
+                last = Some(cwnd);
+                writeln!(out, "{:.3} {cwnd}", start.elapsed().as_secs_f64() * 1000.0)?;
+                out.flush()?;
+            }
+        }
     }
 }
