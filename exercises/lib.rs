@@ -8,9 +8,10 @@
 
 pub mod solutions;
 
-/// The whole of an exercise's target, after its `#[path = "../NN-lesson/NAME.rs"] mod NAME;`
-/// (your file): the rest of the lesson as solved, the lesson's checks compiled against your
-/// file, and a `main` that runs the exercise's cases:
+/// The whole of an exercise's target, after its `#[path = "../NN-lesson/NAME.rs"] pub mod
+/// NAME;` (your file; `pub`, so that what a starter's `todo!()` leaves unused is not called
+/// dead): the rest of the lesson as solved, the checks file with its cases compiled against
+/// your file, and a `main` that runs them:
 ///
 /// `exercises::target! { "echo-once", "01-udp-echo.rs", lesson1::ECHO_ONCE }`
 #[macro_export]
@@ -20,7 +21,8 @@ macro_rules! target {
         #[allow(unused_imports)]
         use $crate::solutions::*;
 
-        /// The lesson's checks, reaching your code as `super::super::NAME`.
+        /// The checks file (the lesson's, or the exercise's own), reaching your code as
+        /// `super::super::NAME`.
         #[allow(dead_code)]
         mod checks {
             pub mod $lesson {

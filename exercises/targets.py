@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes each exercise's target again from the list of checks, for contributors.
 
-For every ("name", lessonN::CASES) line of checks/mod.rs's CHECKS it writes
-targets/FILE.rs (FILE = the name with _ for -; the exercise's file is NN-lesson/FILE.rs) and
+For every ("name", module::CASES) line of checks/mod.rs's CHECKS (module: lessonN, a lesson's
+checks/NN-lesson.rs, or the exercise's own checks/FILE.rs) it writes targets/FILE.rs
+(FILE = the name with _ for -; the exercise's file is NN-lesson/FILE.rs) and
 the exercise's [[bin]] lines between "# BEGIN targets" and "# END targets" in Cargo.toml.
 Run it from anywhere after adding an exercise to CHECKS:
 
@@ -26,20 +27,23 @@ def main() -> int:
         for path, module in re.findall(r'#\[path = "([^"]+)"\]\s*pub mod (lesson\d+);', checks)
     }
     bins = []
-    for name, lesson, cases in re.findall(r'\("([a-z0-9-]+)",\s*(lesson\d+)::([A-Z0-9_]+)\)', checks):
+    for name, module_of_cases, cases in re.findall(r'\("([a-z0-9-]+)",\s*([a-z0-9_]+)::([A-Z0-9_]+)\)', checks):
         module = name.replace("-", "_")
-        checks_file = lessons[lesson]
-        folder = checks_file.removesuffix(".rs")
-        if not (HERE / folder / f"{module}.rs").is_file():
-            print(f"{name}: there is no {folder}/{module}.rs", file=sys.stderr)
+        # The checks file: a lesson's (#[path] above), or the exercise's own, FILE.rs.
+        checks_file = lessons.get(module_of_cases, f"{module_of_cases}.rs")
+        folders = sorted(p.parent.name for p in HERE.glob(f"[0-9][0-9]-*/{module}.rs"))
+        if len(folders) != 1:
+            print(f"{name}: not one NN-lesson/{module}.rs but {folders}", file=sys.stderr)
             return 1
-        number = int(lesson.removeprefix("lesson"))
+        folder = folders[0]
+        number = int(folder[:2])
+        lesson = module_of_cases
         target = (
             f"//! The target `cargo exercises check {name}` builds and runs: your file with its\n"
             f"//! cases, the rest of lesson {number} as solved. Nothing to edit here.\n"
             "\n"
             f'#[path = "../{folder}/{module}.rs"]\n'
-            f"mod {module};\n"
+            f"pub mod {module};\n"
             "\n"
             f'exercises::target! {{ "{name}", "{checks_file}", {lesson}::{cases} }}\n'
         )

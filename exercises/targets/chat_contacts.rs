@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 2 as solved. Nothing to edit here.
 
 #[path = "../02-udp-qq/chat_contacts.rs"]
-mod chat_contacts;
+pub mod chat_contacts;
 
 exercises::target! { "chat-contacts", "02-udp-qq.rs", lesson2::CHAT_CONTACTS }

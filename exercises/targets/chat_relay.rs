@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 2 as solved. Nothing to edit here.
 
 #[path = "../02-udp-qq/chat_relay.rs"]
-mod chat_relay;
+pub mod chat_relay;
 
 exercises::target! { "chat-relay", "02-udp-qq.rs", lesson2::CHAT_RELAY }

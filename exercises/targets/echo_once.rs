@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 1 as solved. Nothing to edit here.
 
 #[path = "../01-udp-echo/echo_once.rs"]
-mod echo_once;
+pub mod echo_once;
 
 exercises::target! { "echo-once", "01-udp-echo.rs", lesson1::ECHO_ONCE }

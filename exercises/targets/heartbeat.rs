@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 6 as solved. Nothing to edit here.
 
 #[path = "../06-empty-datagram/heartbeat.rs"]
-mod heartbeat;
+pub mod heartbeat;
 
 exercises::target! { "heartbeat", "06-empty-datagram.rs", lesson6::HEARTBEAT }

@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 4 as solved. Nothing to edit here.
 
 #[path = "../04-tcp-remote-cmd/line_end.rs"]
-mod line_end;
+pub mod line_end;
 
-exercises::target! { "line-end", "04-tcp-remote-cmd.rs", lesson4::LINE_END }
+exercises::target! { "line-end", "line_end.rs", line_end::CASES }

@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 7 as solved. Nothing to edit here.
 
 #[path = "../07-loss/loss_tally.rs"]
-mod loss_tally;
+pub mod loss_tally;
 
 exercises::target! { "loss-tally", "07-loss.rs", lesson7::LOSS_TALLY }

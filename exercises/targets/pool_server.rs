@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 8 as solved. Nothing to edit here.
 
 #[path = "../08-many-clients/pool_server.rs"]
-mod pool_server;
+pub mod pool_server;
 
 exercises::target! { "pool-server", "08-many-clients.rs", lesson8::POOL_SERVER }

@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 4 as solved. Nothing to edit here.
 
 #[path = "../04-tcp-remote-cmd/read_frame.rs"]
-mod read_frame;
+pub mod read_frame;
 
 exercises::target! { "read-frame", "04-tcp-remote-cmd.rs", lesson4::READ_FRAME }

@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 5 as solved. Nothing to edit here.
 
 #[path = "../05-udp-remote-cmd/reassemble.rs"]
-mod reassemble;
+pub mod reassemble;
 
 exercises::target! { "reassemble", "05-udp-remote-cmd.rs", lesson5::REASSEMBLE }

@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 5 as solved. Nothing to edit here.
 
 #[path = "../05-udp-remote-cmd/send_in_pieces.rs"]
-mod send_in_pieces;
+pub mod send_in_pieces;
 
 exercises::target! { "send-in-pieces", "05-udp-remote-cmd.rs", lesson5::SEND_IN_PIECES }

@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 7 as solved. Nothing to edit here.
 
 #[path = "../07-loss/send_numbered.rs"]
-mod send_numbered;
+pub mod send_numbered;
 
 exercises::target! { "send-numbered", "07-loss.rs", lesson7::SEND_NUMBERED }

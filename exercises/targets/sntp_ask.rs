@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 3 as solved. Nothing to edit here.
 
 #[path = "../03-ntp-time/sntp_ask.rs"]
-mod sntp_ask;
+pub mod sntp_ask;
 
 exercises::target! { "sntp-ask", "03-ntp-time.rs", lesson3::SNTP_ASK }

@@ -2,6 +2,6 @@
 //! cases, the rest of lesson 4 as solved. Nothing to edit here.
 
 #[path = "../04-tcp-remote-cmd/tcp_upper.rs"]
-mod tcp_upper;
+pub mod tcp_upper;
 
 exercises::target! { "tcp-upper", "04-tcp-remote-cmd.rs", lesson4::TCP_UPPER }

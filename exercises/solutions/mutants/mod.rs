@@ -97,25 +97,25 @@ mutant!(stop_and_wait_ack_from_anyone: stop_and_wait, lesson9 = "../../checks/09
 mutant!(stop_and_wait_timer_restarts: stop_and_wait, lesson9 = "../../checks/09-reliable-udp.rs");
 mutant!(stop_and_wait_numbered_from_1: stop_and_wait, lesson9 = "../../checks/09-reliable-udp.rs");
 mutant!(stop_and_wait_never_resends: stop_and_wait, lesson9 = "../../checks/09-reliable-udp.rs");
-mutant!(bind_loopback_any_interface: bind_loopback, lesson1 = "../../checks/01-udp-echo.rs");
-mutant!(bind_loopback_port_zero_returned: bind_loopback, lesson1 = "../../checks/01-udp-echo.rs");
-mutant!(chat_line_keeps_the_line_end: chat_line, lesson2 = "../../checks/02-udp-qq.rs");
-mutant!(chat_line_keeps_the_carriage_return: chat_line, lesson2 = "../../checks/02-udp-qq.rs");
-mutant!(ntp_seconds_wraps_before_1970: ntp_seconds, lesson3 = "../../checks/03-ntp-time.rs");
-mutant!(ntp_seconds_leap_days_forgotten: ntp_seconds, lesson3 = "../../checks/03-ntp-time.rs");
-mutant!(line_end_newline_not_counted: line_end, lesson4 = "../../checks/04-tcp-remote-cmd.rs");
-mutant!(line_end_last_line_end: line_end, lesson4 = "../../checks/04-tcp-remote-cmd.rs");
-mutant!(piece_header_little_endian: piece_header, lesson5 = "../../checks/05-udp-remote-cmd.rs");
-mutant!(piece_header_index_not_checked: piece_header, lesson5 = "../../checks/05-udp-remote-cmd.rs");
-mutant!(is_timeout_linux_only: is_timeout, lesson6 = "../../checks/06-empty-datagram.rs");
-mutant!(is_timeout_every_error: is_timeout, lesson6 = "../../checks/06-empty-datagram.rs");
-mutant!(loss_percent_integer_division: loss_percent, lesson7 = "../../checks/07-loss.rs");
-mutant!(loss_percent_nothing_sent_is_nan: loss_percent, lesson7 = "../../checks/07-loss.rs");
-mutant!(loss_percent_more_received_overflows: loss_percent, lesson7 = "../../checks/07-loss.rs");
-mutant!(upper_line_unicode_upper_case: upper_line, lesson8 = "../../checks/08-many-clients.rs");
-mutant!(upper_line_no_line_end_added: upper_line, lesson8 = "../../checks/08-many-clients.rs");
-mutant!(is_ack_any_four_bytes: is_ack, lesson9 = "../../checks/09-reliable-udp.rs");
-mutant!(is_ack_anyone_may_ack: is_ack, lesson9 = "../../checks/09-reliable-udp.rs");
+mutant!(bind_loopback_any_interface: bind_loopback, bind_loopback = "../../checks/bind_loopback.rs");
+mutant!(bind_loopback_port_zero_returned: bind_loopback, bind_loopback = "../../checks/bind_loopback.rs");
+mutant!(chat_line_keeps_the_line_end: chat_line, chat_line = "../../checks/chat_line.rs");
+mutant!(chat_line_keeps_the_carriage_return: chat_line, chat_line = "../../checks/chat_line.rs");
+mutant!(ntp_seconds_wraps_before_1970: ntp_seconds, ntp_seconds = "../../checks/ntp_seconds.rs");
+mutant!(ntp_seconds_leap_days_forgotten: ntp_seconds, ntp_seconds = "../../checks/ntp_seconds.rs");
+mutant!(line_end_newline_not_counted: line_end, line_end = "../../checks/line_end.rs");
+mutant!(line_end_last_line_end: line_end, line_end = "../../checks/line_end.rs");
+mutant!(piece_header_little_endian: piece_header, piece_header = "../../checks/piece_header.rs");
+mutant!(piece_header_index_not_checked: piece_header, piece_header = "../../checks/piece_header.rs");
+mutant!(is_timeout_linux_only: is_timeout, is_timeout = "../../checks/is_timeout.rs");
+mutant!(is_timeout_every_error: is_timeout, is_timeout = "../../checks/is_timeout.rs");
+mutant!(loss_percent_integer_division: loss_percent, loss_percent = "../../checks/loss_percent.rs");
+mutant!(loss_percent_nothing_sent_is_nan: loss_percent, loss_percent = "../../checks/loss_percent.rs");
+mutant!(loss_percent_more_received_overflows: loss_percent, loss_percent = "../../checks/loss_percent.rs");
+mutant!(upper_line_unicode_upper_case: upper_line, upper_line = "../../checks/upper_line.rs");
+mutant!(upper_line_no_line_end_added: upper_line, upper_line = "../../checks/upper_line.rs");
+mutant!(is_ack_any_four_bytes: is_ack, is_ack = "../../checks/is_ack.rs");
+mutant!(is_ack_anyone_may_ack: is_ack, is_ack = "../../checks/is_ack.rs");
 
 /// Every wrong solution, in course order.
 pub const MUTANTS: &[Mutant] = &[
@@ -495,133 +495,133 @@ pub const MUTANTS: &[Mutant] = &[
         name: "any_interface",
         bug: "binds 0.0.0.0, every interface, not loopback",
         caught_by: "address_is_loopback",
-        cases: bind_loopback_any_interface::checks::lesson1::BIND_LOOPBACK,
+        cases: bind_loopback_any_interface::checks::bind_loopback::CASES,
     },
     Mutant {
         exercise: "bind-loopback",
         name: "port_zero_returned",
         bug: "returns the address it asked for (port 0), not the one it got",
         caught_by: "port_is_the_real_one",
-        cases: bind_loopback_port_zero_returned::checks::lesson1::BIND_LOOPBACK,
+        cases: bind_loopback_port_zero_returned::checks::bind_loopback::CASES,
     },
     Mutant {
         exercise: "chat-line",
         name: "keeps_the_line_end",
         bug: "keeps the line end in the text",
         caught_by: "line_end_removed",
-        cases: chat_line_keeps_the_line_end::checks::lesson2::CHAT_LINE,
+        cases: chat_line_keeps_the_line_end::checks::chat_line::CASES,
     },
     Mutant {
         exercise: "chat-line",
         name: "keeps_the_carriage_return",
         bug: "removes \\n but keeps the \\r of a Windows line end",
         caught_by: "windows_line_end_removed",
-        cases: chat_line_keeps_the_carriage_return::checks::lesson2::CHAT_LINE,
+        cases: chat_line_keeps_the_carriage_return::checks::chat_line::CASES,
     },
     Mutant {
         exercise: "ntp-seconds",
         name: "wraps_before_1970",
         bug: "wraps round below zero instead of saying None",
         caught_by: "before_1970_is_none",
-        cases: ntp_seconds_wraps_before_1970::checks::lesson3::NTP_SECONDS,
+        cases: ntp_seconds_wraps_before_1970::checks::ntp_seconds::CASES,
     },
     Mutant {
         exercise: "ntp-seconds",
         name: "leap_days_forgotten",
         bug: "forgets the 17 leap days (70 * 365 days)",
         caught_by: "unix_epoch",
-        cases: ntp_seconds_leap_days_forgotten::checks::lesson3::NTP_SECONDS,
+        cases: ntp_seconds_leap_days_forgotten::checks::ntp_seconds::CASES,
     },
     Mutant {
         exercise: "line-end",
         name: "newline_not_counted",
         bug: "returns where the \\n is, not the length with it",
         caught_by: "one_line",
-        cases: line_end_newline_not_counted::checks::lesson4::LINE_END,
+        cases: line_end_newline_not_counted::checks::line_end::CASES,
     },
     Mutant {
         exercise: "line-end",
         name: "last_line_end",
         bug: "finds the last \\n, not the first",
         caught_by: "two_lines_in_one_read",
-        cases: line_end_last_line_end::checks::lesson4::LINE_END,
+        cases: line_end_last_line_end::checks::line_end::CASES,
     },
     Mutant {
         exercise: "piece-header",
         name: "little_endian",
         bug: "reads the numbers little-endian",
         caught_by: "big_endian",
-        cases: piece_header_little_endian::checks::lesson5::PIECE_HEADER,
+        cases: piece_header_little_endian::checks::piece_header::CASES,
     },
     Mutant {
         exercise: "piece-header",
         name: "index_not_checked",
         bug: "trusts an index at or past the count",
         caught_by: "index_past_count_refused",
-        cases: piece_header_index_not_checked::checks::lesson5::PIECE_HEADER,
+        cases: piece_header_index_not_checked::checks::piece_header::CASES,
     },
     Mutant {
         exercise: "is-timeout",
         name: "linux_only",
         bug: "knows only the Linux kind (WouldBlock), not Windows' TimedOut",
         caught_by: "timed_out_is_a_timeout",
-        cases: is_timeout_linux_only::checks::lesson6::IS_TIMEOUT,
+        cases: is_timeout_linux_only::checks::is_timeout::CASES,
     },
     Mutant {
         exercise: "is-timeout",
         name: "every_error",
         bug: "takes every error for a timeout",
         caught_by: "refused_is_not_a_timeout",
-        cases: is_timeout_every_error::checks::lesson6::IS_TIMEOUT,
+        cases: is_timeout_every_error::checks::is_timeout::CASES,
     },
     Mutant {
         exercise: "loss-percent",
         name: "integer_division",
         bug: "divides in integers, so 1 lost of 3 is 0 %",
         caught_by: "one_in_three",
-        cases: loss_percent_integer_division::checks::lesson7::LOSS_PERCENT,
+        cases: loss_percent_integer_division::checks::loss_percent::CASES,
     },
     Mutant {
         exercise: "loss-percent",
         name: "nothing_sent_is_nan",
         bug: "divides by zero when nothing was sent (NaN)",
         caught_by: "nothing_sent",
-        cases: loss_percent_nothing_sent_is_nan::checks::lesson7::LOSS_PERCENT,
+        cases: loss_percent_nothing_sent_is_nan::checks::loss_percent::CASES,
     },
     Mutant {
         exercise: "loss-percent",
         name: "more_received_overflows",
         bug: "subtracts without saturating: duplicates make it overflow",
         caught_by: "more_received_than_sent",
-        cases: loss_percent_more_received_overflows::checks::lesson7::LOSS_PERCENT,
+        cases: loss_percent_more_received_overflows::checks::loss_percent::CASES,
     },
     Mutant {
         exercise: "upper-line",
         name: "unicode_upper_case",
         bug: "upper-cases as text (ß becomes SS, bad bytes become U+FFFD)",
         caught_by: "only_ascii_letters",
-        cases: upper_line_unicode_upper_case::checks::lesson8::UPPER_LINE,
+        cases: upper_line_unicode_upper_case::checks::upper_line::CASES,
     },
     Mutant {
         exercise: "upper-line",
         name: "no_line_end_added",
         bug: "leaves a last line without its \\n",
         caught_by: "last_line_without_line_end",
-        cases: upper_line_no_line_end_added::checks::lesson8::UPPER_LINE,
+        cases: upper_line_no_line_end_added::checks::upper_line::CASES,
     },
     Mutant {
         exercise: "is-ack",
         name: "any_four_bytes",
         bug: "takes any 4 bytes from the receiver for the ACK",
         caught_by: "stale_ack_refused",
-        cases: is_ack_any_four_bytes::checks::lesson9::IS_ACK,
+        cases: is_ack_any_four_bytes::checks::is_ack::CASES,
     },
     Mutant {
         exercise: "is-ack",
         name: "anyone_may_ack",
         bug: "takes the right number from anyone",
         caught_by: "strangers_ack_refused",
-        cases: is_ack_anyone_may_ack::checks::lesson9::IS_ACK,
+        cases: is_ack_anyone_may_ack::checks::is_ack::CASES,
     },
 ];
 // END generated mutants
