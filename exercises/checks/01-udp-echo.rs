@@ -6,7 +6,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use exercise_harness::{
-    Case, Check, PATIENCE, addr_of, case, expect, expect_eq, expect_text, fail, is_timeout, show,
+    Case, Check, PATIENCE, addr_of, cases, expect, expect_eq, expect_text, fail, is_timeout, show,
     step, udp,
 };
 
@@ -14,19 +14,14 @@ use super::super::echo_once;
 use super::super::echo_retry::ask_with_retries;
 
 /// The cases of `echo-once`.
-pub const ECHO_ONCE: &[Case] = &[
-    case("short_reply", short_reply),
-    case("long_message", long_message),
-    case("silence_is_an_error_after_the_timeout", silence),
-];
+pub const ECHO_ONCE: &[Case] = cases! {
+    short_reply, long_message, silence_is_an_error_after_the_timeout
+};
 
 /// The cases of `echo-retry`.
-pub const ECHO_RETRY: &[Case] = &[
-    case("third_attempt_answers", third_attempt_answers),
-    case("asks_three_times_at_most", asks_three_times_at_most),
-    case("gives_up_with_timed_out", gives_up_with_timed_out),
-    case("waits_double", waits_double),
-];
+pub const ECHO_RETRY: &[Case] = cases! {
+    third_attempt_answers, asks_three_times_at_most, gives_up_with_timed_out, waits_double
+};
 
 /// A server that answers each datagram with its upper-case copy, except that it ignores the
 /// first `drop_first` it gets. It stops after `limit` datagrams or a quiet spell; the handle
@@ -87,7 +82,7 @@ fn long_message() -> Check {
     echoes(&message)
 }
 
-fn silence() -> Check {
+fn silence_is_an_error_after_the_timeout() -> Check {
     step("echo_once towards a server that never answers, with a 300 ms timeout");
     let silent = udp()?;
     let start = Instant::now();

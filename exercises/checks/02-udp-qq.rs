@@ -4,33 +4,23 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use exercise_harness::{
-    Case, Check, addr_of, case, expect, expect_eq, expect_text, fail, io, recv, show, step, udp,
+    Case, Check, addr_of, cases, expect, expect_eq, expect_text, fail, io, recv, show, step, udp,
 };
 
 use super::super::chat_contacts::Contacts;
 use super::super::chat_relay::relay_once;
 
 /// The cases of `chat-relay`.
-pub const CHAT_RELAY: &[Case] = &[
-    case("first_speaker_is_remembered", first_speaker_is_remembered),
-    case("line_goes_to_the_other_peer", line_goes_to_the_other_peer),
-    case(
-        "sender_does_not_get_its_own_line",
-        sender_does_not_get_its_own_line,
-    ),
-    case("a_peer_is_added_once", a_peer_is_added_once),
-];
+pub const CHAT_RELAY: &[Case] = cases! {
+    first_speaker_is_remembered, line_goes_to_the_other_peer, sender_does_not_get_its_own_line,
+    a_peer_is_added_once
+};
 
 /// The cases of `chat-contacts`.
-pub const CHAT_CONTACTS: &[Case] = &[
-    case("targets_are_the_others", targets_are_the_others),
-    case("full_table_evicts_the_oldest", full_table_evicts_the_oldest),
-    case(
-        "idle_for_exactly_idle_is_forgotten",
-        idle_for_exactly_idle_is_forgotten,
-    ),
-    case("still_fresh_is_kept", still_fresh_is_kept),
-];
+pub const CHAT_CONTACTS: &[Case] = cases! {
+    targets_are_the_others, full_table_evicts_the_oldest, idle_for_exactly_idle_is_forgotten,
+    still_fresh_is_kept
+};
 
 /// What `socket` receives within 200 ms, if anything.
 fn maybe_recv(socket: &UdpSocket) -> Result<Option<Vec<u8>>, exercise_harness::Failure> {
@@ -112,22 +102,25 @@ fn first_speaker_is_remembered() -> Check {
     expect_text(room.shown_peers()?, "[A]")
 }
 
-fn line_goes_to_the_other_peer() -> Check {
+/// A says "hi from a", then B "hi from b"; what A received.
+fn a_then_b() -> Result<(Room, Vec<u8>), exercise_harness::Failure> {
     let mut room = room()?;
     room.says('A', b"hi from a")?;
     room.says('B', b"hi from b")?;
     step("what A received");
     let (got, _) = recv(&room.a, "\"hi from b\" at A")?;
+    Ok((room, got))
+}
+
+fn line_goes_to_the_other_peer() -> Check {
+    let (room, got) = a_then_b()?;
     expect_text(show(&got), show(b"hi from b"))?;
     step("peers");
     expect_text(room.shown_peers()?, "[A, B]")
 }
 
 fn sender_does_not_get_its_own_line() -> Check {
-    let mut room = room()?;
-    room.says('A', b"hi from a")?;
-    room.says('B', b"hi from b")?;
-    let _ = recv(&room.a, "\"hi from b\" at A")?;
+    let (mut room, _) = a_then_b()?;
     room.says('C', b"hi from c")?;
     step("what A and B received");
     let (at_a, _) = recv(&room.a, "\"hi from c\" at A")?;

@@ -4,7 +4,7 @@ use std::io;
 use std::time::Duration;
 
 use exercise_harness::{
-    Case, Check, Failure, addr_of, case, expect, expect_bytes, expect_text, io, recv, show, step,
+    Case, Check, Failure, addr_of, cases, expect, expect_bytes, expect_text, io, recv, show, step,
     udp, what,
 };
 
@@ -12,26 +12,16 @@ use super::super::reassemble::{self as pieces, Reassembled};
 use super::super::send_in_pieces;
 
 /// The cases of `send-in-pieces`.
-pub const SEND_IN_PIECES: &[Case] = &[
-    case("three_pieces_last_one_short", three_pieces),
-    case("exact_multiple_has_no_empty_tail", exact_multiple),
-    case("empty_reply_is_one_empty_piece", empty_reply),
-    case("max_payload_zero_is_refused", max_payload_zero),
-    case("more_than_65535_pieces_is_refused", too_many_pieces),
-];
+pub const SEND_IN_PIECES: &[Case] = cases! {
+    three_pieces_last_one_short, exact_multiple_has_no_empty_tail, empty_reply_is_one_empty_piece,
+    max_payload_zero_is_refused, more_than_65535_pieces_is_refused
+};
 
 /// The cases of `reassemble`.
-pub const REASSEMBLE: &[Case] = &[
-    case("pieces_in_order", pieces_in_order),
-    case(
-        "out_of_order_with_a_duplicate",
-        out_of_order_with_a_duplicate,
-    ),
-    case("short_datagrams_are_skipped", short_datagrams_are_skipped),
-    case("one_empty_piece", one_empty_piece),
-    case("missing_pieces_are_named", missing_pieces_are_named),
-    case("nothing_at_all_is_timed_out", nothing_at_all),
-];
+pub const REASSEMBLE: &[Case] = cases! {
+    pieces_in_order, out_of_order_with_a_duplicate, short_datagrams_are_skipped, one_empty_piece,
+    missing_pieces_are_named, nothing_at_all_is_timed_out
+};
 
 fn numbered_bytes(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i % 251) as u8).collect()
@@ -86,15 +76,15 @@ fn sends(len: usize, max: usize, sizes: &[usize]) -> Check {
     expect_bytes(&joined, &reply)
 }
 
-fn three_pieces() -> Check {
+fn three_pieces_last_one_short() -> Check {
     sends(2500, 1000, &[1000, 1000, 500])
 }
 
-fn exact_multiple() -> Check {
+fn exact_multiple_has_no_empty_tail() -> Check {
     sends(2000, 1000, &[1000, 1000])
 }
 
-fn empty_reply() -> Check {
+fn empty_reply_is_one_empty_piece() -> Check {
     sends(0, 1000, &[0])
 }
 
@@ -118,11 +108,11 @@ fn refused(len: usize, max: usize) -> Check {
     }
 }
 
-fn max_payload_zero() -> Check {
+fn max_payload_zero_is_refused() -> Check {
     refused(3, 0)
 }
 
-fn too_many_pieces() -> Check {
+fn more_than_65535_pieces_is_refused() -> Check {
     // 65,536 pieces of 1 byte: the count does not fit in 2 bytes.
     refused(65_536, 1)
 }
@@ -212,6 +202,6 @@ fn missing_pieces_are_named() -> Check {
     )
 }
 
-fn nothing_at_all() -> Check {
+fn nothing_at_all_is_timed_out() -> Check {
     reassembles("no datagram at all", &[], "Err(TimedOut)")
 }

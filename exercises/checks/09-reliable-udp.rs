@@ -6,7 +6,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use exercise_harness::{
-    Case, Check, Failure, PATIENCE, Rng, addr_of, case, expect, expect_eq, expect_text, fail, io,
+    Case, Check, Failure, PATIENCE, Rng, addr_of, cases, expect, expect_eq, expect_text, fail, io,
     show, step, udp, what,
 };
 
@@ -14,33 +14,18 @@ use super::super::rto_estimator::RtoEstimator;
 use super::super::stop_and_wait::send_all;
 
 /// The cases of `rto-estimator`.
-pub const RTO_ESTIMATOR: &[Case] = &[
-    case("initial_rto_is_one_second", initial_rto_is_one_second),
-    case("first_sample", first_sample),
-    case("gains_are_one_eighth_and_one_quarter", gains),
-    case("rttvar_uses_the_old_srtt", rttvar_uses_the_old_srtt),
-    case("timeouts_double_the_rto", timeouts_double_the_rto),
-    case("karn_no_sample_from_a_retransmission", karn),
-    case("fresh_sample_after_backoff", fresh_sample_after_backoff),
-    case("backoff_capped_at_max", backoff_capped_at_max),
-    case("never_below_min", never_below_min),
-];
+pub const RTO_ESTIMATOR: &[Case] = cases! {
+    initial_rto_is_one_second, first_sample, gains_are_one_eighth_and_one_quarter,
+    rttvar_uses_the_old_srtt, timeouts_double_the_rto, karn_no_sample_from_a_retransmission,
+    fresh_sample_after_backoff, backoff_capped_at_max, never_below_min
+};
 
 /// The cases of `stop-and-wait`.
-pub const STOP_AND_WAIT: &[Case] = &[
-    case("delivers_in_order_numbered_from_zero", delivers_in_order),
-    case("no_resend_without_loss", no_resend_without_loss),
-    case("resends_a_lost_message_after_rto", resends_a_lost_message),
-    case("resends_when_the_ack_is_lost", resends_when_the_ack_is_lost),
-    case("stale_ack_is_not_an_ack", stale_ack_is_not_an_ack),
-    case("strangers_ack_is_ignored", strangers_ack_is_ignored),
-    case(
-        "ignored_datagrams_do_not_restart_the_timer",
-        timer_not_restarted,
-    ),
-    case("gives_up_after_max_tries", gives_up_after_max_tries),
-    case("seeded_random_loss", seeded_random_loss),
-];
+pub const STOP_AND_WAIT: &[Case] = cases! {
+    delivers_in_order_numbered_from_zero, no_resend_without_loss, resends_a_lost_message_after_rto,
+    resends_when_the_ack_is_lost, stale_ack_is_not_an_ack, strangers_ack_is_ignored,
+    ignored_datagrams_do_not_restart_the_timer, gives_up_after_max_tries, seeded_random_loss
+};
 
 fn ms(millis: f64) -> Duration {
     Duration::from_secs_f64(millis / 1000.0)
@@ -81,7 +66,7 @@ fn first_sample() -> Check {
     expect_rto(&rto, ms(300.0))
 }
 
-fn gains() -> Check {
+fn gains_are_one_eighth_and_one_quarter() -> Check {
     step("new(min 200 ms, max 60 s)");
     let rto = after_samples(&[100.0, 100.0]);
     step("rto(): RTTVAR = 3/4 * 50 + 1/4 * 0 = 37.5, SRTT = 7/8 * 100 + 1/8 * 100 = 100 (2.3)");
@@ -97,32 +82,30 @@ fn rttvar_uses_the_old_srtt() -> Check {
     expect_rto(&rto, ms(362.5))
 }
 
-fn timeouts_double_the_rto() -> Check {
+/// After samples of 100 and 200 ms (RTO 362.5 ms), two timeouts: the step says what else.
+fn backed_off(what: &str) -> RtoEstimator {
     step("new(min 200 ms, max 60 s)");
     let mut rto = after_samples(&[100.0, 200.0]);
-    step("on_timeout() twice: 362.5 ms doubled twice (5.5)");
+    step(what);
     rto.on_timeout();
     rto.on_timeout();
+    rto
+}
+
+fn timeouts_double_the_rto() -> Check {
+    let rto = backed_off("on_timeout() twice: 362.5 ms doubled twice (5.5)");
     expect_rto(&rto, ms(1450.0))
 }
 
-fn karn() -> Check {
-    step("new(min 200 ms, max 60 s)");
-    let mut rto = after_samples(&[100.0, 200.0]);
-    step("on_timeout() twice");
-    rto.on_timeout();
-    rto.on_timeout();
+fn karn_no_sample_from_a_retransmission() -> Check {
+    let mut rto = backed_off("on_timeout() twice");
     step("on_ack(50 ms, retransmitted: true): Karn's rule, no sample, the RTO stays backed off");
     rto.on_ack(ms(50.0), true);
     expect_rto(&rto, ms(1450.0))
 }
 
 fn fresh_sample_after_backoff() -> Check {
-    step("new(min 200 ms, max 60 s)");
-    let mut rto = after_samples(&[100.0, 200.0]);
-    step("on_timeout() twice, on_ack(50 ms, retransmitted: true)");
-    rto.on_timeout();
-    rto.on_timeout();
+    let mut rto = backed_off("on_timeout() twice, on_ack(50 ms, retransmitted: true)");
     rto.on_ack(ms(50.0), true);
     step("on_ack(100 ms, retransmitted: false): on from SRTT 112.5, RTTVAR 62.5, not the backoff");
     rto.on_ack(ms(100.0), false);
@@ -287,7 +270,7 @@ fn acks_all(seq: u32, _copy: u32) -> Answer {
     Answer::Ack(seq)
 }
 
-fn delivers_in_order() -> Check {
+fn delivers_in_order_numbered_from_zero() -> Check {
     let (result, seen) = run_sender(3, Duration::from_millis(500), 5, acks_all)?;
     expect_text(result, "Ok(())")?;
     step("the first datagram: number 0 in 4 bytes, big-endian, then the message");
@@ -320,7 +303,7 @@ fn resend_gap(seen: &Seen, seq: u32) -> Option<Duration> {
     Some(at(2)?.duration_since(at(1)?))
 }
 
-fn resends_a_lost_message() -> Check {
+fn resends_a_lost_message_after_rto() -> Check {
     let rto = Duration::from_millis(200);
     let (result, seen) = run_sender(2, rto, 5, |seq, copy| {
         if seq == 0 && copy == 1 {
@@ -394,7 +377,7 @@ fn strangers_ack_is_ignored() -> Check {
     expect_delivered(&seen, 2)
 }
 
-fn timer_not_restarted() -> Check {
+fn ignored_datagrams_do_not_restart_the_timer() -> Check {
     // The receiver loses message 0's first copy, then sends the sender a datagram that is not
     // its ACK every 100 ms, until the second copy comes (at most 40 of them, 4 s). A sender
     // that keeps its deadline resends after its rto of 300 ms, after about 3 of them; one that

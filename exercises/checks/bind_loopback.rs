@@ -4,17 +4,15 @@
 use std::net::{SocketAddr, UdpSocket};
 
 use exercise_harness::{
-    Check, PATIENCE, case, expect, expect_text, fail, io, recv, show, step, udp,
+    Check, PATIENCE, cases, expect, expect_text, fail, io, recv, show, step, udp,
 };
 
 use super::super::bind_loopback::bind_loopback;
 
 /// The cases of `bind-loopback`.
-pub const CASES: &[exercise_harness::Case] = &[
-    case("address_is_loopback", address_is_loopback),
-    case("port_is_the_real_one", port_is_the_real_one),
-    case("a_datagram_reaches_it", a_datagram_reaches_it),
-];
+pub const CASES: &[exercise_harness::Case] = cases! {
+    address_is_loopback, port_is_the_real_one, a_datagram_reaches_it
+};
 
 fn bound() -> Result<(UdpSocket, SocketAddr), exercise_harness::Failure> {
     step("bind_loopback()");

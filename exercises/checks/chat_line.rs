@@ -3,17 +3,14 @@
 
 use std::net::SocketAddr;
 
-use exercise_harness::{Check, case, expect_text, show, step};
+use exercise_harness::{Check, cases, expect_text, show, step};
 
 use super::super::chat_line::chat_line;
 
 /// The cases of `chat-line`.
-pub const CASES: &[exercise_harness::Case] = &[
-    case("plain_text", plain_text),
-    case("line_end_removed", line_end_removed),
-    case("windows_line_end_removed", windows_line_end_removed),
-    case("not_utf8_is_shown_lossily", not_utf8_is_shown_lossily),
-];
+pub const CASES: &[exercise_harness::Case] = cases! {
+    plain_text, line_end_removed, windows_line_end_removed, not_utf8_is_shown_lossily
+};
 
 fn shows(bytes: &[u8], want: &str) -> Check {
     step(format!("chat_line(127.0.0.1:5000, {})", show(bytes)));

@@ -3,18 +3,15 @@
 
 use std::net::SocketAddr;
 
-use exercise_harness::{Check, case, expect_text, step};
+use exercise_harness::{Check, cases, expect_text, step};
 
 use super::super::is_ack::is_ack;
 
 /// The cases of `is-ack`.
-pub const CASES: &[exercise_harness::Case] = &[
-    case("the_ack", the_ack),
-    case("stale_ack_refused", stale_ack_refused),
-    case("strangers_ack_refused", strangers_ack_refused),
-    case("longer_datagram_refused", longer_datagram_refused),
-    case("little_endian_refused", little_endian_refused),
-];
+pub const CASES: &[exercise_harness::Case] = cases! {
+    the_ack, stale_ack_refused, strangers_ack_refused, longer_datagram_refused,
+    little_endian_refused
+};
 
 fn judges(what: &str, datagram: &[u8], from_receiver: bool, want: bool) -> Check {
     let receiver = SocketAddr::from(([127, 0, 0, 1], 7000));

@@ -1,17 +1,14 @@
 // The cases of `is-timeout` (lesson 6), a list of their own: they share nothing with the
 // lesson's other checks (06-empty-datagram.rs).
 
-use exercise_harness::{Check, case, expect_text, fail, io, step, udp};
+use exercise_harness::{Check, cases, expect_text, fail, io, step, udp};
 
 use super::super::is_timeout::is_timeout;
 
 /// The cases of `is-timeout`.
-pub const CASES: &[exercise_harness::Case] = &[
-    case("would_block_is_a_timeout", would_block_is_a_timeout),
-    case("timed_out_is_a_timeout", timed_out_is_a_timeout),
-    case("refused_is_not_a_timeout", refused_is_not_a_timeout),
-    case("a_real_read_timeout", a_real_read_timeout),
-];
+pub const CASES: &[exercise_harness::Case] = cases! {
+    would_block_is_a_timeout, timed_out_is_a_timeout, refused_is_not_a_timeout, a_real_read_timeout
+};
 
 fn judges(kind: std::io::ErrorKind, want: bool) -> Check {
     step(format!("is_timeout(an error of kind {kind:?})"));

@@ -1,18 +1,14 @@
 // The cases of `line-end` (lesson 4), a list of their own: they share nothing with the
 // lesson's other checks (04-tcp-remote-cmd.rs).
 
-use exercise_harness::{Check, case, expect_text, show, step};
+use exercise_harness::{Check, cases, expect_text, show, step};
 
 use super::super::line_end::line_end;
 
 /// The cases of `line-end`.
-pub const CASES: &[exercise_harness::Case] = &[
-    case("one_line", one_line),
-    case("no_line_end_yet", no_line_end_yet),
-    case("two_lines_in_one_read", two_lines_in_one_read),
-    case("empty_line", empty_line),
-    case("empty_buffer", empty_buffer),
-];
+pub const CASES: &[exercise_harness::Case] = cases! {
+    one_line, no_line_end_yet, two_lines_in_one_read, empty_line, empty_buffer
+};
 
 fn finds(buffer: &[u8], want: Option<usize>) -> Check {
     step(format!("line_end({})", show(buffer)));

@@ -1,18 +1,14 @@
 // The cases of `loss-percent` (lesson 7), a list of their own: they share nothing with the
 // lesson's other checks (07-loss.rs).
 
-use exercise_harness::{Check, case, expect, step};
+use exercise_harness::{Check, cases, expect, step};
 
 use super::super::loss_percent::loss_percent;
 
 /// The cases of `loss-percent`.
-pub const CASES: &[exercise_harness::Case] = &[
-    case("none_lost", none_lost),
-    case("one_in_three", one_in_three),
-    case("all_lost", all_lost),
-    case("nothing_sent", nothing_sent),
-    case("more_received_than_sent", more_received_than_sent),
-];
+pub const CASES: &[exercise_harness::Case] = cases! {
+    none_lost, one_in_three, all_lost, nothing_sent, more_received_than_sent
+};
 
 fn percent(sent: u32, received: u32, want: f64) -> Check {
     step(format!("loss_percent(sent {sent}, received {received})"));

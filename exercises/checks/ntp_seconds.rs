@@ -1,16 +1,14 @@
 // The cases of `ntp-seconds` (lesson 3), a list of their own: they share nothing with the
 // lesson's other checks (03-ntp-time.rs).
 
-use exercise_harness::{Check, case, expect_text, step};
+use exercise_harness::{Check, cases, expect_text, step};
 
 use super::super::ntp_seconds::unix_seconds;
 
 /// The cases of `ntp-seconds`.
-pub const CASES: &[exercise_harness::Case] = &[
-    case("unix_epoch", unix_epoch),
-    case("a_known_date", a_known_date),
-    case("before_1970_is_none", before_1970_is_none),
-];
+pub const CASES: &[exercise_harness::Case] = cases! {
+    unix_epoch, a_known_date, before_1970_is_none
+};
 
 fn converts(ntp: u64, want: Option<u64>) -> Check {
     step(format!("unix_seconds({ntp})"));

@@ -1,18 +1,14 @@
 // The cases of `piece-header` (lesson 5), a list of their own: they share nothing with the
 // lesson's other checks (05-udp-remote-cmd.rs).
 
-use exercise_harness::{Check, case, expect_text, show, step};
+use exercise_harness::{Check, cases, expect_text, show, step};
 
 use super::super::piece_header::parse_piece;
 
 /// The cases of `piece-header`.
-pub const CASES: &[exercise_harness::Case] = &[
-    case("big_endian", big_endian),
-    case("header_only", header_only),
-    case("short_datagram_refused", short_datagram_refused),
-    case("index_past_count_refused", index_past_count_refused),
-    case("count_zero_refused", count_zero_refused),
-];
+pub const CASES: &[exercise_harness::Case] = cases! {
+    big_endian, header_only, short_datagram_refused, index_past_count_refused, count_zero_refused
+};
 
 fn parses(datagram: &[u8], want: Option<(u16, u16, &[u8])>) -> Check {
     step(format!("parse_piece({datagram:?})"));

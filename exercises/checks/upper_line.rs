@@ -1,17 +1,14 @@
 // The cases of `upper-line` (lesson 8), a list of their own: they share nothing with the
 // lesson's other checks (08-many-clients.rs).
 
-use exercise_harness::{Check, case, show, step};
+use exercise_harness::{Check, cases, show, step};
 
 use super::super::upper_line::upper_line;
 
 /// The cases of `upper-line`.
-pub const CASES: &[exercise_harness::Case] = &[
-    case("plain_line", plain_line),
-    case("only_ascii_letters", only_ascii_letters),
-    case("last_line_without_line_end", last_line_without_line_end),
-    case("bytes_that_are_not_utf8", bytes_that_are_not_utf8),
-];
+pub const CASES: &[exercise_harness::Case] = cases! {
+    plain_line, only_ascii_letters, last_line_without_line_end, bytes_that_are_not_utf8
+};
 
 fn answers(line: &[u8], want: &[u8]) -> Check {
     step(format!("upper_line({})", show(line)));

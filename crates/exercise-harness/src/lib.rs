@@ -57,6 +57,15 @@ pub const fn case(name: &'static str, run: fn() -> Check) -> Case {
     Case { name, run }
 }
 
+/// A list of cases, each named after its function: `cases! { one_line, two_lines }` is
+/// `&[case("one_line", one_line), case("two_lines", two_lines)]`.
+#[macro_export]
+macro_rules! cases {
+    ($($case:ident),* $(,)?) => {
+        &[$($crate::case(stringify!($case), $case)),*]
+    };
+}
+
 /// Runs every case, each on a thread of its own with its own `limit`, in order; (name, result).
 pub fn run_cases(cases: &[Case], limit: Duration) -> Vec<(&'static str, Check)> {
     cases

@@ -335,14 +335,14 @@ mod tests {
     fn after_a_failure_the_runner_names_the_file_the_hint_and_the_command() {
         let exercise = find("echo-once").unwrap();
         let text = after_failure(exercise);
-        for part in [
+        let parts = [
             "exercises/01-udp-echo/echo_once.rs",
             "hint 1 of 3:\n  What does recv_from do",
             "hint echo-once 2",
             "cargo exercises check echo-once",
-        ] {
-            assert!(text.contains(part), "{part:?} missing from:\n{text}");
-        }
+        ];
+        let missing: Vec<_> = parts.iter().filter(|part| !text.contains(*part)).collect();
+        assert!(missing.is_empty(), "{missing:?} missing from:\n{text}");
     }
 
     #[test]

@@ -374,14 +374,17 @@ fn the_runner_lists_every_exercise_shows_hints_and_names_a_misspelt_one() {
 fn the_instructor_command_prints_a_line_per_case_and_the_tally() {
     let (code, out, _) = runner(&["solutions", "sntp-offset"]);
     assert_eq!(code, 0, "{out}");
-    for line in [
+    let lines = [
         "  ✓ server_ahead\n",
         "  ✓ server_behind\n",
         "3 of 3 cases pass",
-        "✓ the solution to sntp-offset passes",
-    ] {
-        assert!(out.contains(line), "{line:?} missing from:\n{out}");
-    }
+    ];
+    let missing: Vec<_> = lines.iter().filter(|line| !out.contains(*line)).collect();
+    assert!(missing.is_empty(), "{missing:?} missing from:\n{out}");
+    assert!(
+        out.contains("✓ the solution to sntp-offset passes"),
+        "{out}"
+    );
 }
 
 /// Under Wine cargo (a Linux program) cannot be started: the runner runs the targets that
@@ -582,86 +585,49 @@ fn hints_come_in_three_tiers() {
     assert_eq!(code, 2, "{err}");
 }
 
-/// The child process, killed when the test ends however it ends.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn watch_checks_again_on_save_and_on_enter_shows_hints_and_quits() {
-    use std::io::{BufRead, BufReader, Write};
-    use std::sync::mpsc;
     use std::time::Duration;
+    use test_support::{Running, Stream};
 
     let (_turn, tree) = scratch();
     let file = tree.join(exercise("sntp-offset").file);
     fs::write(&file, "// my attempt, half done\n").unwrap();
-    let mut child = Child(
-        runner_command(&tree)
-            .args(["watch", "sntp-offset"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let stdout = child.0.stdout.take().unwrap();
-    let (tx, lines) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if tx.send(line.unwrap_or_default()).is_err() {
-                return;
-            }
-        }
-    });
-    let mut log = String::new();
+    let mut command = runner_command(&tree);
+    command.args(["watch", "sntp-offset"]);
+    let mut watch = Running::spawn(command);
     // Waits for a line containing `text`; false if the watch ended first or three minutes
     // passed (the first check may build the scratch copy's exercises library).
-    let wait_for = |text: &str, log: &mut String| loop {
-        match lines.recv_timeout(Duration::from_secs(180)) {
-            Ok(line) => {
-                log.push_str(&line);
-                log.push('\n');
-                if line.contains(text) || line.contains("Every exercise passes") {
-                    return true;
-                }
+    let wait_for = |watch: &Running, text: &str| {
+        while let Some(line) = watch.next_line(Stream::Stdout, Duration::from_secs(180)) {
+            if line.contains(text) {
+                return true;
             }
-            Err(_) => return false,
         }
+        false
     };
-    assert!(wait_for("watching ", &mut log), "{log}");
-    if log.contains("Every exercise passes") {
-        // Your working copy passes this exercise and every one after it: watch has nothing
-        // left to watch (the check above still ran it).
-        return;
-    }
+    assert!(wait_for(&watch, "watching "), "{}", watch.transcript());
     // A save under exercises/: checked again without a key pressed.
     if !test_support::wine_gap(test_support::Gap::FileEventsNotDelivered) {
         fs::write(&file, "// my attempt, saved again\n").unwrap();
-        assert!(
-            wait_for("checking ", &mut log),
-            "no check after a save:\n{log}"
-        );
-        assert!(wait_for("watching ", &mut log), "{log}");
+        let checked = wait_for(&watch, "checking ") && wait_for(&watch, "watching ");
+        assert!(checked, "no check after a save:\n{}", watch.transcript());
     }
     // Enter: checked again (the fallback where file events do not arrive).
-    let mut stdin = child.0.stdin.take().unwrap();
-    stdin.write_all(b"\n").unwrap();
-    assert!(
-        wait_for("checking ", &mut log),
-        "no check after Enter:\n{log}"
-    );
-    assert!(wait_for("watching ", &mut log), "{log}");
-    stdin.write_all(b"h\n").unwrap();
-    assert!(wait_for("hint 1 of 3", &mut log), "{log}");
-    assert!(log.contains("progress"), "no progress line:\n{log}");
+    watch.write_line("");
+    let checked = wait_for(&watch, "checking ") && wait_for(&watch, "watching ");
+    assert!(checked, "no check after Enter:\n{}", watch.transcript());
+    watch.write_line("h");
+    assert!(wait_for(&watch, "hint 1 of 3"), "{}", watch.transcript());
+    let seen = watch.seen(Stream::Stdout).join("\n");
+    assert!(seen.contains("progress"), "no progress line:\n{seen}");
     // The first key after a hint is awaited as a save or Enter would be; q then quits.
-    stdin.write_all(b"q\n").unwrap();
-    drop(stdin);
-    let status = child.0.wait().unwrap();
-    assert!(status.success(), "{log}");
+    watch.write_line("q");
+    watch.close_stdin();
+    let status = watch.exit_within(Duration::from_secs(30));
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "{}",
+        watch.transcript()
+    );
 }
