@@ -198,18 +198,21 @@ fn full_table_evicts_the_oldest() -> Check {
     expect_text(names(contacts.targets(peer(1004), at(46))), "[A, C]")
 }
 
-fn idle_for_exactly_idle_is_forgotten() -> Check {
+/// The table above, asked for its targets by `from` at `secs`: `want`, and `len` peers left.
+fn left_after(what: &str, from: u16, secs: u64, want: &str, len: usize) -> Check {
     let (mut contacts, at) = table();
-    step("targets(A, at 80 s): C, last heard at 20 s, has been idle for 60 s: forgotten");
-    expect_text(names(contacts.targets(peer(1001), at(80))), "[]")?;
+    step(what);
+    expect_text(names(contacts.targets(peer(from), at(secs))), want)?;
     step("len()");
-    expect_eq(contacts.len(), 0)
+    expect_eq(contacts.len(), len)
+}
+
+fn idle_for_exactly_idle_is_forgotten() -> Check {
+    let what = "targets(A, at 80 s): C, last heard at 20 s, has been idle for 60 s: forgotten";
+    left_after(what, 1001, 80, "[]", 0)
 }
 
 fn still_fresh_is_kept() -> Check {
-    let (mut contacts, at) = table();
-    step("targets(someone else, at 69 s): A forgotten (idle 69 s), B (59 s) and C kept");
-    expect_text(names(contacts.targets(peer(9999), at(69))), "[B, C]")?;
-    step("len()");
-    expect_eq(contacts.len(), 2)
+    let what = "targets(someone else, at 69 s): A forgotten (idle 69 s), B (59 s) and C kept";
+    left_after(what, 9999, 69, "[B, C]", 2)
 }

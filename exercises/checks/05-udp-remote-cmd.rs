@@ -143,29 +143,25 @@ fn reassembles(what: &str, datagrams: &[Vec<u8>], want: &str) -> Result<(), Fail
     )
 }
 
+/// "hello world!" in 3 pieces ("hello ", "wor", "ld!"), sent in this order of indices.
+fn hello_world(order: &[u16]) -> Vec<Vec<u8>> {
+    let parts: [&[u8]; 3] = [b"hello ", b"wor", b"ld!"];
+    order
+        .iter()
+        .map(|&index| piece(index, 3, parts[usize::from(index)]))
+        .collect()
+}
+
 fn pieces_in_order() -> Check {
-    reassembles(
-        "pieces 0, 1, 2 of 3",
-        &[
-            piece(0, 3, b"hello "),
-            piece(1, 3, b"wor"),
-            piece(2, 3, b"ld!"),
-        ],
-        "Ok(Complete(\"hello world!\"))",
-    )
+    let datagrams = hello_world(&[0, 1, 2]);
+    let what = "pieces 0, 1, 2 of 3";
+    reassembles(what, &datagrams, "Ok(Complete(\"hello world!\"))")
 }
 
 fn out_of_order_with_a_duplicate() -> Check {
-    reassembles(
-        "pieces 2, 0, 0 again, then 1 (of 3)",
-        &[
-            piece(2, 3, b"ld!"),
-            piece(0, 3, b"hello "),
-            piece(0, 3, b"hello "),
-            piece(1, 3, b"wor"),
-        ],
-        "Ok(Complete(\"hello world!\"))",
-    )
+    let datagrams = hello_world(&[2, 0, 0, 1]);
+    let what = "pieces 2, 0, 0 again, then 1 (of 3)";
+    reassembles(what, &datagrams, "Ok(Complete(\"hello world!\"))")
 }
 
 fn short_datagrams_are_skipped() -> Check {

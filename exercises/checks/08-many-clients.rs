@@ -73,6 +73,13 @@ fn connect(addr: SocketAddr, server: &Background) -> Result<TcpStream, Failure> 
     tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))
 }
 
+/// A client connected to the server at `addr` that has sent `line` and had its answer.
+fn client_says(addr: SocketAddr, server: &Background, line: &[u8]) -> Result<TcpStream, Failure> {
+    let mut client = connect(addr, server)?;
+    echoes(&mut client, line, server)?;
+    Ok(client)
+}
+
 fn expect_answer(answer: Vec<u8>, line: &[u8]) -> Check {
     let want = line.to_ascii_uppercase();
     exercise_harness::expect(answer == want, show(&want), show(&answer))
@@ -91,11 +98,9 @@ fn pool() -> Result<(SocketAddr, Background), Failure> {
 fn two_clients_at_once() -> Check {
     step("serve(listener, 2 workers); client A sends \"a\\n\" and stays connected");
     let (addr, server) = pool()?;
-    let mut a = connect(addr, &server)?;
-    echoes(&mut a, b"a\n", &server)?;
+    let mut a = client_says(addr, &server, b"a\n")?;
     step("client B connects while A is still connected, and sends \"b\\n\"");
-    let mut b = connect(addr, &server)?;
-    echoes(&mut b, b"b\n", &server)?;
+    let _b = client_says(addr, &server, b"b\n")?;
     step("A sends a second line, \"a2\\n\"");
     echoes(&mut a, b"a2\n", &server)
 }
@@ -103,10 +108,8 @@ fn two_clients_at_once() -> Check {
 fn third_client_waits() -> Check {
     step("serve(listener, 2 workers); clients A and B connect, each sends a line and stays");
     let (addr, server) = pool()?;
-    let mut a = connect(addr, &server)?;
-    echoes(&mut a, b"a\n", &server)?;
-    let mut b = connect(addr, &server)?;
-    echoes(&mut b, b"b\n", &server)?;
+    let a = client_says(addr, &server, b"a\n")?;
+    let b = client_says(addr, &server, b"b\n")?;
 
     step("client C connects while A and B are connected: 2 workers are busy, so C must wait");
     let mut c = connect(addr, &server)?;
@@ -171,8 +174,7 @@ fn single_threaded() -> Result<(SocketAddr, Background), Failure> {
 fn two_lines_per_client() -> Check {
     step("serve(listener) on one thread; a client sends \"one\\n\"");
     let (addr, server) = single_threaded()?;
-    let mut client = connect(addr, &server)?;
-    echoes(&mut client, b"one\n", &server)?;
+    let mut client = client_says(addr, &server, b"one\n")?;
     step("the same client sends \"two\\n\"");
     echoes(&mut client, b"two\n", &server)
 }

@@ -228,6 +228,17 @@ fn messages(count: usize) -> Vec<Vec<u8>> {
 
 /// Runs send_all against a scripted receiver; the result as a student writes it, and what the
 /// receiver saw.
+/// A receiver's plan: `answer` to the first copy of message `seq`, the ACK to everything else.
+fn first_copy_of(seq: u32, answer: Answer) -> impl Fn(u32, u32) -> Answer + Send + 'static {
+    move |s, copy| {
+        if s == seq && copy == 1 {
+            answer
+        } else {
+            Answer::Ack(s)
+        }
+    }
+}
+
 fn run_sender(
     count: usize,
     rto: Duration,
@@ -305,13 +316,7 @@ fn resend_gap(seen: &Seen, seq: u32) -> Option<Duration> {
 
 fn resends_a_lost_message_after_rto() -> Check {
     let rto = Duration::from_millis(200);
-    let (result, seen) = run_sender(2, rto, 5, |seq, copy| {
-        if seq == 0 && copy == 1 {
-            Answer::Lose
-        } else {
-            Answer::Ack(seq)
-        }
-    })?;
+    let (result, seen) = run_sender(2, rto, 5, first_copy_of(0, Answer::Lose))?;
     expect_text(result, "Ok(())")?;
     expect_copies(&seen, 0, 2, "the first was lost on the way")?;
     step("when the second copy came, after the first");
@@ -327,13 +332,12 @@ fn resends_a_lost_message_after_rto() -> Check {
 }
 
 fn resends_when_the_ack_is_lost() -> Check {
-    let (result, seen) = run_sender(3, Duration::from_millis(100), 5, |seq, copy| {
-        if seq == 1 && copy == 1 {
-            Answer::LoseAck
-        } else {
-            Answer::Ack(seq)
-        }
-    })?;
+    let (result, seen) = run_sender(
+        3,
+        Duration::from_millis(100),
+        5,
+        first_copy_of(1, Answer::LoseAck),
+    )?;
     expect_text(result, "Ok(())")?;
     expect_copies(&seen, 1, 2, "the first one's ACK was lost")?;
     expect_delivered(&seen, 3)
@@ -341,13 +345,12 @@ fn resends_when_the_ack_is_lost() -> Check {
 
 fn stale_ack_is_not_an_ack() -> Check {
     step("the receiver answers the first copy of message 1 with ACK 0 (stale, a duplicate)");
-    let (result, seen) = run_sender(3, Duration::from_millis(100), 5, |seq, copy| {
-        if seq == 1 && copy == 1 {
-            Answer::Ack(0)
-        } else {
-            Answer::Ack(seq)
-        }
-    })?;
+    let (result, seen) = run_sender(
+        3,
+        Duration::from_millis(100),
+        5,
+        first_copy_of(1, Answer::Ack(0)),
+    )?;
     expect_text(result, "Ok(())")?;
     expect_copies(
         &seen,
@@ -360,13 +363,12 @@ fn stale_ack_is_not_an_ack() -> Check {
 
 fn strangers_ack_is_ignored() -> Check {
     step("message 0's first copy is lost; another socket sends the sender \"ACK 0\"");
-    let (result, seen) = run_sender(2, Duration::from_millis(150), 5, |seq, copy| {
-        if seq == 0 && copy == 1 {
-            Answer::LoseAndStrangerAcks
-        } else {
-            Answer::Ack(seq)
-        }
-    })?;
+    let (result, seen) = run_sender(
+        2,
+        Duration::from_millis(150),
+        5,
+        first_copy_of(0, Answer::LoseAndStrangerAcks),
+    )?;
     expect_text(result, "Ok(())")?;
     expect_copies(
         &seen,

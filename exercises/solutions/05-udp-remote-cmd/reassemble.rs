@@ -1,6 +1,6 @@
 //! Solution to `reassemble` (lesson 5, hard).
 
-use std::io;
+use std::io::{self, ErrorKind::TimedOut, ErrorKind::WouldBlock};
 use std::net::UdpSocket;
 use std::time::Duration;
 
@@ -24,14 +24,7 @@ pub fn reassemble(socket: &UdpSocket, quiet: Duration) -> io::Result<Reassembled
         let n = match socket.recv_from(&mut buf) {
             Ok((n, _from)) => n,
             // A read timeout: WouldBlock on Linux and macOS, TimedOut on Windows.
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                break;
-            }
+            Err(err) if matches!(err.kind(), WouldBlock | TimedOut) => break,
             Err(err) => return Err(err),
         };
         if n < 4 {

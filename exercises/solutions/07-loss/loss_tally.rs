@@ -1,6 +1,6 @@
 //! Solution to `loss-tally` (lesson 7, medium).
 
-use std::io;
+use std::io::{self, ErrorKind::TimedOut, ErrorKind::WouldBlock};
 use std::net::UdpSocket;
 use std::time::Duration;
 
@@ -30,14 +30,7 @@ pub fn tally(socket: &UdpSocket, expected: u32, quiet: Duration) -> io::Result<T
         let n = match socket.recv_from(&mut buf) {
             Ok((n, _)) => n,
             // Quiet for long enough: WouldBlock on Linux and macOS, TimedOut on Windows.
-            Err(err)
-                if matches!(
-                    err.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                break;
-            }
+            Err(err) if matches!(err.kind(), WouldBlock | TimedOut) => break,
             Err(err) => return Err(err),
         };
         if n < 4 {

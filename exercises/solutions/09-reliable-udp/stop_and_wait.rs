@@ -1,6 +1,6 @@
 //! Solution to `stop-and-wait` (lesson 9, hard).
 
-use std::io;
+use std::io::{self, ErrorKind::TimedOut, ErrorKind::WouldBlock};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
@@ -38,14 +38,7 @@ pub fn send_all(
                         acked = from == receiver && buf[..n] == seq.to_be_bytes();
                     }
                     // The timer ran out: WouldBlock on Linux and macOS, TimedOut on Windows.
-                    Err(err)
-                        if matches!(
-                            err.kind(),
-                            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                        ) =>
-                    {
-                        break;
-                    }
+                    Err(err) if matches!(err.kind(), WouldBlock | TimedOut) => break,
                     Err(err) => return Err(err),
                 }
             }
