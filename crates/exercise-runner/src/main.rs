@@ -402,11 +402,8 @@ fn watch(start: Option<&'static Exercise>) -> ExitCode {
                 .position(|e| e.name == current.name)
                 .unwrap_or(0);
             match open_after(here + 1) {
+                // The check has named it ("Next: ..."): on to it.
                 Some(next) => {
-                    println!(
-                        "\nNext: {} (lesson {}): {}",
-                        next.name, next.lesson, next.task
-                    );
                     current = next;
                     tier = 1;
                     continue;
