@@ -700,6 +700,14 @@ fn cannot_run(command: &str, packages: &[String], tools: &[String]) -> Option<St
                 if !root().join("examples").join(format!("{name}.rs")).is_file() {
                     return Some(format!("no example {name:?} in examples/"));
                 }
+            } else if words.get(1) == Some(&"exercises") {
+                // `cargo exercises check NAME`: the exercise runner, by its alias.
+                let config = fs::read_to_string(root().join(".cargo/config.toml"));
+                if !config.is_ok_and(|c| {
+                    c.contains("exercises = \"run --quiet --package exercise-runner --\"")
+                }) {
+                    return Some("no `cargo exercises` alias in .cargo/config.toml".into());
+                }
             } else if words.contains(&"run") {
                 let Some(at) = words.iter().position(|w| *w == "-p") else {
                     return Some("`cargo run` without `-p PACKAGE`".into());
@@ -794,6 +802,10 @@ fn the_command_check_splits_pipelines_and_skips_settings_and_sudo() {
     );
     assert!(cannot_run("loss-demo flood", &packages, &tools).is_some());
     assert!(cannot_run("cargo run -p nope", &packages, &tools).is_some());
+    assert_eq!(
+        cannot_run("cargo exercises check echo-once", &packages, &tools),
+        None
+    );
     assert_eq!(
         cannot_run("cargo run --example udp-echo-server", &packages, &tools),
         None

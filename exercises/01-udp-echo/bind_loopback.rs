@@ -5,7 +5,7 @@
 //! `--addr 127.0.0.1:0`: port 0 asks the operating system for a free port, so two programs never
 //! fight over 8080.
 //!
-//! Check your work:  cargo run -p exercises -- check bind-loopback
+//! Check your work:  cargo exercises check bind-loopback
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

@@ -7,8 +7,8 @@
 //! The check starts its own echo server on 127.0.0.1 (it answers in upper case), calls your
 //! function, then calls it again towards a server that never answers.
 //!
-//! Check your work:  cargo run -p exercises -- check echo-once
-//! Stuck?            cargo run -p exercises -- hint echo-once
+//! Check your work:  cargo exercises check echo-once
+//! Stuck?            cargo exercises hint echo-once
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

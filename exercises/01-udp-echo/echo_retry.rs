@@ -11,7 +11,7 @@
 //! each arrived, to see the waits grow. Then a server that never answers must hear exactly
 //! `attempts` requests.
 //!
-//! Check your work:  cargo run -p exercises -- check echo-retry
+//! Check your work:  cargo exercises check echo-retry
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

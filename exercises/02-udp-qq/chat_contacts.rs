@@ -12,7 +12,7 @@
 //!
 //! Time comes in as an argument (`now`), so the check can move the clock by hand: no waiting.
 //!
-//! Check your work:  cargo run -p exercises -- check chat-contacts
+//! Check your work:  cargo exercises check chat-contacts
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

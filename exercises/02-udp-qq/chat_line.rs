@@ -4,7 +4,7 @@
 //! UTF-8 must not stop the chat (decode them lossily, as U+FFFD), and the line end its terminal
 //! added (`\n`, or `\r\n` on Windows) is not part of the text.
 //!
-//! Check your work:  cargo run -p exercises -- check chat-line
+//! Check your work:  cargo exercises check chat-line
 
 use std::net::SocketAddr;
 

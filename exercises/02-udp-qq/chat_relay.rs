@@ -7,7 +7,7 @@
 //!
 //! The check makes three clients, A, B and C, talk through your server one line at a time.
 //!
-//! Check your work:  cargo run -p exercises -- check chat-relay
+//! Check your work:  cargo exercises check chat-relay
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

@@ -3,7 +3,7 @@
 //! Write `unix_seconds`: an SNTP timestamp counts seconds from 1900-01-01 (its high 32 bits),
 //! Unix time from 1970-01-01. Return the Unix seconds, or `None` for a time before 1970.
 //!
-//! Check your work:  cargo run -p exercises -- check ntp-seconds
+//! Check your work:  cargo exercises check ntp-seconds
 
 /// NTP's seconds since 1900-01-01 as Unix seconds since 1970-01-01; `None` before 1970.
 pub fn unix_seconds(ntp_seconds: u64) -> Option<u64> {

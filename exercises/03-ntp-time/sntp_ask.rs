@@ -18,7 +18,7 @@
 //! The check plays the server: a sane one first (with a stranger's datagram already waiting
 //! at your socket), then four broken ones.
 //!
-//! Check your work:  cargo run -p exercises -- check sntp-ask
+//! Check your work:  cargo exercises check sntp-ask
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

@@ -12,7 +12,7 @@
 //!
 //! RFC 4330, section 5, has the formulas; try to derive them first.
 //!
-//! Check your work:  cargo run -p exercises -- check sntp-offset
+//! Check your work:  cargo exercises check sntp-offset
 
 /// The clock offset and the round-trip delay from SNTP's four timestamps, in seconds.
 /// Returns `(offset, delay)`.

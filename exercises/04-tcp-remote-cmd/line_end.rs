@@ -4,7 +4,7 @@
 //! buffer and takes a line out only once it has ended. Return the length of the first whole
 //! line, its `\n` included, or `None` if no `\n` has come yet.
 //!
-//! Check your work:  cargo run -p exercises -- check line-end
+//! Check your work:  cargo exercises check line-end
 
 /// How many bytes of `buffer` the first whole line takes, its `\n` included; `None` when no
 /// line has ended yet.

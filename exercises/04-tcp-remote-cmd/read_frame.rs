@@ -15,7 +15,7 @@
 //! The check reads two frames that arrive in one read, frames handed out one byte per read,
 //! and streams that end in the wrong place.
 //!
-//! Check your work:  cargo run -p exercises -- check read-frame
+//! Check your work:  cargo exercises check read-frame
 
 use std::io::{self, Read, Write};
 

@@ -8,7 +8,7 @@
 //! "hello\n", "wor" and "ld\nmixed Case 123\n" in three writes, so one read can hold half a
 //! line or a line and a half.
 //!
-//! Check your work:  cargo run -p exercises -- check tcp-upper
+//! Check your work:  cargo exercises check tcp-upper
 
 // You will want `use std::io::{BufRead, BufReader, Write};` too.
 use std::io;

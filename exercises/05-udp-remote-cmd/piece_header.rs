@@ -4,7 +4,7 @@
 //! its index and the number of pieces (2 bytes each, big-endian). Read them, and refuse a
 //! datagram that cannot be a piece: under 4 bytes, a count of 0, an index not below the count.
 //!
-//! Check your work:  cargo run -p exercises -- check piece-header
+//! Check your work:  cargo exercises check piece-header
 
 /// The piece in `datagram`: (index, count, bytes), from a 4-byte header of two big-endian u16s;
 /// `None` when it is shorter than 4 bytes, its count is 0, or its index is not below the count.

@@ -10,7 +10,7 @@
 //! - or when no datagram has come for `quiet`: `Reassembled::Incomplete { missing }` with the
 //!   missing indices, smallest first, or an error of kind `TimedOut` if no piece came at all.
 //!
-//! Check your work:  cargo run -p exercises -- check reassemble
+//! Check your work:  cargo exercises check reassemble
 
 use std::io;
 use std::net::UdpSocket;

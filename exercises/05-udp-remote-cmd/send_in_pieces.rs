@@ -12,7 +12,7 @@
 //! the receiver still hears an answer). Return the count; return an `InvalidInput` error if
 //! `max_payload` is 0 or the reply would need more than 65,535 pieces.
 //!
-//! Check your work:  cargo run -p exercises -- check send-in-pieces
+//! Check your work:  cargo exercises check send-in-pieces
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

@@ -8,7 +8,7 @@
 //! `WouldBlock` on Linux and macOS and `TimedOut` on Windows. Your code must say
 //! `Arrival::Nothing` on all three systems.
 //!
-//! Check your work:  cargo run -p exercises -- check empty-or-timeout
+//! Check your work:  cargo exercises check empty-or-timeout
 
 use std::io;
 use std::net::UdpSocket;

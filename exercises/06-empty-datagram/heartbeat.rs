@@ -8,7 +8,7 @@
 //! Only the server's answer counts: a datagram from anyone else is ignored, and must not make
 //! you wait longer than `timeout` in all.
 //!
-//! Check your work:  cargo run -p exercises -- check heartbeat
+//! Check your work:  cargo exercises check heartbeat
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

@@ -3,7 +3,7 @@
 //! Write `is_timeout`: a socket's read timeout comes back as an error, whose kind depends on
 //! the system. Say whether an error is one, on every system the course runs on.
 //!
-//! Check your work:  cargo run -p exercises -- check is-timeout
+//! Check your work:  cargo exercises check is-timeout
 
 use std::io;
 

@@ -3,7 +3,7 @@
 //! Write `loss_percent`: what share of the datagrams sent never arrived, in percent. Nothing
 //! sent is 0 % (not NaN), and more received than sent (duplicates) is 0 % too.
 //!
-//! Check your work:  cargo run -p exercises -- check loss-percent
+//! Check your work:  cargo exercises check loss-percent
 
 /// The share of `sent` datagrams that did not arrive, in percent; 0 when nothing was sent, and
 /// when duplicates make `received` larger than `sent`.

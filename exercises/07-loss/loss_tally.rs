@@ -13,7 +13,7 @@
 //! nothing is lost, so the check sends the numbers itself, with gaps, a duplicate and two
 //! numbers out of order.
 //!
-//! Check your work:  cargo run -p exercises -- check loss-tally
+//! Check your work:  cargo exercises check loss-tally
 
 use std::io;
 use std::net::UdpSocket;

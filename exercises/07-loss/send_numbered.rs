@@ -5,7 +5,7 @@
 //! its sequence number (big-endian, 0, 1, 2, ...), the rest zeros. Return an `InvalidInput`
 //! error if `size` is under 4 (no room for the number), before sending anything.
 //!
-//! Check your work:  cargo run -p exercises -- check send-numbered
+//! Check your work:  cargo exercises check send-numbered
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

@@ -8,7 +8,7 @@
 //!
 //! Lesson 8's `many-clients-async` does the same; read it after you have tried.
 //!
-//! Check your work:  cargo run -p exercises -- check async-server
+//! Check your work:  cargo exercises check async-server
 
 use std::io;
 use tokio::net::TcpListener;

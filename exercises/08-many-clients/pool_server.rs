@@ -10,7 +10,7 @@
 //! The check uses 2 workers: clients A and B must both be answered while both are connected;
 //! a third, C, must get no answer until A leaves, and then get it.
 //!
-//! Check your work:  cargo run -p exercises -- check pool-server
+//! Check your work:  cargo exercises check pool-server
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};

@@ -3,7 +3,7 @@
 //! Write `upper_line`: the answer to one line. Upper-case ASCII letters only, keep every other
 //! byte as it is (the client may send bytes that are not UTF-8), and end with `\n`.
 //!
-//! Check your work:  cargo run -p exercises -- check upper-line
+//! Check your work:  cargo exercises check upper-line
 
 /// The answer to `line`: its ASCII letters in upper case, every other byte as it was, ending
 /// in `\n` (added if the line came without one).

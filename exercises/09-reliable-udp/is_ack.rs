@@ -3,7 +3,7 @@
 //! Write `is_ack`: the sender waits for the acknowledgement of message `seq`. Only exactly
 //! `seq.to_be_bytes()`, from the receiver, counts: not an old ACK, not a stranger's datagram.
 //!
-//! Check your work:  cargo run -p exercises -- check is-ack
+//! Check your work:  cargo exercises check is-ack
 
 use std::net::SocketAddr;
 

@@ -24,7 +24,7 @@
 //! Anything else in the file (other kinds, other protocols, datagrams that are not ours) is
 //! skipped; a file that is not a pcap, or is cut short, is an error, never a panic.
 //!
-//! Check your work:  cargo run -p exercises -- check retransmissions
+//! Check your work:  cargo exercises check retransmissions
 
 /// Why the sender sent a packet again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -15,7 +15,7 @@
 //! The check feeds samples and timeouts by hand (no clock, no sockets) and compares the RTO
 //! after each to the RFC's arithmetic, to the nanosecond.
 //!
-//! Check your work:  cargo run -p exercises -- check rto-estimator
+//! Check your work:  cargo exercises check rto-estimator
 
 use std::time::Duration;
 

@@ -14,7 +14,7 @@
 //! message 2, and answers message 4 with a stale acknowledgement; and before you start, a
 //! stranger sends your socket a fake acknowledgement of message 0.
 //!
-//! Check your work:  cargo run -p exercises -- check stop-and-wait
+//! Check your work:  cargo exercises check stop-and-wait
 
 use std::io;
 use std::net::{SocketAddr, UdpSocket};

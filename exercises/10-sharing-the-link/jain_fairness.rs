@@ -13,7 +13,7 @@
 //!
 //! No JSON library needed: the check gives you lines shaped exactly like the bench's.
 //!
-//! Check your work:  cargo run -p exercises -- check jain-fairness
+//! Check your work:  cargo exercises check jain-fairness
 
 /// Every `"share_bytes_per_s":NUMBER` in `json`, in order.
 pub fn shares(json: &str) -> Vec<f64> {

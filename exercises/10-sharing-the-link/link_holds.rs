@@ -14,7 +14,7 @@
 //! a queue of 64 holds 39 + 64 = 103 packets. Mind the units: a rate times a `Duration` needs
 //! nanoseconds (or `as_secs_f64`) and no overflow at 10 Gbit/s.
 //!
-//! Check your work:  cargo run -p exercises -- check link-holds
+//! Check your work:  cargo exercises check link-holds
 
 use std::time::Duration;
 

@@ -18,7 +18,7 @@
 //! No clock here and no socket: the check passes the times by hand and compares the window
 //! after each event.
 //!
-//! Check your work:  cargo run -p exercises -- check newreno
+//! Check your work:  cargo exercises check newreno
 
 use std::time::Duration;
 

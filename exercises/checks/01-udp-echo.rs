@@ -6,7 +6,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use exercise_harness::{
-    Case, Check, PATIENCE, addr_of, case, expect, expect_eq, expect_text, fail, is_timeout, show,
+    Case, Check, PATIENCE, addr_of, cases, expect, expect_eq, expect_text, fail, is_timeout, show,
     step, udp,
 };
 
@@ -14,19 +14,14 @@ use super::super::echo_once;
 use super::super::echo_retry::ask_with_retries;
 
 /// The cases of `echo-once`.
-pub const ECHO_ONCE: &[Case] = &[
-    case("short_reply", short_reply),
-    case("long_message", long_message),
-    case("silence_is_an_error_after_the_timeout", silence),
-];
+pub const ECHO_ONCE: &[Case] = cases! {
+    short_reply, long_message, silence_is_an_error_after_the_timeout
+};
 
 /// The cases of `echo-retry`.
-pub const ECHO_RETRY: &[Case] = &[
-    case("third_attempt_answers", third_attempt_answers),
-    case("asks_three_times_at_most", asks_three_times_at_most),
-    case("gives_up_with_timed_out", gives_up_with_timed_out),
-    case("waits_double", waits_double),
-];
+pub const ECHO_RETRY: &[Case] = cases! {
+    third_attempt_answers, asks_three_times_at_most, gives_up_with_timed_out, waits_double
+};
 
 /// A server that answers each datagram with its upper-case copy, except that it ignores the
 /// first `drop_first` it gets. It stops after `limit` datagrams or a quiet spell; the handle
@@ -87,7 +82,7 @@ fn long_message() -> Check {
     echoes(&message)
 }
 
-fn silence() -> Check {
+fn silence_is_an_error_after_the_timeout() -> Check {
     step("echo_once towards a server that never answers, with a 300 ms timeout");
     let silent = udp()?;
     let start = Instant::now();
@@ -174,63 +169,4 @@ fn waits_double() -> Check {
             waited.as_millis()
         ),
     )
-}
-
-/// The cases of `bind-loopback`.
-pub const BIND_LOOPBACK: &[exercise_harness::Case] = bind_loopback_cases::CASES;
-
-/// `bind-loopback`'s cases, in a module of their own (their names stay apart from the others').
-mod bind_loopback_cases {
-    #[allow(unused_imports)]
-    use std::net::{SocketAddr, UdpSocket};
-
-    use exercise_harness::{
-        Check, PATIENCE, case, expect, expect_text, fail, io, recv, show, step, udp,
-    };
-
-    use super::super::super::bind_loopback::bind_loopback;
-
-    pub const CASES: &[exercise_harness::Case] = &[
-        case("address_is_loopback", address_is_loopback),
-        case("port_is_the_real_one", port_is_the_real_one),
-        case("a_datagram_reaches_it", a_datagram_reaches_it),
-    ];
-
-    fn bound() -> Result<(UdpSocket, SocketAddr), exercise_harness::Failure> {
-        step("bind_loopback()");
-        bind_loopback().map_err(|err| {
-            fail(
-                "Ok((socket, address))",
-                format!("Err({})", exercise_harness::what(&err)),
-            )
-        })
-    }
-
-    fn address_is_loopback() -> Check {
-        let (_socket, addr) = bound()?;
-        step("the address's IP");
-        expect_text(addr.ip().to_string(), "127.0.0.1")
-    }
-
-    fn port_is_the_real_one() -> Check {
-        let (socket, addr) = bound()?;
-        step("the port returned, and the socket's own local_addr()");
-        let real = io(socket.local_addr())?;
-        expect(
-            addr.port() != 0 && addr == real,
-            format!("{real} (the port the OS picked, not 0)"),
-            addr.to_string(),
-        )
-    }
-
-    fn a_datagram_reaches_it() -> Check {
-        let (socket, addr) = bound()?;
-        io(socket.set_read_timeout(Some(PATIENCE)))?;
-        step(format!("send \"hi\" to the address returned, {addr}"));
-        let sender = udp()?;
-        io(sender.send_to(b"hi", addr))?;
-        step("receive on the socket returned");
-        let (got, _) = recv(&socket, "\"hi\"")?;
-        expect_text(show(&got), show(b"hi"))
-    }
 }

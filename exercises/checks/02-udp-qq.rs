@@ -4,33 +4,23 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use exercise_harness::{
-    Case, Check, addr_of, case, expect, expect_eq, expect_text, fail, io, recv, show, step, udp,
+    Case, Check, addr_of, cases, expect, expect_eq, expect_text, fail, io, recv, show, step, udp,
 };
 
 use super::super::chat_contacts::Contacts;
 use super::super::chat_relay::relay_once;
 
 /// The cases of `chat-relay`.
-pub const CHAT_RELAY: &[Case] = &[
-    case("first_speaker_is_remembered", first_speaker_is_remembered),
-    case("line_goes_to_the_other_peer", line_goes_to_the_other_peer),
-    case(
-        "sender_does_not_get_its_own_line",
-        sender_does_not_get_its_own_line,
-    ),
-    case("a_peer_is_added_once", a_peer_is_added_once),
-];
+pub const CHAT_RELAY: &[Case] = cases! {
+    first_speaker_is_remembered, line_goes_to_the_other_peer, sender_does_not_get_its_own_line,
+    a_peer_is_added_once
+};
 
 /// The cases of `chat-contacts`.
-pub const CHAT_CONTACTS: &[Case] = &[
-    case("targets_are_the_others", targets_are_the_others),
-    case("full_table_evicts_the_oldest", full_table_evicts_the_oldest),
-    case(
-        "idle_for_exactly_idle_is_forgotten",
-        idle_for_exactly_idle_is_forgotten,
-    ),
-    case("still_fresh_is_kept", still_fresh_is_kept),
-];
+pub const CHAT_CONTACTS: &[Case] = cases! {
+    targets_are_the_others, full_table_evicts_the_oldest, idle_for_exactly_idle_is_forgotten,
+    still_fresh_is_kept
+};
 
 /// What `socket` receives within 200 ms, if anything.
 fn maybe_recv(socket: &UdpSocket) -> Result<Option<Vec<u8>>, exercise_harness::Failure> {
@@ -112,22 +102,25 @@ fn first_speaker_is_remembered() -> Check {
     expect_text(room.shown_peers()?, "[A]")
 }
 
-fn line_goes_to_the_other_peer() -> Check {
+/// A says "hi from a", then B "hi from b"; what A received.
+fn a_then_b() -> Result<(Room, Vec<u8>), exercise_harness::Failure> {
     let mut room = room()?;
     room.says('A', b"hi from a")?;
     room.says('B', b"hi from b")?;
     step("what A received");
     let (got, _) = recv(&room.a, "\"hi from b\" at A")?;
+    Ok((room, got))
+}
+
+fn line_goes_to_the_other_peer() -> Check {
+    let (room, got) = a_then_b()?;
     expect_text(show(&got), show(b"hi from b"))?;
     step("peers");
     expect_text(room.shown_peers()?, "[A, B]")
 }
 
 fn sender_does_not_get_its_own_line() -> Check {
-    let mut room = room()?;
-    room.says('A', b"hi from a")?;
-    room.says('B', b"hi from b")?;
-    let _ = recv(&room.a, "\"hi from b\" at A")?;
+    let (mut room, _) = a_then_b()?;
     room.says('C', b"hi from c")?;
     step("what A and B received");
     let (at_a, _) = recv(&room.a, "\"hi from c\" at A")?;
@@ -205,61 +198,21 @@ fn full_table_evicts_the_oldest() -> Check {
     expect_text(names(contacts.targets(peer(1004), at(46))), "[A, C]")
 }
 
-fn idle_for_exactly_idle_is_forgotten() -> Check {
+/// The table above, asked for its targets by `from` at `secs`: `want`, and `len` peers left.
+fn left_after(what: &str, from: u16, secs: u64, want: &str, len: usize) -> Check {
     let (mut contacts, at) = table();
-    step("targets(A, at 80 s): C, last heard at 20 s, has been idle for 60 s: forgotten");
-    expect_text(names(contacts.targets(peer(1001), at(80))), "[]")?;
+    step(what);
+    expect_text(names(contacts.targets(peer(from), at(secs))), want)?;
     step("len()");
-    expect_eq(contacts.len(), 0)
+    expect_eq(contacts.len(), len)
+}
+
+fn idle_for_exactly_idle_is_forgotten() -> Check {
+    let what = "targets(A, at 80 s): C, last heard at 20 s, has been idle for 60 s: forgotten";
+    left_after(what, 1001, 80, "[]", 0)
 }
 
 fn still_fresh_is_kept() -> Check {
-    let (mut contacts, at) = table();
-    step("targets(someone else, at 69 s): A forgotten (idle 69 s), B (59 s) and C kept");
-    expect_text(names(contacts.targets(peer(9999), at(69))), "[B, C]")?;
-    step("len()");
-    expect_eq(contacts.len(), 2)
-}
-
-/// The cases of `chat-line`.
-pub const CHAT_LINE: &[exercise_harness::Case] = chat_line_cases::CASES;
-
-/// `chat-line`'s cases, in a module of their own (their names stay apart from the others').
-mod chat_line_cases {
-    #[allow(unused_imports)]
-    use std::net::{SocketAddr, UdpSocket};
-
-    use exercise_harness::{Check, case, expect_text, show, step};
-
-    use super::super::super::chat_line::chat_line;
-
-    pub const CASES: &[exercise_harness::Case] = &[
-        case("plain_text", plain_text),
-        case("line_end_removed", line_end_removed),
-        case("windows_line_end_removed", windows_line_end_removed),
-        case("not_utf8_is_shown_lossily", not_utf8_is_shown_lossily),
-    ];
-
-    fn shows(bytes: &[u8], want: &str) -> Check {
-        step(format!("chat_line(127.0.0.1:5000, {})", show(bytes)));
-        let from = SocketAddr::from(([127, 0, 0, 1], 5000));
-        let got = chat_line(from, bytes);
-        expect_text(format!("{got:?}"), format!("{want:?}"))
-    }
-
-    fn plain_text() -> Check {
-        shows(b"hello", "[127.0.0.1:5000] hello")
-    }
-
-    fn line_end_removed() -> Check {
-        shows(b"hello\n", "[127.0.0.1:5000] hello")
-    }
-
-    fn windows_line_end_removed() -> Check {
-        shows(b"hello\r\n", "[127.0.0.1:5000] hello")
-    }
-
-    fn not_utf8_is_shown_lossily() -> Check {
-        shows(b"caf\xe9!", "[127.0.0.1:5000] caf\u{fffd}!")
-    }
+    let what = "targets(someone else, at 69 s): A forgotten (idle 69 s), B (59 s) and C kept";
+    left_after(what, 9999, 69, "[B, C]", 2)
 }

@@ -5,31 +5,21 @@ use std::net::{SocketAddr, UdpSocket};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use exercise_harness::{Case, Check, Failure, addr_of, case, expect, fail, step, udp};
+use exercise_harness::{Case, Check, Failure, addr_of, cases, expect, step, udp};
 
 use super::super::sntp_ask::ask_time;
 use super::super::sntp_offset::offset_and_delay;
 
 /// The cases of `sntp-offset`.
-pub const SNTP_OFFSET: &[Case] = &[
-    case("server_ahead", server_ahead),
-    case("server_behind", server_behind),
-    case("all_zero", all_zero),
-];
+pub const SNTP_OFFSET: &[Case] = cases! {
+    server_ahead, server_behind, all_zero
+};
 
 /// The cases of `sntp-ask`.
-pub const SNTP_ASK: &[Case] = &[
-    case("sane_reply", sane_reply),
-    case("request_is_mode_3_version_4", request_format),
-    case("strangers_datagram_ignored", strangers_datagram_ignored),
-    case("short_reply_refused", short_reply_refused),
-    case("echoed_request_refused", echoed_request_refused),
-    case("kiss_of_death_refused", kiss_of_death_refused),
-    case(
-        "reply_to_another_request_refused",
-        reply_to_another_request_refused,
-    ),
-];
+pub const SNTP_ASK: &[Case] = cases! {
+    sane_reply, request_is_mode_3_version_4, strangers_datagram_ignored, short_reply_refused,
+    echoed_request_refused, kiss_of_death_refused, reply_to_another_request_refused
+};
 
 fn offsets(t: [f64; 4], want: (f64, f64)) -> Check {
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
@@ -135,17 +125,14 @@ fn sane_reply() -> Check {
     step("a sane server answers: 2026-01-01 00:00:00.5 UTC; ask_time(.., 2 s)");
     let client = udp()?;
     let (result, _) = ask(&client, good_reply)?;
-    if close_to_known(&result) {
-        Ok(())
-    } else {
-        Err(fail(
-            "Ok(2026-01-01 00:00:00.5 UTC), the server's transmit timestamp",
-            shown(&result),
-        ))
-    }
+    expect(
+        close_to_known(&result),
+        "Ok(2026-01-01 00:00:00.5 UTC), the server's transmit timestamp",
+        shown(&result),
+    )
 }
 
-fn request_format() -> Check {
+fn request_is_mode_3_version_4() -> Check {
     step("a sane server answers; ask_time(.., 2 s)");
     let client = udp()?;
     let (_, request) = ask(&client, good_reply)?;
@@ -173,14 +160,11 @@ fn strangers_datagram_ignored() -> Check {
     exercise_harness::io(stranger.send_to(&fake, addr_of(&client)?))?;
     step("then a sane server answers: 2026-01-01 00:00:00.5 UTC; ask_time(.., 2 s)");
     let (result, _) = ask(&client, good_reply)?;
-    if close_to_known(&result) {
-        Ok(())
-    } else {
-        Err(fail(
-            "Ok(2026-01-01 00:00:00.5 UTC): only the server's answer counts",
-            shown(&result),
-        ))
-    }
+    expect(
+        close_to_known(&result),
+        "Ok(2026-01-01 00:00:00.5 UTC): only the server's answer counts",
+        shown(&result),
+    )
 }
 
 fn refused(what: &str, answer: Answer) -> Check {
@@ -222,42 +206,4 @@ fn reply_to_another_request_refused() -> Check {
             reply
         },
     )
-}
-
-/// The cases of `ntp-seconds`.
-pub const NTP_SECONDS: &[exercise_harness::Case] = ntp_seconds_cases::CASES;
-
-/// `ntp-seconds`'s cases, in a module of their own (their names stay apart from the others').
-mod ntp_seconds_cases {
-    #[allow(unused_imports)]
-    use std::net::{SocketAddr, UdpSocket};
-
-    use exercise_harness::{Check, case, expect_text, step};
-
-    use super::super::super::ntp_seconds::unix_seconds;
-
-    pub const CASES: &[exercise_harness::Case] = &[
-        case("unix_epoch", unix_epoch),
-        case("a_known_date", a_known_date),
-        case("before_1970_is_none", before_1970_is_none),
-    ];
-
-    fn converts(ntp: u64, want: Option<u64>) -> Check {
-        step(format!("unix_seconds({ntp})"));
-        expect_text(format!("{:?}", unix_seconds(ntp)), format!("{want:?}"))
-    }
-
-    fn unix_epoch() -> Check {
-        converts(2_208_988_800, Some(0))
-    }
-
-    fn a_known_date() -> Check {
-        // 2026-01-01 00:00:00 UTC.
-        converts(2_208_988_800 + 1_767_225_600, Some(1_767_225_600))
-    }
-
-    fn before_1970_is_none() -> Check {
-        converts(2_208_988_799, None)?;
-        converts(0, None)
-    }
 }

@@ -5,7 +5,7 @@ use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
 
 use exercise_harness::{
-    Background, Case, Check, Failure, PATIENCE, background, case, expect, expect_text, fail, io,
+    Background, Case, Check, Failure, PATIENCE, background, cases, expect, expect_text, fail, io,
     show, step, tcp_connect, tcp_listener, what,
 };
 
@@ -13,40 +13,17 @@ use super::super::read_frame::{self as frames, write_frame};
 use super::super::tcp_upper::serve_one;
 
 /// The cases of `tcp-upper`.
-pub const TCP_UPPER: &[Case] = &[
-    case("one_line", one_line),
-    case("three_lines_in_one_write", three_lines_in_one_write),
-    case("line_split_across_writes", line_split_across_writes),
-    case("a_line_and_a_half", a_line_and_a_half),
-    case("one_byte_per_write", one_byte_per_write),
-    case("only_ascii_letters_change", only_ascii_letters_change),
-    case(
-        "returns_when_the_client_closes",
-        returns_when_the_client_closes,
-    ),
-];
+pub const TCP_UPPER: &[Case] = cases! {
+    one_line, three_lines_in_one_write, line_split_across_writes, a_line_and_a_half,
+    one_byte_per_write, only_ascii_letters_change, returns_when_the_client_closes
+};
 
 /// The cases of `read-frame`.
-pub const READ_FRAME: &[Case] = &[
-    case(
-        "write_frame_bytes_on_the_wire",
-        write_frame_bytes_on_the_wire,
-    ),
-    case("two_frames_in_one_read", two_frames_in_one_read),
-    case("one_byte_per_read", one_byte_per_read),
-    case("clean_end_is_none", clean_end_is_none),
-    case("end_inside_the_header", end_inside_the_header),
-    case("end_inside_the_payload", end_inside_the_payload),
-    case(
-        "length_equal_to_max_is_allowed",
-        length_equal_to_max_is_allowed,
-    ),
-    case("length_over_max_is_refused", length_over_max_is_refused),
-    case(
-        "over_max_refused_before_reading_the_payload",
-        over_max_refused_before_reading_the_payload,
-    ),
-];
+pub const READ_FRAME: &[Case] = cases! {
+    write_frame_bytes_on_the_wire, two_frames_in_one_read, one_byte_per_read, clean_end_is_none,
+    end_inside_the_header, end_inside_the_payload, length_equal_to_max_is_allowed,
+    length_over_max_is_refused, over_max_refused_before_reading_the_payload
+};
 
 /// A client connected to your `serve_one`, running in the background.
 fn upper_server() -> Result<(TcpStream, Background), Failure> {
@@ -130,72 +107,72 @@ fn close_and_end(client: &mut TcpStream, server: &Background) -> Check {
     }
 }
 
-fn one_line() -> Check {
+/// One turn of a conversation with your server: what the client writes, what it must read
+/// back, or a wait (in ms, and why) in which nothing may come.
+#[derive(Debug, Clone, Copy)]
+enum Turn {
+    Says(&'static [u8]),
+    Hears(&'static [u8]),
+    Quiet(u64, &'static str),
+}
+
+use Turn::{Hears, Quiet, Says};
+
+/// A conversation with your `serve_one`, turn by turn; then the client closes, and the server
+/// must close too, with nothing more.
+fn talk(turns: &[Turn]) -> Check {
     let (mut client, server) = upper_server()?;
-    send(&mut client, &server, b"hello\n")?;
-    reply(&mut client, &server, b"HELLO\n")?;
+    for turn in turns {
+        match *turn {
+            Says(bytes) => send(&mut client, &server, bytes)?,
+            Hears(bytes) => reply(&mut client, &server, bytes)?,
+            Quiet(ms, why) => nothing_yet(&mut client, Duration::from_millis(ms), why)?,
+        }
+    }
     close_and_end(&mut client, &server)
+}
+
+fn one_line() -> Check {
+    talk(&[Says(b"hello\n"), Hears(b"HELLO\n")])
 }
 
 fn three_lines_in_one_write() -> Check {
-    let (mut client, server) = upper_server()?;
-    send(&mut client, &server, b"a\nbb\nccc\n")?;
-    reply(&mut client, &server, b"A\nBB\nCCC\n")?;
-    close_and_end(&mut client, &server)
+    talk(&[Says(b"a\nbb\nccc\n"), Hears(b"A\nBB\nCCC\n")])
 }
 
 fn line_split_across_writes() -> Check {
-    let (mut client, server) = upper_server()?;
-    send(&mut client, &server, b"wor")?;
-    nothing_yet(
-        &mut client,
-        Duration::from_millis(150),
-        "\"wor\" is half a line",
-    )?;
-    send(&mut client, &server, b"ld\n")?;
-    reply(&mut client, &server, b"WORLD\n")?;
-    close_and_end(&mut client, &server)
+    let half = Quiet(150, "\"wor\" is half a line");
+    talk(&[Says(b"wor"), half, Says(b"ld\n"), Hears(b"WORLD\n")])
 }
 
 fn a_line_and_a_half() -> Check {
-    let (mut client, server) = upper_server()?;
-    send(&mut client, &server, b"one\ntw")?;
-    reply(&mut client, &server, b"ONE\n")?;
-    nothing_yet(
-        &mut client,
-        Duration::from_millis(150),
-        "\"tw\" is half a line",
-    )?;
-    send(&mut client, &server, b"o\nthree\n")?;
-    reply(&mut client, &server, b"TWO\nTHREE\n")?;
-    close_and_end(&mut client, &server)
+    let half = Quiet(150, "\"tw\" is half a line");
+    talk(&[
+        Says(b"one\ntw"),
+        Hears(b"ONE\n"),
+        half,
+        Says(b"o\nthree\n"),
+        Hears(b"TWO\nTHREE\n"),
+    ])
 }
 
 fn one_byte_per_write() -> Check {
-    let (mut client, server) = upper_server()?;
-    for &byte in b"hi" {
-        send(&mut client, &server, &[byte])?;
-        nothing_yet(
-            &mut client,
-            Duration::from_millis(50),
-            "the line has not ended",
-        )?;
-    }
-    send(&mut client, &server, b"\n")?;
-    reply(&mut client, &server, b"HI\n")?;
-    close_and_end(&mut client, &server)
+    let open = Quiet(50, "the line has not ended");
+    talk(&[
+        Says(b"h"),
+        open,
+        Says(b"i"),
+        open,
+        Says(b"\n"),
+        Hears(b"HI\n"),
+    ])
 }
 
 fn only_ascii_letters_change() -> Check {
-    let (mut client, server) = upper_server()?;
-    let line = "mixed Case 123, straße ü!\n";
-    send(&mut client, &server, line.as_bytes())?;
-    reply(
-        &mut client,
-        &server,
-        "MIXED CASE 123, STRAßE ü!\n".as_bytes(),
-    )?;
-    close_and_end(&mut client, &server)
+    talk(&[
+        Says("mixed Case 123, straße ü!\n".as_bytes()),
+        Hears("MIXED CASE 123, STRAßE ü!\n".as_bytes()),
+    ])
 }
 
 fn returns_when_the_client_closes() -> Check {
@@ -368,50 +345,4 @@ fn over_max_refused_before_reading_the_payload() -> Check {
         "4 (the header only: a frame over max is refused before its payload is read or allocated)",
         format!("{}", reader.given),
     )
-}
-
-/// The cases of `line-end`.
-pub const LINE_END: &[exercise_harness::Case] = line_end_cases::CASES;
-
-/// `line-end`'s cases, in a module of their own (their names stay apart from the others').
-mod line_end_cases {
-    #[allow(unused_imports)]
-    use std::net::{SocketAddr, UdpSocket};
-
-    use exercise_harness::{Check, case, expect_text, show, step};
-
-    use super::super::super::line_end::line_end;
-
-    pub const CASES: &[exercise_harness::Case] = &[
-        case("one_line", one_line),
-        case("no_line_end_yet", no_line_end_yet),
-        case("two_lines_in_one_read", two_lines_in_one_read),
-        case("empty_line", empty_line),
-        case("empty_buffer", empty_buffer),
-    ];
-
-    fn finds(buffer: &[u8], want: Option<usize>) -> Check {
-        step(format!("line_end({})", show(buffer)));
-        expect_text(format!("{:?}", line_end(buffer)), format!("{want:?}"))
-    }
-
-    fn one_line() -> Check {
-        finds(b"hi\n", Some(3))
-    }
-
-    fn no_line_end_yet() -> Check {
-        finds(b"hal", None)
-    }
-
-    fn two_lines_in_one_read() -> Check {
-        finds(b"a\nbb\n", Some(2))
-    }
-
-    fn empty_line() -> Check {
-        finds(b"\nx", Some(1))
-    }
-
-    fn empty_buffer() -> Check {
-        finds(b"", None)
-    }
 }

@@ -4,7 +4,7 @@ use std::io;
 use std::time::Duration;
 
 use exercise_harness::{
-    Case, Check, Failure, addr_of, case, expect, expect_bytes, expect_text, io, recv, show, step,
+    Case, Check, Failure, addr_of, cases, expect, expect_bytes, expect_text, io, recv, show, step,
     udp, what,
 };
 
@@ -12,26 +12,16 @@ use super::super::reassemble::{self as pieces, Reassembled};
 use super::super::send_in_pieces;
 
 /// The cases of `send-in-pieces`.
-pub const SEND_IN_PIECES: &[Case] = &[
-    case("three_pieces_last_one_short", three_pieces),
-    case("exact_multiple_has_no_empty_tail", exact_multiple),
-    case("empty_reply_is_one_empty_piece", empty_reply),
-    case("max_payload_zero_is_refused", max_payload_zero),
-    case("more_than_65535_pieces_is_refused", too_many_pieces),
-];
+pub const SEND_IN_PIECES: &[Case] = cases! {
+    three_pieces_last_one_short, exact_multiple_has_no_empty_tail, empty_reply_is_one_empty_piece,
+    max_payload_zero_is_refused, more_than_65535_pieces_is_refused
+};
 
 /// The cases of `reassemble`.
-pub const REASSEMBLE: &[Case] = &[
-    case("pieces_in_order", pieces_in_order),
-    case(
-        "out_of_order_with_a_duplicate",
-        out_of_order_with_a_duplicate,
-    ),
-    case("short_datagrams_are_skipped", short_datagrams_are_skipped),
-    case("one_empty_piece", one_empty_piece),
-    case("missing_pieces_are_named", missing_pieces_are_named),
-    case("nothing_at_all_is_timed_out", nothing_at_all),
-];
+pub const REASSEMBLE: &[Case] = cases! {
+    pieces_in_order, out_of_order_with_a_duplicate, short_datagrams_are_skipped, one_empty_piece,
+    missing_pieces_are_named, nothing_at_all_is_timed_out
+};
 
 fn numbered_bytes(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i % 251) as u8).collect()
@@ -86,15 +76,15 @@ fn sends(len: usize, max: usize, sizes: &[usize]) -> Check {
     expect_bytes(&joined, &reply)
 }
 
-fn three_pieces() -> Check {
+fn three_pieces_last_one_short() -> Check {
     sends(2500, 1000, &[1000, 1000, 500])
 }
 
-fn exact_multiple() -> Check {
+fn exact_multiple_has_no_empty_tail() -> Check {
     sends(2000, 1000, &[1000, 1000])
 }
 
-fn empty_reply() -> Check {
+fn empty_reply_is_one_empty_piece() -> Check {
     sends(0, 1000, &[0])
 }
 
@@ -118,11 +108,11 @@ fn refused(len: usize, max: usize) -> Check {
     }
 }
 
-fn max_payload_zero() -> Check {
+fn max_payload_zero_is_refused() -> Check {
     refused(3, 0)
 }
 
-fn too_many_pieces() -> Check {
+fn more_than_65535_pieces_is_refused() -> Check {
     // 65,536 pieces of 1 byte: the count does not fit in 2 bytes.
     refused(65_536, 1)
 }
@@ -153,29 +143,25 @@ fn reassembles(what: &str, datagrams: &[Vec<u8>], want: &str) -> Result<(), Fail
     )
 }
 
+/// "hello world!" in 3 pieces ("hello ", "wor", "ld!"), sent in this order of indices.
+fn hello_world(order: &[u16]) -> Vec<Vec<u8>> {
+    let parts: [&[u8]; 3] = [b"hello ", b"wor", b"ld!"];
+    order
+        .iter()
+        .map(|&index| piece(index, 3, parts[usize::from(index)]))
+        .collect()
+}
+
 fn pieces_in_order() -> Check {
-    reassembles(
-        "pieces 0, 1, 2 of 3",
-        &[
-            piece(0, 3, b"hello "),
-            piece(1, 3, b"wor"),
-            piece(2, 3, b"ld!"),
-        ],
-        "Ok(Complete(\"hello world!\"))",
-    )
+    let datagrams = hello_world(&[0, 1, 2]);
+    let what = "pieces 0, 1, 2 of 3";
+    reassembles(what, &datagrams, "Ok(Complete(\"hello world!\"))")
 }
 
 fn out_of_order_with_a_duplicate() -> Check {
-    reassembles(
-        "pieces 2, 0, 0 again, then 1 (of 3)",
-        &[
-            piece(2, 3, b"ld!"),
-            piece(0, 3, b"hello "),
-            piece(0, 3, b"hello "),
-            piece(1, 3, b"wor"),
-        ],
-        "Ok(Complete(\"hello world!\"))",
-    )
+    let datagrams = hello_world(&[2, 0, 0, 1]);
+    let what = "pieces 2, 0, 0 again, then 1 (of 3)";
+    reassembles(what, &datagrams, "Ok(Complete(\"hello world!\"))")
 }
 
 fn short_datagrams_are_skipped() -> Check {
@@ -212,56 +198,6 @@ fn missing_pieces_are_named() -> Check {
     )
 }
 
-fn nothing_at_all() -> Check {
+fn nothing_at_all_is_timed_out() -> Check {
     reassembles("no datagram at all", &[], "Err(TimedOut)")
-}
-
-/// The cases of `piece-header`.
-pub const PIECE_HEADER: &[exercise_harness::Case] = piece_header_cases::CASES;
-
-/// `piece-header`'s cases, in a module of their own (their names stay apart from the others').
-mod piece_header_cases {
-    #[allow(unused_imports)]
-    use std::net::{SocketAddr, UdpSocket};
-
-    use exercise_harness::{Check, case, expect_text, show, step};
-
-    use super::super::super::piece_header::parse_piece;
-
-    pub const CASES: &[exercise_harness::Case] = &[
-        case("big_endian", big_endian),
-        case("header_only", header_only),
-        case("short_datagram_refused", short_datagram_refused),
-        case("index_past_count_refused", index_past_count_refused),
-        case("count_zero_refused", count_zero_refused),
-    ];
-
-    fn parses(datagram: &[u8], want: Option<(u16, u16, &[u8])>) -> Check {
-        step(format!("parse_piece({datagram:?})"));
-        let shown = |piece: Option<(u16, u16, &[u8])>| match piece {
-            Some((index, count, bytes)) => format!("Some(({index}, {count}, {}))", show(bytes)),
-            None => "None".to_owned(),
-        };
-        expect_text(shown(parse_piece(datagram)), shown(want))
-    }
-
-    fn big_endian() -> Check {
-        parses(&[0, 1, 0, 3, b'x'], Some((1, 3, b"x")))
-    }
-
-    fn header_only() -> Check {
-        parses(&[0, 0, 0, 1], Some((0, 1, b"")))
-    }
-
-    fn short_datagram_refused() -> Check {
-        parses(&[0, 0, 1], None)
-    }
-
-    fn index_past_count_refused() -> Check {
-        parses(&[0, 3, 0, 3, b'x'], None)
-    }
-
-    fn count_zero_refused() -> Check {
-        parses(&[0, 0, 0, 0], None)
-    }
 }

@@ -4,29 +4,22 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use exercise_harness::{
-    Case, Check, PATIENCE, addr_of, case, expect, expect_text, fail, io, step, udp, what,
+    Case, Check, PATIENCE, addr_of, cases, expect, expect_text, fail, io, step, udp, what,
 };
 
 use super::super::empty_or_timeout::{Arrival, wait_for};
 use super::super::heartbeat::is_alive;
 
 /// The cases of `empty-or-timeout`.
-pub const EMPTY_OR_TIMEOUT: &[Case] = &[
-    case("empty_datagram_is_empty", empty_datagram_is_empty),
-    case("one_byte_is_data", one_byte_is_data),
-    case("silence_is_nothing", silence_is_nothing),
-];
+pub const EMPTY_OR_TIMEOUT: &[Case] = cases! {
+    empty_datagram_is_empty, one_byte_is_data, silence_is_nothing
+};
 
 /// The cases of `heartbeat`.
-pub const HEARTBEAT: &[Case] = &[
-    case("answering_server_is_alive", answering_server_is_alive),
-    case("silent_server_is_not_alive", silent_server_is_not_alive),
-    case("strangers_datagram_is_not_the_answer", strangers_datagram),
-    case(
-        "strangers_do_not_extend_the_wait",
-        strangers_do_not_extend_the_wait,
-    ),
-];
+pub const HEARTBEAT: &[Case] = cases! {
+    answering_server_is_alive, silent_server_is_not_alive, strangers_datagram_is_not_the_answer,
+    strangers_do_not_extend_the_wait
+};
 
 fn shown(result: std::io::Result<Arrival>) -> String {
     match result {
@@ -75,13 +68,7 @@ fn answering_server_is_alive() -> Check {
         Some(n)
     });
     let alive = is_alive(&client, addr, PATIENCE);
-    expect_text(
-        match alive {
-            Ok(alive) => format!("Ok({alive})"),
-            Err(err) => format!("Err({})", what(&err)),
-        },
-        "Ok(true)",
-    )?;
+    expect_text(shown_alive(&alive), "Ok(true)")?;
     step("what the server received");
     let got = answering.join().ok().flatten();
     expect(
@@ -104,19 +91,20 @@ fn silent_server_is_not_alive() -> Check {
         Ok(false) if waited < PATIENCE => Ok(()),
         other => Err(fail(
             "Ok(false) after about 300 ms",
-            format!(
-                "{} after {} ms",
-                match other {
-                    Ok(alive) => format!("Ok({alive})"),
-                    Err(err) => format!("Err({})", what(&err)),
-                },
-                waited.as_millis()
-            ),
+            format!("{} after {} ms", shown_alive(&other), waited.as_millis()),
         )),
     }
 }
 
-fn strangers_datagram() -> Check {
+/// What is_alive returned, as a student would write it.
+fn shown_alive(result: &std::io::Result<bool>) -> String {
+    match result {
+        Ok(alive) => format!("Ok({alive})"),
+        Err(err) => format!("Err({})", what(err)),
+    }
+}
+
+fn strangers_datagram_is_not_the_answer() -> Check {
     let (client, stranger, silent) = (udp()?, udp()?, udp()?);
     step("a stranger's empty datagram is waiting; the server is silent; is_alive(.., 300 ms)");
     io(stranger.send_to(b"", addr_of(&client)?))?;
@@ -153,64 +141,6 @@ fn strangers_do_not_extend_the_wait() -> Check {
     expect(
         sent < 30 && matches!(alive, Ok(false)),
         "Ok(false) after about 3 (300 ms: the deadline does not move)",
-        format!(
-            "{} after {sent}",
-            match alive {
-                Ok(alive) => format!("Ok({alive})"),
-                Err(err) => format!("Err({})", what(&err)),
-            }
-        ),
+        format!("{} after {sent}", shown_alive(&alive)),
     )
-}
-
-/// The cases of `is-timeout`.
-pub const IS_TIMEOUT: &[exercise_harness::Case] = is_timeout_cases::CASES;
-
-/// `is-timeout`'s cases, in a module of their own (their names stay apart from the others').
-mod is_timeout_cases {
-    #[allow(unused_imports)]
-    use std::net::{SocketAddr, UdpSocket};
-
-    use exercise_harness::{Check, case, expect_text, fail, io, step, udp};
-
-    use super::super::super::is_timeout::is_timeout;
-
-    pub const CASES: &[exercise_harness::Case] = &[
-        case("would_block_is_a_timeout", would_block_is_a_timeout),
-        case("timed_out_is_a_timeout", timed_out_is_a_timeout),
-        case("refused_is_not_a_timeout", refused_is_not_a_timeout),
-        case("a_real_read_timeout", a_real_read_timeout),
-    ];
-
-    fn judges(kind: std::io::ErrorKind, want: bool) -> Check {
-        step(format!("is_timeout(an error of kind {kind:?})"));
-        let err = std::io::Error::from(kind);
-        expect_text(format!("{}", is_timeout(&err)), format!("{want}"))
-    }
-
-    fn would_block_is_a_timeout() -> Check {
-        judges(std::io::ErrorKind::WouldBlock, true)
-    }
-
-    fn timed_out_is_a_timeout() -> Check {
-        judges(std::io::ErrorKind::TimedOut, true)
-    }
-
-    fn refused_is_not_a_timeout() -> Check {
-        judges(std::io::ErrorKind::ConnectionRefused, false)
-    }
-
-    fn a_real_read_timeout() -> Check {
-        step("recv_from on a socket whose read timeout is 50 ms, with nothing coming");
-        let socket = udp()?;
-        io(socket.set_read_timeout(Some(std::time::Duration::from_millis(50))))?;
-        let mut buf = [0u8; 16];
-        match socket.recv_from(&mut buf) {
-            Ok((n, _)) => Err(fail("a read timeout", format!("{n} bytes"))),
-            Err(err) => {
-                step(format!("is_timeout(that error, of kind {:?})", err.kind()));
-                expect_text(format!("{}", is_timeout(&err)), "true")
-            }
-        }
-    }
 }

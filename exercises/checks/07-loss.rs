@@ -4,29 +4,22 @@ use std::io;
 use std::time::Duration;
 
 use exercise_harness::{
-    Case, Check, addr_of, case, expect_bytes, expect_text, io, recv, step, udp, what,
+    Case, Check, addr_of, cases, expect_bytes, expect_text, io, recv, step, udp, what,
 };
 
 use super::super::loss_tally::{Tally, tally};
 use super::super::send_numbered;
 
 /// The cases of `send-numbered`.
-pub const SEND_NUMBERED: &[Case] = &[
-    case("twenty_numbered_datagrams", twenty_numbered_datagrams),
-    case("size_4_is_just_the_number", size_4),
-    case("size_3_is_refused", size_3),
-];
+pub const SEND_NUMBERED: &[Case] = cases! {
+    twenty_numbered_datagrams, size_4_is_just_the_number, size_3_is_refused
+};
 
 /// The cases of `loss-tally`.
-pub const LOSS_TALLY: &[Case] = &[
-    case("all_arrive_in_order", all_arrive_in_order),
-    case(
-        "loss_duplicate_and_reordering",
-        loss_duplicate_and_reordering,
-    ),
-    case("short_and_out_of_range_datagrams_ignored", ignored),
-    case("nothing_arrives", nothing_arrives),
-];
+pub const LOSS_TALLY: &[Case] = cases! {
+    all_arrive_in_order, loss_duplicate_and_reordering, short_and_out_of_range_datagrams_ignored,
+    nothing_arrives
+};
 
 fn shown(result: io::Result<()>) -> String {
     match result {
@@ -68,11 +61,11 @@ fn twenty_numbered_datagrams() -> Check {
     sends(20, 100, 0..20)
 }
 
-fn size_4() -> Check {
+fn size_4_is_just_the_number() -> Check {
     sends(3, 4, 0..3)
 }
 
-fn size_3() -> Check {
+fn size_3_is_refused() -> Check {
     let (sender, receiver) = (udp()?, udp()?);
     step("send_numbered(count 1, size 3): no room for the number");
     expect_text(
@@ -109,105 +102,35 @@ fn tallies(numbers: &[u32], extra: &[&[u8]], expected: u32, want: Tally) -> Chec
 
 fn all_arrive_in_order() -> Check {
     step("numbers 0 to 4 arrive in order");
-    tallies(
-        &[0, 1, 2, 3, 4],
-        &[],
-        5,
-        Tally {
-            received: 5,
-            ..Tally::default()
-        },
-    )
+    tallies(&[0, 1, 2, 3, 4], &[], 5, counts(5, 0, 0, 0))
 }
 
 fn loss_duplicate_and_reordering() -> Check {
     step("numbers 0 1 3 2 2 5 4 7 arrive");
-    tallies(
-        &[0, 1, 3, 2, 2, 5, 4, 7],
-        &[],
-        8,
-        Tally {
-            received: 7,
-            lost: 1,
-            duplicates: 1,
-            reordered: 2,
-        },
-    )
+    tallies(&[0, 1, 3, 2, 2, 5, 4, 7], &[], 8, counts(7, 1, 1, 2))
 }
 
-fn ignored() -> Check {
+fn short_and_out_of_range_datagrams_ignored() -> Check {
     step("numbers 0 1 2, a 2-byte datagram, then number 99 (of 3 expected)");
     tallies(
         &[0, 1, 2],
         &[&[1, 2], &99u32.to_be_bytes()],
         3,
-        Tally {
-            received: 3,
-            ..Tally::default()
-        },
+        counts(3, 0, 0, 0),
     )
+}
+
+/// A tally: received, lost, duplicates, reordered.
+fn counts(received: u32, lost: u32, duplicates: u32, reordered: u32) -> Tally {
+    Tally {
+        received,
+        lost,
+        duplicates,
+        reordered,
+    }
 }
 
 fn nothing_arrives() -> Check {
     step("nothing arrives");
-    tallies(
-        &[],
-        &[],
-        3,
-        Tally {
-            lost: 3,
-            ..Tally::default()
-        },
-    )
-}
-
-/// The cases of `loss-percent`.
-pub const LOSS_PERCENT: &[exercise_harness::Case] = loss_percent_cases::CASES;
-
-/// `loss-percent`'s cases, in a module of their own (their names stay apart from the others').
-mod loss_percent_cases {
-    #[allow(unused_imports)]
-    use std::net::{SocketAddr, UdpSocket};
-
-    use exercise_harness::{Check, case, expect, step};
-
-    use super::super::super::loss_percent::loss_percent;
-
-    pub const CASES: &[exercise_harness::Case] = &[
-        case("none_lost", none_lost),
-        case("one_in_three", one_in_three),
-        case("all_lost", all_lost),
-        case("nothing_sent", nothing_sent),
-        case("more_received_than_sent", more_received_than_sent),
-    ];
-
-    fn percent(sent: u32, received: u32, want: f64) -> Check {
-        step(format!("loss_percent(sent {sent}, received {received})"));
-        let got = loss_percent(sent, received);
-        expect(
-            (got - want).abs() < 1e-6,
-            format!("{want:.4}"),
-            format!("{got:.4}"),
-        )
-    }
-
-    fn none_lost() -> Check {
-        percent(10, 10, 0.0)
-    }
-
-    fn one_in_three() -> Check {
-        percent(3, 2, 100.0 / 3.0)
-    }
-
-    fn all_lost() -> Check {
-        percent(5, 0, 100.0)
-    }
-
-    fn nothing_sent() -> Check {
-        percent(0, 0, 0.0)
-    }
-
-    fn more_received_than_sent() -> Check {
-        percent(3, 4, 0.0)
-    }
+    tallies(&[], &[], 3, counts(0, 3, 0, 0))
 }

@@ -5,7 +5,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use exercise_harness::{
-    Background, Case, Check, Failure, PATIENCE, background, case, fail, io, show, step,
+    Background, Case, Check, Failure, PATIENCE, background, cases, fail, io, show, step,
     tcp_connect, tcp_listener,
 };
 
@@ -13,16 +13,14 @@ use super::super::async_server::serve as serve_async;
 use super::super::pool_server::serve as serve_pool;
 
 /// The cases of `pool-server`.
-pub const POOL_SERVER: &[Case] = &[
-    case("two_clients_at_once", two_clients_at_once),
-    case("third_client_waits", third_client_waits),
-];
+pub const POOL_SERVER: &[Case] = cases! {
+    two_clients_at_once, third_client_waits
+};
 
 /// The cases of `async-server`.
-pub const ASYNC_SERVER: &[Case] = &[
-    case("two_lines_per_client", two_lines_per_client),
-    case("fifty_clients_at_once", fifty_clients_at_once),
-];
+pub const ASYNC_SERVER: &[Case] = cases! {
+    two_lines_per_client, fifty_clients_at_once
+};
 
 /// Sends `line` and reads the answer, up to its newline, waiting at most `wait`.
 fn ask(
@@ -65,6 +63,23 @@ fn ask(
     Ok(answer)
 }
 
+/// `line` sent on `stream`, and its answer (within PATIENCE) checked.
+fn echoes(stream: &mut TcpStream, line: &[u8], server: &Background) -> Check {
+    expect_answer(ask(stream, line, PATIENCE, server)?, line)
+}
+
+/// A client connected to the server at `addr`; a failure says why the server went, if it did.
+fn connect(addr: SocketAddr, server: &Background) -> Result<TcpStream, Failure> {
+    tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))
+}
+
+/// A client connected to the server at `addr` that has sent `line` and had its answer.
+fn client_says(addr: SocketAddr, server: &Background, line: &[u8]) -> Result<TcpStream, Failure> {
+    let mut client = connect(addr, server)?;
+    echoes(&mut client, line, server)?;
+    Ok(client)
+}
+
 fn expect_answer(answer: Vec<u8>, line: &[u8]) -> Check {
     let want = line.to_ascii_uppercase();
     exercise_harness::expect(answer == want, show(&want), show(&answer))
@@ -83,25 +98,21 @@ fn pool() -> Result<(SocketAddr, Background), Failure> {
 fn two_clients_at_once() -> Check {
     step("serve(listener, 2 workers); client A sends \"a\\n\" and stays connected");
     let (addr, server) = pool()?;
-    let mut a = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
-    expect_answer(ask(&mut a, b"a\n", PATIENCE, &server)?, b"a\n")?;
+    let mut a = client_says(addr, &server, b"a\n")?;
     step("client B connects while A is still connected, and sends \"b\\n\"");
-    let mut b = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
-    expect_answer(ask(&mut b, b"b\n", PATIENCE, &server)?, b"b\n")?;
+    let _b = client_says(addr, &server, b"b\n")?;
     step("A sends a second line, \"a2\\n\"");
-    expect_answer(ask(&mut a, b"a2\n", PATIENCE, &server)?, b"a2\n")
+    echoes(&mut a, b"a2\n", &server)
 }
 
 fn third_client_waits() -> Check {
     step("serve(listener, 2 workers); clients A and B connect, each sends a line and stays");
     let (addr, server) = pool()?;
-    let mut a = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
-    expect_answer(ask(&mut a, b"a\n", PATIENCE, &server)?, b"a\n")?;
-    let mut b = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
-    expect_answer(ask(&mut b, b"b\n", PATIENCE, &server)?, b"b\n")?;
+    let a = client_says(addr, &server, b"a\n")?;
+    let b = client_says(addr, &server, b"b\n")?;
 
     step("client C connects while A and B are connected: 2 workers are busy, so C must wait");
-    let mut c = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
+    let mut c = connect(addr, &server)?;
     if let Ok(answer) = ask(&mut c, b"c\n", Duration::from_millis(300), &server) {
         return Err(fail(
             "no answer for C while both workers serve A and B",
@@ -163,10 +174,9 @@ fn single_threaded() -> Result<(SocketAddr, Background), Failure> {
 fn two_lines_per_client() -> Check {
     step("serve(listener) on one thread; a client sends \"one\\n\"");
     let (addr, server) = single_threaded()?;
-    let mut client = tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
-    expect_answer(ask(&mut client, b"one\n", PATIENCE, &server)?, b"one\n")?;
+    let mut client = client_says(addr, &server, b"one\n")?;
     step("the same client sends \"two\\n\"");
-    expect_answer(ask(&mut client, b"two\n", PATIENCE, &server)?, b"two\n")
+    echoes(&mut client, b"two\n", &server)
 }
 
 fn fifty_clients_at_once() -> Check {
@@ -174,8 +184,7 @@ fn fifty_clients_at_once() -> Check {
     step("50 clients connect and stay connected; each sends \"client N\\n\"");
     let mut clients = Vec::new();
     for n in 0..50 {
-        let mut client =
-            tcp_connect(addr).map_err(|failure| server.explain("to connect", failure))?;
+        let mut client = connect(addr, &server)?;
         if let Err(err) = client.write_all(format!("client {n}\n").as_bytes()) {
             let what = format!("the connection failed: {}", exercise_harness::what(&err));
             return Err(server.explain("to send a line", fail("to send a line", what)));
@@ -195,45 +204,4 @@ fn fifty_clients_at_once() -> Check {
         expect_answer(answer, line.as_bytes())?;
     }
     Ok(())
-}
-
-/// The cases of `upper-line`.
-pub const UPPER_LINE: &[exercise_harness::Case] = upper_line_cases::CASES;
-
-/// `upper-line`'s cases, in a module of their own (their names stay apart from the others').
-mod upper_line_cases {
-    #[allow(unused_imports)]
-    use std::net::{SocketAddr, UdpSocket};
-
-    use exercise_harness::{Check, case, show, step};
-
-    use super::super::super::upper_line::upper_line;
-
-    pub const CASES: &[exercise_harness::Case] = &[
-        case("plain_line", plain_line),
-        case("only_ascii_letters", only_ascii_letters),
-        case("last_line_without_line_end", last_line_without_line_end),
-        case("bytes_that_are_not_utf8", bytes_that_are_not_utf8),
-    ];
-
-    fn answers(line: &[u8], want: &[u8]) -> Check {
-        step(format!("upper_line({})", show(line)));
-        exercise_harness::expect_bytes(&upper_line(line), want)
-    }
-
-    fn plain_line() -> Check {
-        answers(b"hello 123\n", b"HELLO 123\n")
-    }
-
-    fn only_ascii_letters() -> Check {
-        answers("straße\n".as_bytes(), "STRAßE\n".as_bytes())
-    }
-
-    fn last_line_without_line_end() -> Check {
-        answers(b"bye", b"BYE\n")
-    }
-
-    fn bytes_that_are_not_utf8() -> Check {
-        answers(&[0xFF, b'a', b'\n'], &[0xFF, b'A', b'\n'])
-    }
 }

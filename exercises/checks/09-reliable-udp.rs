@@ -6,7 +6,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use exercise_harness::{
-    Case, Check, Failure, PATIENCE, Rng, addr_of, case, expect, expect_eq, expect_text, fail, io,
+    Case, Check, Failure, PATIENCE, Rng, addr_of, cases, expect, expect_eq, expect_text, fail, io,
     show, step, udp, what,
 };
 
@@ -14,33 +14,18 @@ use super::super::rto_estimator::RtoEstimator;
 use super::super::stop_and_wait::send_all;
 
 /// The cases of `rto-estimator`.
-pub const RTO_ESTIMATOR: &[Case] = &[
-    case("initial_rto_is_one_second", initial_rto_is_one_second),
-    case("first_sample", first_sample),
-    case("gains_are_one_eighth_and_one_quarter", gains),
-    case("rttvar_uses_the_old_srtt", rttvar_uses_the_old_srtt),
-    case("timeouts_double_the_rto", timeouts_double_the_rto),
-    case("karn_no_sample_from_a_retransmission", karn),
-    case("fresh_sample_after_backoff", fresh_sample_after_backoff),
-    case("backoff_capped_at_max", backoff_capped_at_max),
-    case("never_below_min", never_below_min),
-];
+pub const RTO_ESTIMATOR: &[Case] = cases! {
+    initial_rto_is_one_second, first_sample, gains_are_one_eighth_and_one_quarter,
+    rttvar_uses_the_old_srtt, timeouts_double_the_rto, karn_no_sample_from_a_retransmission,
+    fresh_sample_after_backoff, backoff_capped_at_max, never_below_min
+};
 
 /// The cases of `stop-and-wait`.
-pub const STOP_AND_WAIT: &[Case] = &[
-    case("delivers_in_order_numbered_from_zero", delivers_in_order),
-    case("no_resend_without_loss", no_resend_without_loss),
-    case("resends_a_lost_message_after_rto", resends_a_lost_message),
-    case("resends_when_the_ack_is_lost", resends_when_the_ack_is_lost),
-    case("stale_ack_is_not_an_ack", stale_ack_is_not_an_ack),
-    case("strangers_ack_is_ignored", strangers_ack_is_ignored),
-    case(
-        "ignored_datagrams_do_not_restart_the_timer",
-        timer_not_restarted,
-    ),
-    case("gives_up_after_max_tries", gives_up_after_max_tries),
-    case("seeded_random_loss", seeded_random_loss),
-];
+pub const STOP_AND_WAIT: &[Case] = cases! {
+    delivers_in_order_numbered_from_zero, no_resend_without_loss, resends_a_lost_message_after_rto,
+    resends_when_the_ack_is_lost, stale_ack_is_not_an_ack, strangers_ack_is_ignored,
+    ignored_datagrams_do_not_restart_the_timer, gives_up_after_max_tries, seeded_random_loss
+};
 
 fn ms(millis: f64) -> Duration {
     Duration::from_secs_f64(millis / 1000.0)
@@ -81,7 +66,7 @@ fn first_sample() -> Check {
     expect_rto(&rto, ms(300.0))
 }
 
-fn gains() -> Check {
+fn gains_are_one_eighth_and_one_quarter() -> Check {
     step("new(min 200 ms, max 60 s)");
     let rto = after_samples(&[100.0, 100.0]);
     step("rto(): RTTVAR = 3/4 * 50 + 1/4 * 0 = 37.5, SRTT = 7/8 * 100 + 1/8 * 100 = 100 (2.3)");
@@ -97,32 +82,30 @@ fn rttvar_uses_the_old_srtt() -> Check {
     expect_rto(&rto, ms(362.5))
 }
 
-fn timeouts_double_the_rto() -> Check {
+/// After samples of 100 and 200 ms (RTO 362.5 ms), two timeouts: the step says what else.
+fn backed_off(what: &str) -> RtoEstimator {
     step("new(min 200 ms, max 60 s)");
     let mut rto = after_samples(&[100.0, 200.0]);
-    step("on_timeout() twice: 362.5 ms doubled twice (5.5)");
+    step(what);
     rto.on_timeout();
     rto.on_timeout();
+    rto
+}
+
+fn timeouts_double_the_rto() -> Check {
+    let rto = backed_off("on_timeout() twice: 362.5 ms doubled twice (5.5)");
     expect_rto(&rto, ms(1450.0))
 }
 
-fn karn() -> Check {
-    step("new(min 200 ms, max 60 s)");
-    let mut rto = after_samples(&[100.0, 200.0]);
-    step("on_timeout() twice");
-    rto.on_timeout();
-    rto.on_timeout();
+fn karn_no_sample_from_a_retransmission() -> Check {
+    let mut rto = backed_off("on_timeout() twice");
     step("on_ack(50 ms, retransmitted: true): Karn's rule, no sample, the RTO stays backed off");
     rto.on_ack(ms(50.0), true);
     expect_rto(&rto, ms(1450.0))
 }
 
 fn fresh_sample_after_backoff() -> Check {
-    step("new(min 200 ms, max 60 s)");
-    let mut rto = after_samples(&[100.0, 200.0]);
-    step("on_timeout() twice, on_ack(50 ms, retransmitted: true)");
-    rto.on_timeout();
-    rto.on_timeout();
+    let mut rto = backed_off("on_timeout() twice, on_ack(50 ms, retransmitted: true)");
     rto.on_ack(ms(50.0), true);
     step("on_ack(100 ms, retransmitted: false): on from SRTT 112.5, RTTVAR 62.5, not the backoff");
     rto.on_ack(ms(100.0), false);
@@ -245,6 +228,17 @@ fn messages(count: usize) -> Vec<Vec<u8>> {
 
 /// Runs send_all against a scripted receiver; the result as a student writes it, and what the
 /// receiver saw.
+/// A receiver's plan: `answer` to the first copy of message `seq`, the ACK to everything else.
+fn first_copy_of(seq: u32, answer: Answer) -> impl Fn(u32, u32) -> Answer + Send + 'static {
+    move |s, copy| {
+        if s == seq && copy == 1 {
+            answer
+        } else {
+            Answer::Ack(s)
+        }
+    }
+}
+
 fn run_sender(
     count: usize,
     rto: Duration,
@@ -287,7 +281,7 @@ fn acks_all(seq: u32, _copy: u32) -> Answer {
     Answer::Ack(seq)
 }
 
-fn delivers_in_order() -> Check {
+fn delivers_in_order_numbered_from_zero() -> Check {
     let (result, seen) = run_sender(3, Duration::from_millis(500), 5, acks_all)?;
     expect_text(result, "Ok(())")?;
     step("the first datagram: number 0 in 4 bytes, big-endian, then the message");
@@ -320,15 +314,9 @@ fn resend_gap(seen: &Seen, seq: u32) -> Option<Duration> {
     Some(at(2)?.duration_since(at(1)?))
 }
 
-fn resends_a_lost_message() -> Check {
+fn resends_a_lost_message_after_rto() -> Check {
     let rto = Duration::from_millis(200);
-    let (result, seen) = run_sender(2, rto, 5, |seq, copy| {
-        if seq == 0 && copy == 1 {
-            Answer::Lose
-        } else {
-            Answer::Ack(seq)
-        }
-    })?;
+    let (result, seen) = run_sender(2, rto, 5, first_copy_of(0, Answer::Lose))?;
     expect_text(result, "Ok(())")?;
     expect_copies(&seen, 0, 2, "the first was lost on the way")?;
     step("when the second copy came, after the first");
@@ -344,13 +332,12 @@ fn resends_a_lost_message() -> Check {
 }
 
 fn resends_when_the_ack_is_lost() -> Check {
-    let (result, seen) = run_sender(3, Duration::from_millis(100), 5, |seq, copy| {
-        if seq == 1 && copy == 1 {
-            Answer::LoseAck
-        } else {
-            Answer::Ack(seq)
-        }
-    })?;
+    let (result, seen) = run_sender(
+        3,
+        Duration::from_millis(100),
+        5,
+        first_copy_of(1, Answer::LoseAck),
+    )?;
     expect_text(result, "Ok(())")?;
     expect_copies(&seen, 1, 2, "the first one's ACK was lost")?;
     expect_delivered(&seen, 3)
@@ -358,13 +345,12 @@ fn resends_when_the_ack_is_lost() -> Check {
 
 fn stale_ack_is_not_an_ack() -> Check {
     step("the receiver answers the first copy of message 1 with ACK 0 (stale, a duplicate)");
-    let (result, seen) = run_sender(3, Duration::from_millis(100), 5, |seq, copy| {
-        if seq == 1 && copy == 1 {
-            Answer::Ack(0)
-        } else {
-            Answer::Ack(seq)
-        }
-    })?;
+    let (result, seen) = run_sender(
+        3,
+        Duration::from_millis(100),
+        5,
+        first_copy_of(1, Answer::Ack(0)),
+    )?;
     expect_text(result, "Ok(())")?;
     expect_copies(
         &seen,
@@ -377,13 +363,12 @@ fn stale_ack_is_not_an_ack() -> Check {
 
 fn strangers_ack_is_ignored() -> Check {
     step("message 0's first copy is lost; another socket sends the sender \"ACK 0\"");
-    let (result, seen) = run_sender(2, Duration::from_millis(150), 5, |seq, copy| {
-        if seq == 0 && copy == 1 {
-            Answer::LoseAndStrangerAcks
-        } else {
-            Answer::Ack(seq)
-        }
-    })?;
+    let (result, seen) = run_sender(
+        2,
+        Duration::from_millis(150),
+        5,
+        first_copy_of(0, Answer::LoseAndStrangerAcks),
+    )?;
     expect_text(result, "Ok(())")?;
     expect_copies(
         &seen,
@@ -394,7 +379,7 @@ fn strangers_ack_is_ignored() -> Check {
     expect_delivered(&seen, 2)
 }
 
-fn timer_not_restarted() -> Check {
+fn ignored_datagrams_do_not_restart_the_timer() -> Check {
     // The receiver loses message 0's first copy, then sends the sender a datagram that is not
     // its ACK every 100 ms, until the second copy comes (at most 40 of them, 4 s). A sender
     // that keeps its deadline resends after its rto of 300 ms, after about 3 of them; one that
@@ -532,362 +517,4 @@ fn seeded_random_loss() -> Check {
         highest = highest.max(arrival.seq);
     }
     Ok(())
-}
-
-/// The cases of `is-ack`.
-pub const IS_ACK: &[exercise_harness::Case] = is_ack_cases::CASES;
-
-/// `is-ack`'s cases, in a module of their own (their names stay apart from the others').
-mod is_ack_cases {
-    #[allow(unused_imports)]
-    use std::net::{SocketAddr, UdpSocket};
-
-    use exercise_harness::{Check, case, expect_text, step};
-
-    use super::super::super::is_ack::is_ack;
-
-    pub const CASES: &[exercise_harness::Case] = &[
-        case("the_ack", the_ack),
-        case("stale_ack_refused", stale_ack_refused),
-        case("strangers_ack_refused", strangers_ack_refused),
-        case("longer_datagram_refused", longer_datagram_refused),
-        case("little_endian_refused", little_endian_refused),
-    ];
-
-    fn judges(what: &str, datagram: &[u8], from_receiver: bool, want: bool) -> Check {
-        let receiver = SocketAddr::from(([127, 0, 0, 1], 7000));
-        let stranger = SocketAddr::from(([127, 0, 0, 1], 7001));
-        let from = if from_receiver { receiver } else { stranger };
-        step(format!(
-            "{what}: is_ack({datagram:?}, from {from}, receiver {receiver}, seq 5)"
-        ));
-        expect_text(
-            format!("{}", is_ack(datagram, from, receiver, 5)),
-            format!("{want}"),
-        )
-    }
-
-    fn the_ack() -> Check {
-        judges("the receiver's ACK 5", &[0, 0, 0, 5], true, true)
-    }
-
-    fn stale_ack_refused() -> Check {
-        judges("the receiver's ACK 4, late", &[0, 0, 0, 4], true, false)
-    }
-
-    fn strangers_ack_refused() -> Check {
-        judges("ACK 5 from a stranger", &[0, 0, 0, 5], false, false)
-    }
-
-    fn longer_datagram_refused() -> Check {
-        judges("ACK 5 and more bytes", &[0, 0, 0, 5, 1], true, false)
-    }
-
-    fn little_endian_refused() -> Check {
-        judges("5 written little-endian", &[5, 0, 0, 0], true, false)
-    }
-}
-
-/// The cases of `retransmissions`.
-pub const RETRANSMISSIONS: &[exercise_harness::Case] = retransmissions_cases::CASES;
-
-/// `retransmissions`' cases: captures made here, record by record, as the lossy link writes
-/// them (the link's number of each datagram in the IPv4 identification field, the same on the
-/// copy it sends on).
-mod retransmissions_cases {
-    use exercise_harness::{Check, case, expect_text, step};
-
-    use super::super::super::retransmissions::{Why, retransmissions};
-
-    pub const CASES: &[exercise_harness::Case] = &[
-        case("a_clean_run_has_none", a_clean_run_has_none),
-        case("a_lost_data_packet", a_lost_data_packet),
-        case("a_lost_ack", a_lost_ack),
-        case("the_lessons_run", the_lessons_run),
-        case(
-            "a_duplicate_from_the_link_is_not_a_retransmission",
-            a_duplicate_from_the_link,
-        ),
-        case("other_datagrams_are_skipped", other_datagrams_are_skipped),
-        case("ip_options_are_skipped", ip_options_are_skipped),
-        case("a_big_endian_file", a_big_endian_file),
-        case("not_a_pcap_is_an_error", not_a_pcap_is_an_error),
-        case("a_cut_file_is_an_error", a_cut_file_is_an_error),
-    ];
-
-    const DATA: u8 = 1;
-    const FIN: u8 = 2;
-    const ACK: u8 = 3;
-    const CLIENT: ([u8; 4], u16) = ([127, 0, 0, 1], 40000);
-    const LINK_FRONT: ([u8; 4], u16) = ([127, 0, 0, 1], 8086);
-    const LINK_BACK: ([u8; 4], u16) = ([127, 0, 0, 1], 50000);
-    const RECEIVER: ([u8; 4], u16) = ([127, 0, 0, 1], 8087);
-
-    /// A capture, record by record.
-    struct Capture {
-        big_endian: bool,
-        /// 4-byte words of IPv4 options in every header.
-        options: usize,
-        records: Vec<Vec<u8>>,
-        /// What the records are, for the steps.
-        told: Vec<String>,
-    }
-
-    impl Capture {
-        fn new() -> Capture {
-            Capture {
-                big_endian: false,
-                options: 0,
-                records: Vec::new(),
-                told: Vec::new(),
-            }
-        }
-
-        /// One datagram: `id` in the identification field, from one address to another.
-        fn datagram(&mut self, id: u16, from: ([u8; 4], u16), to: ([u8; 4], u16), udp: &[u8]) {
-            let header = 20 + 4 * self.options;
-            let total = (header + 8 + udp.len()) as u16;
-            let mut ip = vec![0x40 | (header / 4) as u8, 0];
-            ip.extend_from_slice(&total.to_be_bytes());
-            ip.extend_from_slice(&id.to_be_bytes());
-            ip.extend_from_slice(&[0x40, 0, 64, 17, 0, 0]);
-            ip.extend_from_slice(&from.0);
-            ip.extend_from_slice(&to.0);
-            // Options: no-operation bytes (type 1).
-            ip.extend(std::iter::repeat_n(1u8, 4 * self.options));
-            ip.extend_from_slice(&from.1.to_be_bytes());
-            ip.extend_from_slice(&to.1.to_be_bytes());
-            ip.extend_from_slice(&((8 + udp.len()) as u16).to_be_bytes());
-            ip.extend_from_slice(&[0, 0]);
-            ip.extend_from_slice(udp);
-            self.records.push(ip);
-        }
-
-        /// A packet of the sender's (DATA or FIN) with the link's number `id`: received from
-        /// the client and, if `copies` > 0, sent on to the receiver that many times.
-        fn send(&mut self, id: u16, kind: u8, seq: u32, copies: usize) {
-            let bytes = packet(kind, seq, 0);
-            self.datagram(id, CLIENT, LINK_FRONT, &bytes);
-            for _ in 0..copies {
-                self.datagram(id, LINK_BACK, RECEIVER, &bytes);
-            }
-            let what = if kind == FIN { "FIN" } else { "DATA" };
-            self.told.push(match copies {
-                0 => format!("{what} {seq} (id {id}) lost"),
-                1 => format!("{what} {seq} (id {id}) delivered"),
-                n => format!("{what} {seq} (id {id}) delivered {n} times"),
-            });
-        }
-
-        /// The receiver's ACK of `seq` with the link's number `id`, delivered or lost.
-        fn ack(&mut self, id: u16, seq: u32, delivered: bool) {
-            let bytes = packet(ACK, seq, seq + 1);
-            self.datagram(id, RECEIVER, LINK_BACK, &bytes);
-            if delivered {
-                self.datagram(id, LINK_FRONT, CLIENT, &bytes);
-            }
-            let fate = if delivered { "delivered" } else { "lost" };
-            self.told.push(format!("ACK {seq} (id {id}) {fate}"));
-        }
-
-        /// The file: the header, then each record (times a millisecond apart).
-        fn bytes(&self) -> Vec<u8> {
-            let big = self.big_endian;
-            let mut file = Vec::new();
-            // Magic, version 2.4, then time zone, accuracy, snap length and link type (raw IP).
-            put(&mut file, big, 0xa1b2_c3d4, 4);
-            put(&mut file, big, 2, 2);
-            put(&mut file, big, 4, 2);
-            for n in [0, 0, 65535, 101] {
-                put(&mut file, big, n, 4);
-            }
-            for (i, record) in self.records.iter().enumerate() {
-                let len = record.len() as u32;
-                for n in [1_765_000_000, 1000 * i as u32, len, len] {
-                    put(&mut file, big, n, 4);
-                }
-                file.extend_from_slice(record);
-            }
-            file
-        }
-    }
-
-    /// `n` as `width` bytes (2 or 4), big- or little-endian.
-    fn put(file: &mut Vec<u8>, big: bool, n: u32, width: usize) {
-        if big {
-            file.extend_from_slice(&n.to_be_bytes()[4 - width..]);
-        } else {
-            file.extend_from_slice(&n.to_le_bytes()[..width]);
-        }
-    }
-
-    /// A packet of lesson 9's wire format (its CRC left at zero: not checked here).
-    fn packet(kind: u8, seq: u32, ack: u32) -> Vec<u8> {
-        let payload: &[u8] = if kind == DATA {
-            b"some file bytes"
-        } else {
-            b""
-        };
-        let mut bytes = vec![1, kind];
-        bytes.extend_from_slice(&(payload.len() as u16).to_be_bytes());
-        bytes.extend_from_slice(&7u32.to_be_bytes());
-        bytes.extend_from_slice(&seq.to_be_bytes());
-        bytes.extend_from_slice(&ack.to_be_bytes());
-        bytes.extend_from_slice(&[0; 4]);
-        bytes.extend_from_slice(payload);
-        bytes
-    }
-
-    fn shown(result: &Result<Vec<(u32, Why)>, String>) -> String {
-        match result {
-            Ok(found) => format!("Ok({found:?})"),
-            Err(_) => "Err(..)".to_owned(),
-        }
-    }
-
-    /// The capture's story as steps, then `retransmissions` of its bytes against `want`.
-    fn finds(capture: &Capture, want: &[(u32, Why)]) -> Check {
-        for line in &capture.told {
-            step(line.clone());
-        }
-        step(format!(
-            "retransmissions(the {} bytes of that capture)",
-            capture.bytes().len()
-        ));
-        expect_text(
-            shown(&retransmissions(&capture.bytes())),
-            shown(&Ok(want.to_vec())),
-        )
-    }
-
-    /// A transfer of `data` DATA packets and a FIN, nothing lost.
-    fn clean(capture: &mut Capture, data: u32) {
-        let mut id = 1;
-        for seq in 0..=data {
-            capture.send(id, if seq == data { FIN } else { DATA }, seq, 1);
-            capture.ack(id + 1, seq, true);
-            id += 2;
-        }
-    }
-
-    fn a_clean_run_has_none() -> Check {
-        let mut capture = Capture::new();
-        clean(&mut capture, 3);
-        finds(&capture, &[])
-    }
-
-    fn a_lost_data_packet() -> Check {
-        let mut capture = Capture::new();
-        capture.send(1, DATA, 0, 0);
-        capture.send(2, DATA, 0, 1);
-        capture.ack(3, 0, true);
-        finds(&capture, &[(0, Why::DataLost)])
-    }
-
-    fn a_lost_ack() -> Check {
-        let mut capture = Capture::new();
-        capture.send(1, DATA, 0, 1);
-        capture.ack(2, 0, false);
-        capture.send(3, DATA, 0, 1);
-        capture.ack(4, 0, true);
-        finds(&capture, &[(0, Why::AckLost)])
-    }
-
-    /// Lesson 9's figure: DATA 2 lost, then the ACK of the FIN lost.
-    fn the_lessons_run() -> Check {
-        let mut capture = Capture::new();
-        capture.send(1, DATA, 0, 1);
-        capture.ack(2, 0, true);
-        capture.send(3, DATA, 1, 1);
-        capture.ack(4, 1, true);
-        capture.send(5, DATA, 2, 0);
-        capture.send(6, DATA, 2, 1);
-        capture.ack(7, 2, true);
-        capture.send(8, DATA, 3, 1);
-        capture.ack(9, 3, true);
-        capture.send(10, DATA, 4, 1);
-        capture.ack(11, 4, true);
-        capture.send(12, FIN, 5, 1);
-        capture.ack(13, 5, false);
-        capture.send(14, FIN, 5, 1);
-        capture.ack(15, 5, true);
-        finds(&capture, &[(2, Why::DataLost), (5, Why::AckLost)])
-    }
-
-    fn a_duplicate_from_the_link() -> Check {
-        let mut capture = Capture::new();
-        capture.send(1, DATA, 0, 2);
-        capture.ack(2, 0, true);
-        capture.ack(3, 0, true);
-        capture.send(4, FIN, 1, 1);
-        capture.ack(5, 1, true);
-        finds(&capture, &[])
-    }
-
-    fn other_datagrams_are_skipped() -> Check {
-        let mut capture = Capture::new();
-        capture.datagram(1, CLIENT, LINK_FRONT, b"hello, not a packet of ours");
-        capture.datagram(2, CLIENT, LINK_FRONT, &[]);
-        capture
-            .told
-            .push("\"hello, not a packet...\" and an empty datagram".into());
-        // A DATA packet of another version: not ours either.
-        let mut other = packet(DATA, 0, 0);
-        other[0] = 2;
-        capture.datagram(3, CLIENT, LINK_FRONT, &other);
-        capture.datagram(4, CLIENT, LINK_FRONT, &other);
-        capture
-            .told
-            .push("twice a DATA 0 of version 2 (not ours)".into());
-        capture.send(5, DATA, 0, 0);
-        capture.send(6, DATA, 0, 1);
-        finds(&capture, &[(0, Why::DataLost)])
-    }
-
-    fn ip_options_are_skipped() -> Check {
-        let mut capture = Capture::new();
-        capture.options = 2;
-        capture
-            .told
-            .push("every IPv4 header with 8 bytes of options (28 bytes long)".into());
-        capture.send(1, DATA, 7, 0);
-        capture.send(2, DATA, 7, 1);
-        capture.ack(3, 7, true);
-        finds(&capture, &[(7, Why::DataLost)])
-    }
-
-    fn a_big_endian_file() -> Check {
-        let mut capture = Capture::new();
-        capture.big_endian = true;
-        capture
-            .told
-            .push("a big-endian file (magic a1 b2 c3 d4 on disk)".into());
-        capture.send(1, DATA, 0, 1);
-        capture.ack(2, 0, false);
-        capture.send(3, DATA, 0, 1);
-        finds(&capture, &[(0, Why::AckLost)])
-    }
-
-    fn not_a_pcap_is_an_error() -> Check {
-        for bytes in [&b""[..], &b"hello"[..], &[0u8; 24][..]] {
-            step(format!("retransmissions({bytes:?})"));
-            expect_text(shown(&retransmissions(bytes)), "Err(..)")?;
-        }
-        Ok(())
-    }
-
-    fn a_cut_file_is_an_error() -> Check {
-        let mut capture = Capture::new();
-        capture.send(1, DATA, 0, 1);
-        let bytes = capture.bytes();
-        // Cut inside the last record, then inside its 16-byte header.
-        for cut in [bytes.len() - 5, bytes.len() - 70] {
-            step(format!(
-                "retransmissions(a {}-byte capture of DATA 0 delivered, cut to {cut} bytes)",
-                bytes.len()
-            ));
-            expect_text(shown(&retransmissions(&bytes[..cut])), "Err(..)")?;
-        }
-        Ok(())
-    }
 }
