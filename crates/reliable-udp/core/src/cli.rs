@@ -171,9 +171,11 @@ impl<P: Port> SendOptions<P> {
         let socket = common::client_udp(self.target.server)?;
         socket.connect(self.target.server)?;
         let mut trace = match trace {
-            Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path).map_err(
-                |err| common::Error::new(format!("cannot write {}: {err}", path.display())),
-            )?)),
+            Some(path) => Some(std::io::BufWriter::new(
+                std::fs::File::create(path).map_err(|err| {
+                    common::Error::new(format!("cannot write {}: {err}", path.display()))
+                })?,
+            )),
             None => None,
         };
         let trace = trace.as_mut().map(|t| t as &mut dyn std::io::Write);

@@ -19,8 +19,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sha2::{Digest, Sha256};
 
 pub mod arq;
-pub mod cli;
 pub mod cc;
+pub mod cli;
 pub mod link;
 pub mod pcap;
 pub mod relay;
