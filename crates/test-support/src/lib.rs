@@ -630,6 +630,18 @@ pub fn client_of_stand_in(program: impl AsRef<OsStr>, args: &[&str]) -> (UdpSock
     (server, Running::spawn(command))
 }
 
+/// Waits for the note `program` prints when a 1500-byte datagram was cut to its 1024-byte
+/// buffer. Linux tells the real length, so there the note must also say how much was lost.
+pub fn expect_1500_cut_to_1024_note(program: &Running) {
+    let note = program.expect_stdout("cut to 1024 bytes");
+    if cfg!(target_os = "linux") {
+        assert!(
+            note.contains("was 1500 bytes, so 476 bytes are lost"),
+            "{note}"
+        );
+    }
+}
+
 /// Stands in for a server: receives one datagram, asserts that it is `expected`, and sends
 /// `reply` back to its sender.
 pub fn answer(server: &UdpSocket, expected: impl AsRef<[u8]>, reply: impl AsRef<[u8]>) {
