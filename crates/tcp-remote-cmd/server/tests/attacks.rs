@@ -313,14 +313,27 @@ fn a_background_job_does_not_outlive_its_command() {
 /// Attack 5: the server stops (Ctrl-C, `kill`, `kill -9`, its log closed) while a command
 /// runs. The command and its children stop too.
 #[cfg(target_os = "linux")]
-fn commands_stop_with_the_server(stop: impl FnOnce(&mut Server), words: [&str; 2]) {
-    use test_support::procfs;
+fn commands_stop_with_the_server(stop: impl FnOnce(&mut test_support::Running), words: [&str; 2]) {
     let mut server = server(&["--concurrent", "--timeout", "60", "--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let addr = server.addr;
+    commands_end_when_stopped(&mut server, addr, words, stop);
+}
+
+/// Has the server at `addr` run two `words` commands at once (`words & words`), stops it with
+/// `stop` once both run, and checks that the server ends and both commands with it.
+#[cfg(target_os = "linux")]
+fn commands_end_when_stopped(
+    server: &mut test_support::Running,
+    addr: std::net::SocketAddr,
+    words: [&str; 2],
+    stop: impl FnOnce(&mut test_support::Running),
+) {
+    use test_support::procfs;
+    let mut conn = tcp_connect(addr);
     let command = format!("{0} {1} & {0} {1}", words[0], words[1]);
     conn.write_all(command.as_bytes()).unwrap();
     procfs::wait_for_processes(&words, 2, DEADLINE);
-    stop(&mut server);
+    stop(server);
     assert!(
         server.exit_within(DEADLINE).is_some(),
         "the server did not stop"
@@ -364,8 +377,6 @@ fn sigkill_stops_the_commands_too() {
 #[cfg(target_os = "linux")]
 fn a_closed_log_stops_the_commands_too() {
     use std::process::{Command, Stdio};
-    use test_support::procfs;
-    let words = ["sleep", "44.25"];
     let mut child = Command::new(SERVER)
         .args(["--addr", "127.0.0.1:0", "--concurrent", "--timeout", "60"])
         .stdout(Stdio::piped())
@@ -374,17 +385,11 @@ fn a_closed_log_stops_the_commands_too() {
         .unwrap();
     let (stdout, addr) = test_support::take_listening_line(&mut child);
     let mut server = test_support::Running::adopt(child);
-    let mut conn = tcp_connect(addr);
-    conn.write_all(b"sleep 44.25 & sleep 44.25").unwrap();
-    procfs::wait_for_processes(&words, 2, DEADLINE);
-    drop(stdout);
-    // The next line the server logs ("new client ...") fails: it stops.
-    let _next = TcpStream::connect(addr);
-    assert!(
-        server.exit_within(DEADLINE).is_some(),
-        "the server did not stop"
-    );
-    procfs::expect_gone(&words, DEADLINE);
+    commands_end_when_stopped(&mut server, addr, ["sleep", "44.25"], |_| {
+        drop(stdout);
+        // The next line the server logs ("new client ...") fails: it stops.
+        let _next = TcpStream::connect(addr);
+    });
 }
 
 /// Attack 6: out of file descriptors, the accept loop used to spin at 100 % CPU writing
