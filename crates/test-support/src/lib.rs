@@ -463,6 +463,40 @@ pub fn run_to_end(program: impl AsRef<OsStr>, args: &[&str]) -> Vec<String> {
     run.seen(Stream::Stdout)
 }
 
+/// Runs `program args`, which must refuse them as a usage error: status 2 within
+/// [`DEADLINE`], nothing on stdout, and a stderr line containing `says`.
+pub fn expect_usage_error(program: impl AsRef<OsStr>, args: &[&str], says: &str) {
+    let mut command = Command::new(program);
+    command.args(args);
+    let mut run = Running::spawn(command);
+    run.close_stdin();
+    let status = run.expect_exit();
+    assert_eq!(status.code(), Some(2), "{args:?}\n{}", run.transcript());
+    run.expect_nothing_on(Stream::Stdout);
+    run.expect_stderr(says);
+}
+
+/// The text of field `name` in a flat, one-line JSON object such as the benches' `--json`
+/// line (a number, as written); panics, showing the line, if there is no such field.
+pub fn json_field<'a>(json: &'a str, name: &str) -> &'a str {
+    let key = format!("\"{name}\":");
+    let at = json
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {json}"))
+        + key.len();
+    let rest = &json[at..];
+    let end = rest.find([',', '}']).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// Closes `conn` with a reset (RST) instead of the polite FIN: SO_LINGER with a zero timeout.
+pub fn close_with_reset(conn: TcpStream) {
+    socket2::SockRef::from(&conn)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(conn);
+}
+
 /// Runs `program --help`, and asserts that it exits with status 0 and that its output
 /// mentions each of `mentions` (a flag such as `--server <HOST:PORT>`, a lesson file).
 pub fn expect_help_mentions(program: impl AsRef<OsStr>, mentions: &[&str]) {
