@@ -1047,12 +1047,14 @@ fn tcp_close_by_either_side_gives_the_other_end_of_file_and_real_programs_carry_
 #[test]
 fn tcp_read_after_the_peer_resets_fails_with_connection_reset() {
     let (client, server) = tcp_pair();
-    SockRef::from(&client)
-        .set_linger(Some(Duration::ZERO))
-        .unwrap();
-    drop(client);
+    reset_and_expect_the_peer_to_read_a_reset(client, &server);
+}
 
-    let result = (&server).read(&mut [0u8; 64]);
+/// Closes `closing` with a reset, and asserts that `peer`'s next read fails with
+/// ConnectionReset (where Wine shows the reset at all).
+fn reset_and_expect_the_peer_to_read_a_reset(closing: TcpStream, peer: &TcpStream) {
+    test_support::close_with_reset(closing);
+    let result = (&*peer).read(&mut [0u8; 64]);
     if !wine_gap(Gap::LingerZeroResetNotSeen) {
         let err = result.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
@@ -1335,16 +1337,7 @@ fn tcp_bytes_acknowledged_but_unread_are_lost_when_the_receiver_resets() {
     }
 
     // ...but the receiver resets instead of reading them.
-    SockRef::from(&server)
-        .set_linger(Some(Duration::ZERO))
-        .unwrap();
-    drop(server);
-
-    let result = (&client).read(&mut [0u8; 64]);
-    if !wine_gap(Gap::LingerZeroResetNotSeen) {
-        let err = result.unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
-    }
+    reset_and_expect_the_peer_to_read_a_reset(server, &client);
 }
 
 // ---------------------------------------------------------------------------------------------

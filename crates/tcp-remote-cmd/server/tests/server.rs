@@ -176,18 +176,10 @@ fn a_command_that_is_not_utf8_gets_an_error_reply_and_the_server_goes_on() {
     assert_eq!(ask(&mut conn, &shell::echo("fine")), printed("fine"));
 }
 
-/// Closes `conn` with a reset (RST) instead of the polite FIN: SO_LINGER with a zero timeout.
-fn reset(conn: TcpStream) {
-    socket2::SockRef::from(&conn)
-        .set_linger(Some(Duration::ZERO))
-        .unwrap();
-    drop(conn);
-}
-
 /// Resets `conn`, a client of `server`; the server logs the dropped connection and serves
 /// the next client.
 fn reset_and_see_the_next_client_served(server: &Server, conn: TcpStream) {
-    reset(conn);
+    test_support::close_with_reset(conn);
     if !test_support::wine_gap(test_support::Gap::LingerZeroResetNotSeen) {
         server.expect_stderr("(connection dropped, still serving)");
     }
