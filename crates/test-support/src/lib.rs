@@ -466,12 +466,18 @@ pub fn run_to_end(program: impl AsRef<OsStr>, args: &[&str]) -> Vec<String> {
 /// Runs `program args`, which must refuse them as a usage error: status 2 within
 /// [`DEADLINE`], nothing on stdout, and a stderr line containing `says`.
 pub fn expect_usage_error(program: impl AsRef<OsStr>, args: &[&str], says: &str) {
-    let mut command = Command::new(program);
+    let mut command = Command::new(&program);
     command.args(args);
     let mut run = Running::spawn(command);
     run.close_stdin();
     let status = run.expect_exit();
-    assert_eq!(status.code(), Some(2), "{args:?}\n{}", run.transcript());
+    let program = program.as_ref().to_string_lossy();
+    assert_eq!(
+        status.code(),
+        Some(2),
+        "{program} {args:?}\n{}",
+        run.transcript()
+    );
     run.expect_nothing_on(Stream::Stdout);
     run.expect_stderr(says);
 }
@@ -500,7 +506,7 @@ pub fn close_with_reset(conn: TcpStream) {
 /// Runs `program --help`, and asserts that it exits with status 0 and that its output
 /// mentions each of `mentions` (a flag such as `--server <HOST:PORT>`, a lesson file).
 pub fn expect_help_mentions(program: impl AsRef<OsStr>, mentions: &[&str]) {
-    let mut command = Command::new(program);
+    let mut command = Command::new(&program);
     command.arg("--help");
     let mut help = Running::spawn(command);
     let status = help.expect_exit();
@@ -509,7 +515,8 @@ pub fn expect_help_mentions(program: impl AsRef<OsStr>, mentions: &[&str]) {
     for wanted in mentions {
         assert!(
             text.contains(wanted),
-            "--help does not mention {wanted}:\n{text}"
+            "{} --help does not mention {wanted}:\n{text}",
+            program.as_ref().to_string_lossy()
         );
     }
 }
@@ -548,6 +555,13 @@ impl Server {
         self.expect_stderr(&format!("from {from}: not answered: {why}"));
     }
 
+    /// Forges `payload` "from" the server's own address and port, which answering would
+    /// answer itself, and waits for the guard's refusal.
+    pub fn expect_forgery_from_itself_refused(&self, forger: &Forger, payload: &[u8]) {
+        let why = "it claims to come from this server itself";
+        self.expect_forgery_refused(forger, self.addr.port(), payload, why);
+    }
+
     /// Forges `payload` from each of the well-known service ports a reflection attack uses
     /// most (echo 7, chargen 19, NTP 123) and waits for the guard's refusal of each.
     pub fn expect_well_known_ports_refused(&self, forger: &Forger, payload: &[u8]) {
@@ -556,6 +570,16 @@ impl Server {
             self.expect_forgery_refused(forger, port, payload, &why);
         }
     }
+}
+
+/// Where this test may forge datagrams (see [`Forger::open`]; otherwise it says so and
+/// starts nothing), starts a server with `start` and waits for its refusal of `payload`
+/// forged from each well-known service port ([`Server::expect_well_known_ports_refused`]).
+pub fn expect_service_ports_refused_by(start: impl FnOnce() -> Server, payload: &[u8]) {
+    let Some(forger) = Forger::open("the forged service-port test") else {
+        return;
+    };
+    start().expect_well_known_ports_refused(&forger, payload);
 }
 
 /// Starts the server binary `program` with `args`, adding `--addr 127.0.0.1:0` unless the
