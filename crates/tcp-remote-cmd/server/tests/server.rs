@@ -26,6 +26,11 @@ fn ask(conn: &mut TcpStream, command: &str) -> Vec<u8> {
     buffer[..n].to_vec()
 }
 
+/// Asks the server to echo `text` over `conn`, and expects it back as the shell prints it.
+fn expect_echo(conn: &mut TcpStream, text: &str) {
+    assert_eq!(ask(conn, &shell::echo(text)), printed(text), "echo {text}");
+}
+
 /// The `--framed` client step: one framed command, one whole framed reply.
 fn ask_framed(conn: &mut TcpStream, command: &[u8]) -> Vec<u8> {
     framed::write_frame(conn, command).unwrap();
@@ -42,7 +47,7 @@ fn server(args: &[&str]) -> Server {
 fn echo_output_is_the_reply() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
-    assert_eq!(ask(&mut conn, &shell::echo("hello")), printed("hello"));
+    expect_echo(&mut conn, "hello");
     server.expect_stdout("command from");
 }
 
@@ -77,7 +82,7 @@ fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
 
     let utf8 = start_server(SERVER, &["--encoding", "utf-8"]);
     let mut conn = tcp_connect(utf8.addr);
-    assert_eq!(ask(&mut conn, &shell::echo("你好")), printed("你好"));
+    expect_echo(&mut conn, "你好");
 }
 
 #[test]
@@ -127,7 +132,7 @@ fn sleep_beyond_the_timeout_is_stopped_and_reported() {
         "[stopped: the command was still running after 500ms, so it and its children were killed (--timeout)]"
     );
     // And the connection goes on.
-    assert_eq!(ask(&mut conn, &shell::echo("next")), printed("next"));
+    expect_echo(&mut conn, "next");
 }
 
 /// The peak resident memory of a process so far (Linux's VmHWM), in bytes.
@@ -173,7 +178,7 @@ fn a_command_that_is_not_utf8_gets_an_error_reply_and_the_server_goes_on() {
         &buffer[..n],
         b"error: the command is not valid UTF-8 (b'echo \\xff\\xfe'); send it encoded as UTF-8"
     );
-    assert_eq!(ask(&mut conn, &shell::echo("fine")), printed("fine"));
+    expect_echo(&mut conn, "fine");
 }
 
 /// Resets `conn`, a client of `server`; the server logs the dropped connection and serves
@@ -184,10 +189,7 @@ fn reset_and_see_the_next_client_served(server: &Server, conn: TcpStream) {
         server.expect_stderr("(connection dropped, still serving)");
     }
     let mut next = tcp_connect(server.addr);
-    assert_eq!(
-        ask(&mut next, &shell::echo("still here")),
-        printed("still here")
-    );
+    expect_echo(&mut next, "still here");
 }
 
 #[test]
@@ -206,7 +208,7 @@ fn a_client_that_resets_mid_command_does_not_stop_the_server() {
 fn a_client_that_resets_while_idle_does_not_stop_the_server() {
     let server = server(&[]);
     let mut conn = tcp_connect(server.addr);
-    assert_eq!(ask(&mut conn, &shell::echo("hi")), printed("hi"));
+    expect_echo(&mut conn, "hi");
     reset_and_see_the_next_client_served(&server, conn);
 }
 
@@ -214,7 +216,7 @@ fn a_client_that_resets_while_idle_does_not_stop_the_server() {
 fn a_second_client_waits_until_the_first_leaves_by_default() {
     let mut server = server(&[]);
     let mut first = tcp_connect(server.addr);
-    assert_eq!(ask(&mut first, &shell::echo("first")), printed("first"));
+    expect_echo(&mut first, "first");
 
     // The handshake succeeds (the backlog holds it), and the command is sent...
     let mut second = tcp_connect(server.addr);
@@ -241,13 +243,10 @@ fn a_second_client_waits_until_the_first_leaves_by_default() {
 fn with_concurrent_a_second_client_is_served_at_once() {
     let server = server(&["--concurrent"]);
     let mut first = tcp_connect(server.addr);
-    assert_eq!(ask(&mut first, &shell::echo("first")), printed("first"));
+    expect_echo(&mut first, "first");
     let mut second = tcp_connect(server.addr);
-    assert_eq!(ask(&mut second, &shell::echo("second")), printed("second"));
-    assert_eq!(
-        ask(&mut first, &shell::echo("first again")),
-        printed("first again")
-    );
+    expect_echo(&mut second, "second");
+    expect_echo(&mut first, "first again");
 }
 
 #[test]

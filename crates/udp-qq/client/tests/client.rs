@@ -27,6 +27,14 @@ fn client(args: &[&str]) -> Running {
     Running::spawn(command)
 }
 
+/// A client at a stand-in server (started with `args`), in a chat with the contact `name`.
+fn client_chatting_with(name: &str, args: &[&str]) -> (UdpSocket, Running) {
+    let (server, mut client) = client_of_stand_in(CLIENT, args);
+    client.write_line(name);
+    client.expect_stdout(&format!("chatting with {name}"));
+    (server, client)
+}
+
 /// Types `line` into the open chat, has `peer` answer it with `reply`, and waits until the
 /// client shows that reply.
 fn say_and_see_reply(client: &mut Running, peer: &UdpSocket, line: &str, reply: &str) {
@@ -38,8 +46,7 @@ fn say_and_see_reply(client: &mut Running, peer: &UdpSocket, line: &str, reply: 
 /// Starts a client at a stand-in server, chats with 狗哥alex, and has the server answer the
 /// first line with `reply`, bytes no well-behaved server would send.
 fn client_shown_raw_reply(reply: &[u8]) -> Running {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("狗哥alex");
+    let (server, mut client) = client_chatting_with("狗哥alex", &[]);
     client.write_line("answer me");
     let (_, from) = recv(&server);
     server.send_to(reply, from).unwrap();
@@ -63,8 +70,7 @@ fn each_of_the_tutorials_four_contacts_reaches_the_chat_server() {
 
 #[test]
 fn one_socket_serves_every_contact() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("狗哥alex");
+    let (server, mut client) = client_chatting_with("狗哥alex", &[]);
     client.write_line("one");
     let (_, first_port) = recv(&server);
     server.send_to(b"ok", first_port).unwrap();
@@ -126,9 +132,7 @@ fn quit_returns_to_choosing_a_contact() {
 
 #[test]
 fn empty_lines_are_not_sent() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("狗哥alex");
-    client.expect_stdout("chatting with");
+    let (server, mut client) = client_chatting_with("狗哥alex", &[]);
     client.write_line("");
     client.write_line("   ");
     assert_no_datagram(&server);
@@ -138,8 +142,7 @@ fn empty_lines_are_not_sent() {
 
 #[test]
 fn a_reply_that_does_not_come_in_time_is_reported_and_the_chat_goes_on() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &["--timeout", "0.3"]);
-    client.write_line("武大郎");
+    let (server, mut client) = client_chatting_with("武大郎", &["--timeout", "0.3"]);
     client.write_line("one");
     assert_eq!(recv(&server).0, b"one");
     // No answer: the client gives up after 0.3 s and says why.
@@ -152,8 +155,7 @@ fn a_reply_that_does_not_come_in_time_is_reported_and_the_chat_goes_on() {
 
 #[test]
 fn a_late_reply_is_shown_before_the_next_message_goes_out() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &["--timeout", "0.3"]);
-    client.write_line("瞎驴");
+    let (server, mut client) = client_chatting_with("瞎驴", &["--timeout", "0.3"]);
     client.write_line("one");
     let (_, from) = recv(&server);
     client.expect_stdout("no reply within");
@@ -223,9 +225,7 @@ fn end_of_input_at_the_contact_prompt_exits_0() {
 
 #[test]
 fn end_of_input_during_a_chat_exits_0_and_sends_nothing() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("一棵树");
-    client.expect_stdout("chatting with 一棵树");
+    let (server, mut client) = client_chatting_with("一棵树", &[]);
     client.close_stdin();
     assert_eq!(client.expect_exit().code(), Some(0));
     assert_no_datagram(&server);
@@ -252,8 +252,7 @@ fn contact_flags_override_a_tutorial_name_and_add_new_ones() {
 fn an_ipv6_contact_and_an_ipv4_contact_work_in_one_run() {
     let v6 = test_support::udp_socket_at("[::1]:0");
     let six = format!("six={}", addr_of(&v6));
-    let (v4, mut client) = client_of_stand_in(CLIENT, &["--contact", &six]);
-    client.write_line("six");
+    let (v4, mut client) = client_chatting_with("six", &["--contact", &six]);
     client.write_line("over v6");
     answer(&v6, "over v6", "v6 ok");
     client.expect_stdout(&format!("message from {}: v6 ok", addr_of(&v6)));
@@ -285,8 +284,7 @@ fn a_reply_over_1024_bytes_is_cut_and_the_cut_is_noted() {
 
 #[test]
 fn no_colour_escapes_reach_a_pipe() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("狗哥alex");
+    let (server, mut client) = client_chatting_with("狗哥alex", &[]);
     client.write_line("hi");
     answer(&server, "hi", "plain");
     let line = client.expect_stdout("plain");
