@@ -670,6 +670,13 @@ fn recv_within(
     got
 }
 
+/// A TCP server under test ([`start_server`] with `args`) and one client connected to it.
+pub fn start_and_connect(program: impl AsRef<OsStr>, args: &[&str]) -> (Server, TcpStream) {
+    let server = start_server(program, args);
+    let conn = tcp_connect(server.addr);
+    (server, conn)
+}
+
 /// Sends `payload` to `to` and returns the one datagram that comes back.
 pub fn round_trip(socket: &UdpSocket, payload: &[u8], to: SocketAddr) -> Vec<u8> {
     socket.send_to(payload, to).unwrap();

@@ -20,9 +20,7 @@ fn server(args: &[&str]) -> Server {
 
 /// Starts the server with `args`, and connects a client to it.
 fn connected_server(args: &[&str]) -> (Server, TcpStream) {
-    let server = server(args);
-    let conn = tcp_connect(server.addr);
-    (server, conn)
+    test_support::start_and_connect(SERVER, args)
 }
 
 /// Everything the server sends until it closes the connection. A reset after the last byte
@@ -127,7 +125,7 @@ impl Drop for Victim {
 #[cfg(unix)]
 fn without_framing_a_command_split_in_two_runs_as_two_commands() {
     let victim = Victim::new("split-raw");
-    let (server, mut conn) = connected_server(&["--encoding", "utf-8"]);
+    let (_server, mut conn) = connected_server(&["--encoding", "utf-8"]);
     let first = format!("rm -rf {}", victim.path().display());
     assert_eq!(ask(&mut conn, &first), "执行成功".as_bytes());
     let second = ask(&mut conn, "/old");
@@ -144,7 +142,7 @@ fn without_framing_a_command_split_in_two_runs_as_two_commands() {
 #[cfg(unix)]
 fn with_framing_a_command_split_in_two_runs_only_when_whole() {
     let victim = Victim::new("split-framed");
-    let (server, mut conn) = connected_server(&["--framed", "--encoding", "utf-8"]);
+    let (_server, mut conn) = connected_server(&["--framed", "--encoding", "utf-8"]);
     let command = format!("rm -rf {}/old", victim.path().display());
     let mut frame = Vec::new();
     framed::write_frame(&mut frame, command.as_bytes()).unwrap();
@@ -302,7 +300,7 @@ fn output_before_an_escape_arrives_and_the_escapee_holds_nothing_of_the_server()
 fn a_background_job_does_not_outlive_its_command() {
     use test_support::procfs;
     let job = ["sleep", "42.25"];
-    let (server, mut conn) = connected_server(&["--encoding", "utf-8"]);
+    let (_server, mut conn) = connected_server(&["--encoding", "utf-8"]);
     assert_eq!(
         ask(&mut conn, "sleep 42.25 > /dev/null 2>&1 & echo started"),
         b"started\n"
@@ -463,7 +461,7 @@ fn binary_output_keeps_the_reply_within_max_output() {
 #[test]
 #[cfg(unix)]
 fn encoding_a_reply_of_rare_characters_stays_within_the_commands_timeout() {
-    let (server, mut conn) =
+    let (_server, mut conn) =
         connected_server(&["--framed", "--timeout", "1", "--max-output", "4194304"]);
     // Well past the 1 s --timeout plus a reply's transfer; far short of the 48 s it took.
     conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
@@ -604,7 +602,7 @@ fn companions_of(server: u32) -> Vec<u32> {
 #[cfg(target_os = "linux")]
 fn a_command_that_leaves_its_process_group_does_not_outlive_its_reply() {
     use test_support::procfs;
-    let (server, mut conn) = connected_server(&["--timeout", "1", "--encoding", "utf-8"]);
+    let (_server, mut conn) = connected_server(&["--timeout", "1", "--encoding", "utf-8"]);
     let reply = ask(
         &mut conn,
         "timeout 3196 sleep 3196 & (setsid sleep 3195 &); sleep 3194",

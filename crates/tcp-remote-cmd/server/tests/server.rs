@@ -13,6 +13,11 @@ use test_support::{DEADLINE, QUIET, Running, Server, start_server, tcp_connect};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-remote-cmd-server");
 
+/// Starts the server with `args`, and connects a client to it.
+fn connected_server(args: &[&str]) -> (Server, TcpStream) {
+    test_support::start_and_connect(SERVER, args)
+}
+
 fn gbk(text: &str) -> Vec<u8> {
     remote_cmd_runner::WireEncoding::Gbk.encode(text)
 }
@@ -54,16 +59,14 @@ fn server(args: &[&str]) -> Server {
 
 #[test]
 fn echo_output_is_the_reply() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&[]);
     expect_echo(&mut conn, "hello");
     server.expect_stdout("command from");
 }
 
 #[test]
 fn a_silent_command_is_answered_with_zhixing_chenggong_in_gbk() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     assert_eq!(
         ask(&mut conn, shell::NOTHING),
         b"\xd6\xb4\xd0\xd0\xb3\xc9\xb9\xa6"
@@ -73,8 +76,7 @@ fn a_silent_command_is_answered_with_zhixing_chenggong_in_gbk() {
 
 #[test]
 fn a_failing_command_is_answered_with_its_stderr() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     let command = shell::then(&shell::echo("out"), &shell::echo_to_stderr("err"));
     // stderr wins over stdout.
     assert_eq!(ask(&mut conn, &command), printed("err"));
@@ -82,8 +84,7 @@ fn a_failing_command_is_answered_with_its_stderr() {
 
 #[test]
 fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     // The shell prints UTF-8 (e4 bd a0 e5 a5 bd) on Linux and macOS, the console's code page
     // on Windows (GBK on a Chinese one); the wire carries GBK (c4 e3 ba c3) either way.
     let expected = [&b"\xc4\xe3\xba\xc3"[..], shell::EOL.as_bytes()].concat();
@@ -96,15 +97,13 @@ fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
 
 #[test]
 fn cat_returns_at_once_because_stdin_is_the_null_device() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     assert_eq!(ask_promptly(&mut conn, shell::READ_STDIN), gbk("执行成功"));
 }
 
 #[test]
 fn over_a_megabyte_of_stdout_then_a_line_on_stderr_does_not_deadlock() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     let big = shell::TempFile::filled("1.1MB", b'a', 1_100_000);
     let command = shell::then(
         &shell::print_file(big.path()),
@@ -115,8 +114,7 @@ fn over_a_megabyte_of_stdout_then_a_line_on_stderr_does_not_deadlock() {
 
 #[test]
 fn sleep_beyond_the_timeout_is_stopped_and_reported() {
-    let server = server(&["--timeout", "0.5"]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&["--timeout", "0.5"]);
     let reply = String::from_utf8(ask_promptly(&mut conn, &shell::sleep(30))).unwrap();
     assert_eq!(
         reply,
@@ -138,8 +136,7 @@ fn peak_memory(pid: u32) -> u64 {
 #[test]
 #[cfg(target_os = "linux")]
 fn fifty_megabytes_of_output_keep_the_server_memory_small() {
-    let server = server(&["--framed"]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&["--framed"]);
     // Warm up (threads, buffers) so that "before" is the server at work, not at rest.
     assert_eq!(ask_framed(&mut conn, b"echo warm"), b"warm\n");
     let before = peak_memory(server.id());
@@ -160,8 +157,7 @@ fn fifty_megabytes_of_output_keep_the_server_memory_small() {
 
 #[test]
 fn a_command_that_is_not_utf8_gets_an_error_reply_and_the_server_goes_on() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     conn.write_all(b"echo \xff\xfe").unwrap();
     let mut buffer = [0u8; 1024];
     let n = conn.read(&mut buffer).unwrap();
@@ -185,8 +181,7 @@ fn reset_and_see_the_next_client_served(server: &Server, conn: TcpStream) {
 
 #[test]
 fn a_client_that_resets_mid_command_does_not_stop_the_server() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&[]);
     let command = shell::then(&shell::sleep(1), &shell::echo("too late"));
     conn.write_all(command.as_bytes()).unwrap();
     // The server has the command and is running it: now vanish.
@@ -197,8 +192,7 @@ fn a_client_that_resets_mid_command_does_not_stop_the_server() {
 
 #[test]
 fn a_client_that_resets_while_idle_does_not_stop_the_server() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&[]);
     expect_echo(&mut conn, "hi");
     reset_and_see_the_next_client_served(&server, conn);
 }
@@ -242,8 +236,7 @@ fn with_concurrent_a_second_client_is_served_at_once() {
 
 #[test]
 fn a_long_reply_sticks_to_the_next_one_in_raw_mode() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     let all = shell::counted(1000); // 3893 bytes (4893 on Windows): more than one recv(1024)
     let first = ask(&mut conn, &shell::count_to(1000));
     let second = ask(&mut conn, &shell::echo("marker"));
@@ -256,8 +249,7 @@ fn a_long_reply_sticks_to_the_next_one_in_raw_mode() {
 
 #[test]
 fn framed_mode_delivers_whole_replies_and_nothing_sticks() {
-    let server = server(&["--framed"]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&["--framed"]);
     assert_eq!(
         ask_framed(&mut conn, shell::count_to(1000).as_bytes()),
         shell::counted(1000)
@@ -274,8 +266,7 @@ fn framed_mode_delivers_whole_replies_and_nothing_sticks() {
 
 #[test]
 fn a_raw_client_gets_a_clear_error_from_a_framed_server() {
-    let server = server(&["--framed", "--io-timeout", "1"]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&["--framed", "--io-timeout", "1"]);
     let reply = String::from_utf8(ask(&mut conn, "echo hi")).unwrap();
     assert_eq!(
         reply,
@@ -299,8 +290,7 @@ fn a_raw_client_gets_a_clear_error_from_a_framed_server() {
 
 #[test]
 fn a_framed_client_gets_a_reply_that_is_no_plausible_frame_from_a_raw_server() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     framed::write_frame(&mut conn, b"echo hi").unwrap();
     let err = framed::read_frame(&mut conn, framed::MAX_REPLY).unwrap_err();
     // The raw server ran b'\x00\x00\x00\x07echo hi' and said what was wrong with it; read
