@@ -25,7 +25,7 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use test_support::{
@@ -531,7 +531,7 @@ fn tcp_listen_5_holds_6_finished_handshakes_and_the_7th_syn_is_dropped_then_retr
             Instant::now() < until,
             "the 7th client never sent its SYN again"
         );
-        thread::sleep(Duration::from_millis(5));
+        thread::sleep(std::time::Duration::from_millis(5));
     }
     let resent = started.elapsed();
     // Make room: the next retry gets in.
@@ -670,7 +670,7 @@ fn udp_datagrams_from_other_clients_wait_in_the_one_receive_queue_while_the_serv
     let until = Instant::now() + DEADLINE;
     while state() != "T" {
         assert!(Instant::now() < until, "the server never stopped");
-        thread::sleep(Duration::from_millis(5));
+        thread::sleep(std::time::Duration::from_millis(5));
     }
 
     let (a, b) = (udp_socket(), udp_socket());
@@ -1100,7 +1100,7 @@ fn tcp_write_to_a_closed_peer_kills_a_process_by_sigpipe_unless_it_ignores_it_an
                 let _ = yes.kill();
                 panic!("yes kept writing for {DEADLINE:?} after the peer closed");
             }
-            thread::sleep(Duration::from_millis(5));
+            thread::sleep(std::time::Duration::from_millis(5));
         };
         const SIGPIPE: i32 = 13; // the same number on Linux and macOS
         assert_eq!(status.signal(), Some(SIGPIPE), "{status}");
