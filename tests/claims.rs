@@ -25,7 +25,7 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use test_support::{
@@ -130,16 +130,7 @@ fn udp_either_side_may_start_first_but_datagrams_sent_before_the_server_binds_ar
     let probe = udp_socket();
     probe.connect(server_addr).unwrap();
     assert_eq!(probe.send(b"too early too").unwrap(), 13);
-    #[cfg(not(windows))]
-    {
-        let err = probe.recv(&mut [0u8; 64]).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused, "{err}");
-    }
-    #[cfg(windows)]
-    if !wine_gap(Gap::PortUnreachableNotReported) {
-        let err = probe.recv(&mut [0u8; 64]).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
-    }
+    expect_port_unreachable_on_next_recv(&probe);
 
     // The server starts afterwards, at that very address: neither early datagram is there.
     let server = udp_socket_at(server_addr);
@@ -540,7 +531,7 @@ fn tcp_listen_5_holds_6_finished_handshakes_and_the_7th_syn_is_dropped_then_retr
             Instant::now() < until,
             "the 7th client never sent its SYN again"
         );
-        thread::sleep(Duration::from_millis(5));
+        thread::sleep(std::time::Duration::from_millis(5));
     }
     let resent = started.elapsed();
     // Make room: the next retry gets in.
@@ -679,7 +670,7 @@ fn udp_datagrams_from_other_clients_wait_in_the_one_receive_queue_while_the_serv
     let until = Instant::now() + DEADLINE;
     while state() != "T" {
         assert!(Instant::now() < until, "the server never stopped");
-        thread::sleep(Duration::from_millis(5));
+        thread::sleep(std::time::Duration::from_millis(5));
     }
 
     let (a, b) = (udp_socket(), udp_socket());
@@ -965,17 +956,23 @@ fn connected_udp_socket_is_told_that_nobody_has_the_port() {
     let client = udp_socket();
     client.connect(unused_udp_addr()).unwrap();
     assert_eq!(client.send(b"anyone there?").unwrap(), 13);
+    expect_port_unreachable_on_next_recv(&client);
+}
 
-    #[cfg(not(windows))]
-    {
-        let err = client.recv(&mut [0u8; 64]).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused, "{err}");
+/// The next receive of `connected`, a connected UDP socket whose datagram found no socket at
+/// its peer, fails with the ICMP "port unreachable" as the OS names it: ECONNREFUSED (Linux,
+/// macOS) or WSAECONNRESET (Windows, where Wine reports it).
+fn expect_port_unreachable_on_next_recv(connected: &UdpSocket) {
+    let expected = if cfg!(windows) {
+        io::ErrorKind::ConnectionReset
+    } else {
+        io::ErrorKind::ConnectionRefused
+    };
+    if cfg!(windows) && wine_gap(Gap::PortUnreachableNotReported) {
+        return;
     }
-    #[cfg(windows)]
-    if !wine_gap(Gap::PortUnreachableNotReported) {
-        let err = client.recv(&mut [0u8; 64]).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
-    }
+    let err = connected.recv(&mut [0u8; 64]).unwrap_err();
+    assert_eq!(err.kind(), expected, "{err}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1047,12 +1044,14 @@ fn tcp_close_by_either_side_gives_the_other_end_of_file_and_real_programs_carry_
 #[test]
 fn tcp_read_after_the_peer_resets_fails_with_connection_reset() {
     let (client, server) = tcp_pair();
-    SockRef::from(&client)
-        .set_linger(Some(Duration::ZERO))
-        .unwrap();
-    drop(client);
+    reset_and_expect_the_peer_to_read_a_reset(client, &server);
+}
 
-    let result = (&server).read(&mut [0u8; 64]);
+/// Closes `closing` with a reset, and asserts that `peer`'s next read fails with
+/// ConnectionReset (where Wine shows the reset at all).
+fn reset_and_expect_the_peer_to_read_a_reset(closing: TcpStream, peer: &TcpStream) {
+    test_support::close_with_reset(closing);
+    let result = (&*peer).read(&mut [0u8; 64]);
     if !wine_gap(Gap::LingerZeroResetNotSeen) {
         let err = result.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
@@ -1101,7 +1100,7 @@ fn tcp_write_to_a_closed_peer_kills_a_process_by_sigpipe_unless_it_ignores_it_an
                 let _ = yes.kill();
                 panic!("yes kept writing for {DEADLINE:?} after the peer closed");
             }
-            thread::sleep(Duration::from_millis(5));
+            thread::sleep(std::time::Duration::from_millis(5));
         };
         const SIGPIPE: i32 = 13; // the same number on Linux and macOS
         assert_eq!(status.signal(), Some(SIGPIPE), "{status}");
@@ -1335,16 +1334,7 @@ fn tcp_bytes_acknowledged_but_unread_are_lost_when_the_receiver_resets() {
     }
 
     // ...but the receiver resets instead of reading them.
-    SockRef::from(&server)
-        .set_linger(Some(Duration::ZERO))
-        .unwrap();
-    drop(server);
-
-    let result = (&client).read(&mut [0u8; 64]);
-    if !wine_gap(Gap::LingerZeroResetNotSeen) {
-        let err = result.unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
-    }
+    reset_and_expect_the_peer_to_read_a_reset(server, &client);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use test_support::{Stream, cargo_bin, start_server};
+use test_support::{Stream, cargo_bin, expect_help_mentions, expect_usage_error, start_server};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Proto {
@@ -130,6 +130,9 @@ const CLIENTS: &[(&str, &str, &str)] = &[
     ("kcp-sender", LESSON_9, "127.0.0.1:8090"),
 ];
 
+/// What a refused address is shown beside: how to write one.
+const AN_ADDRESS_EXAMPLE: &str = "127.0.0.1:8080 or [::1]:8080";
+
 /// Programs with neither `--addr` nor `--server`.
 const OTHERS: &[(&str, &str)] = &[
     ("empty-datagram-demo", "06-empty-datagram.md"),
@@ -139,15 +142,6 @@ const OTHERS: &[(&str, &str)] = &[
     ("reliable-udp-bench", LESSON_9),
 ];
 
-fn help(package: &str) -> String {
-    let output = Command::new(cargo_bin(package))
-        .arg("--help")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{package} --help failed");
-    String::from_utf8(output.stdout).unwrap()
-}
-
 #[test]
 fn every_program_names_its_lesson_file_in_help_and_the_file_exists() {
     let lessons = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
@@ -155,30 +149,19 @@ fn every_program_names_its_lesson_file_in_help_and_the_file_exists() {
     // (--help works everywhere, QUIC included.)
     let clients = CLIENTS.iter().map(|c| (c.0, c.1));
     for (package, lesson) in servers.chain(clients).chain(OTHERS.iter().copied()) {
-        let text = help(package);
-        assert!(
-            text.contains(&format!("lessons/{lesson}")),
-            "{package} --help does not name lessons/{lesson}:\n{text}"
-        );
+        expect_help_mentions(cargo_bin(package), &[&format!("lessons/{lesson}")]);
         assert!(lessons.join(lesson).exists(), "{lesson} is missing");
     }
 }
 
 #[test]
 fn every_server_and_client_defaults_to_its_lessons_own_loopback_port() {
-    for &(package, _, _, default) in SERVERS {
-        let text = help(package);
-        assert!(
-            text.contains("--addr <HOST:PORT>") && text.contains(&format!("[default: {default}]")),
-            "{package} should take --addr with default {default}:\n{text}"
-        );
-    }
-    for &(package, _, default) in CLIENTS {
-        let text = help(package);
-        assert!(
-            text.contains("--server <HOST:PORT>")
-                && text.contains(&format!("[default: {default}]")),
-            "{package} should take --server with default {default}:\n{text}"
+    let servers = SERVERS.iter().map(|s| (s.0, "--addr <HOST:PORT>", s.3));
+    let clients = CLIENTS.iter().map(|c| (c.0, "--server <HOST:PORT>", c.2));
+    for (package, flag, default) in servers.chain(clients) {
+        expect_help_mentions(
+            cargo_bin(package),
+            &[flag, &format!("[default: {default}]")],
         );
     }
 }
@@ -194,11 +177,7 @@ fn every_udp_client_of_the_tutorial_takes_a_timeout_in_seconds() {
         "udp-remote-cmd-client",
     ];
     for package in udp_clients {
-        let text = help(package);
-        assert!(
-            text.contains("--timeout <SECONDS>"),
-            "{package} should take --timeout:\n{text}"
-        );
+        expect_help_mentions(cargo_bin(package), &["--timeout <SECONDS>"]);
     }
 }
 
@@ -307,20 +286,7 @@ fn a_server_open_to_abuse_refuses_a_non_loopback_address_without_allow_remote() 
 fn every_server_refuses_a_malformed_addr_with_status_2_and_an_example() {
     for (package, ..) in servers() {
         for bad in ["8080", "localhost:8080", "127.0.0.1:99999", "banana"] {
-            let output = Command::new(cargo_bin(package))
-                .args(["--addr", bad])
-                .output()
-                .unwrap();
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            assert_eq!(
-                output.status.code(),
-                Some(2),
-                "{package} --addr {bad}: {stderr}"
-            );
-            assert!(
-                stderr.contains("127.0.0.1:8080 or [::1]:8080"),
-                "{package} --addr {bad}: {stderr}"
-            );
+            expect_usage_error(cargo_bin(package), &["--addr", bad], AN_ADDRESS_EXAMPLE);
         }
     }
 }
@@ -360,15 +326,10 @@ fn every_server_reports_an_address_in_use_in_one_friendly_line() {
 #[test]
 fn every_client_refuses_a_malformed_server_with_status_2_and_an_example() {
     for &(package, ..) in CLIENTS {
-        let output = Command::new(cargo_bin(package))
-            .args(["--server", "localhost"])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{package}: {stderr}");
-        assert!(
-            stderr.contains("127.0.0.1:8080 or [::1]:8080"),
-            "{package}: {stderr}"
+        expect_usage_error(
+            cargo_bin(package),
+            &["--server", "localhost"],
+            AN_ADDRESS_EXAMPLE,
         );
     }
 }

@@ -469,16 +469,7 @@ fn local_links(page: &Path, prose: &str) -> Vec<String> {
 /// with labels in their own language: every `"quoted label"` becomes `""`, and in a sequence
 /// diagram the text after `participant X as` and after the `:` of a message or note goes.
 fn diagram_structure(line: &str) -> String {
-    let mut out = String::new();
-    let mut quoted = false;
-    for c in line.chars() {
-        if c == '"' {
-            quoted = !quoted;
-            out.push(c);
-        } else if !quoted {
-            out.push(c);
-        }
-    }
+    let mut out = without_spans_between(line, '"', true);
     let trimmed = out.trim_start();
     if trimmed.starts_with("participant ") || trimmed.starts_with("actor ") {
         if let Some(at) = out.find(" as ") {
@@ -845,16 +836,25 @@ fn glossary() -> Vec<(Vec<String>, Vec<String>)> {
 
 /// `prose` without its inline code (what stands between backquotes).
 fn without_inline_code(prose: &str) -> String {
-    let mut text = String::new();
-    let mut in_code = false;
-    for c in prose.chars() {
-        if c == '`' {
-            in_code = !in_code;
-        } else if !in_code {
-            text.push(c);
+    without_spans_between(prose, '`', false)
+}
+
+/// `text` without what stands between each pair of `mark`s; the marks themselves stay if
+/// `keep_marks` (so `a "b" c` becomes `a "" c`) or go too (`a  c`).
+fn without_spans_between(text: &str, mark: char, keep_marks: bool) -> String {
+    let mut kept = String::new();
+    let mut inside = false;
+    for c in text.chars() {
+        if c == mark {
+            inside = !inside;
+            if keep_marks {
+                kept.push(c);
+            }
+        } else if !inside {
+            kept.push(c);
         }
     }
-    text
+    kept
 }
 
 /// Prose as a reader sees it, without inline code and link targets: where the glossary applies.

@@ -222,16 +222,22 @@ fn tutorial_echo_server_prints_python_bytes_and_answers_a_python_client_in_upper
     server.expect_stdout(r"b'h\xc3\xa9llo'");
 }
 
+/// An echo client types `hello` and an empty line: it shows `b'HELLO'` and `b''` (after
+/// `prompt`, where it shows one), and ends cleanly at the end of its input.
+fn expect_hello_and_nothing_echoed(client: &mut Running, prompt: &str) {
+    type_lines(client, &["hello", ""]);
+    client.expect_stdout(&format!("{prompt}b'HELLO'"));
+    client.expect_stdout(&format!("{prompt}b''"));
+    expect_clean_exit(client);
+}
+
 #[test]
 fn tutorial_echo_client_sends_each_line_to_a_python_server_and_prints_the_reply() {
     let Some((server, addr)) = python_udp_server(ECHO_SERVER_PY) else {
         return;
     };
     let mut client = tutorial_client("udp-echo-client", addr);
-    type_lines(&mut client, &["hello", ""]);
-    client.expect_stdout(">>: b'HELLO'");
-    client.expect_stdout(">>: b''");
-    expect_clean_exit(&mut client);
+    expect_hello_and_nothing_echoed(&mut client, ">>: ");
     server.expect_stdout("b'hello'");
     server.expect_stdout("b''");
 }
@@ -240,10 +246,7 @@ fn tutorial_echo_client_sends_each_line_to_a_python_server_and_prints_the_reply(
 fn tutorial_echo_server_answers_the_full_client() {
     let (server, addr) = tutorial_server("udp-echo-server");
     let mut client = full_client("udp-echo-client", addr);
-    type_lines(&mut client, &["hello", ""]);
-    client.expect_stdout("b'HELLO'");
-    client.expect_stdout("b''");
-    expect_clean_exit(&mut client);
+    expect_hello_and_nothing_echoed(&mut client, "");
     server.expect_stdout("b'hello'");
 }
 
@@ -251,10 +254,7 @@ fn tutorial_echo_server_answers_the_full_client() {
 fn full_echo_server_answers_the_tutorial_client() {
     let server = start_server(cargo_bin("udp-echo-server"), &[]);
     let mut client = tutorial_client("udp-echo-client", server.addr);
-    type_lines(&mut client, &["hello", ""]);
-    client.expect_stdout("b'HELLO'");
-    client.expect_stdout("b''");
-    expect_clean_exit(&mut client);
+    expect_hello_and_nothing_echoed(&mut client, "");
     server.expect_stdout(": b'hello'");
 }
 

@@ -81,6 +81,24 @@ fn hopping_command(token: &str, file: &Path) -> String {
     )
 }
 
+/// [`a_hopping_command_dies_with_the_server`] for each signal that stops a server from the
+/// outside but lets it clean up first: SIGTERM (`kill`) and SIGINT (Ctrl-C). `transport`
+/// ("tcp", "udp") tells the test's files apart from the other server's.
+pub fn a_hopping_command_dies_with_a_sigtermed_or_ctrl_c_ed_server<Held>(
+    server: &str,
+    send: impl Fn(SocketAddr, &str) -> Held,
+    transport: &str,
+) {
+    for (signal, name) in [(Signal::TERM, "term"), (Signal::INT, "int")] {
+        a_hopping_command_dies_with_the_server(
+            server,
+            &send,
+            signal,
+            &format!("{transport}-{name}"),
+        );
+    }
+}
+
 /// Starts `server` (a remote-command server), has `send` give it a command whose four chains
 /// of processes keep moving to new sessions (what `send` returns, a connection say, is held
 /// until the end), stops the server with `signal` and asserts that no chain moved on after it
@@ -99,7 +117,10 @@ pub fn a_hopping_command_dies_with_the_server<Held>(
     // Wait until the chains have moved a few times: twelve pids written.
     let end = Instant::now() + DEADLINE;
     while heartbeats(&file).len() < 12 {
-        assert!(Instant::now() < end, "the command never started hopping");
+        assert!(
+            Instant::now() < end,
+            "{name}: the command never started hopping"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     rustix::process::kill_process(
@@ -116,12 +137,18 @@ pub fn a_hopping_command_dies_with_the_server<Held>(
     let left = carrying(&token);
     kill_carrying(&token, &file);
     let _ = std::fs::remove_file(&file);
-    let status = status.expect("the server did not stop");
+    let Some(status) = status else {
+        panic!("{name}: the server did not stop on {signal:?}");
+    };
     assert!(
         moved == 0 && left.is_empty(),
-        "the command outlived the server: its chains moved {moved} times after it, and \
-         {left:?} carry its token"
+        "{name}: the command outlived the server stopped by {signal:?}: its chains moved \
+         {moved} times after it, and {left:?} carry its token"
     );
     // It still ends as the signal says, as it would without catching it.
-    assert_eq!(status.signal(), Some(signal.as_raw()), "{status}");
+    assert_eq!(
+        status.signal(),
+        Some(signal.as_raw()),
+        "{name}: {status} after {signal:?}"
+    );
 }

@@ -463,10 +463,50 @@ pub fn run_to_end(program: impl AsRef<OsStr>, args: &[&str]) -> Vec<String> {
     run.seen(Stream::Stdout)
 }
 
+/// Runs `program args`, which must refuse them as a usage error: status 2 within
+/// [`DEADLINE`], nothing on stdout, and a stderr line containing `says`.
+pub fn expect_usage_error(program: impl AsRef<OsStr>, args: &[&str], says: &str) {
+    let mut command = Command::new(&program);
+    command.args(args);
+    let mut run = Running::spawn(command);
+    run.close_stdin();
+    let status = run.expect_exit();
+    let program = program.as_ref().to_string_lossy();
+    assert_eq!(
+        status.code(),
+        Some(2),
+        "{program} {args:?}\n{}",
+        run.transcript()
+    );
+    run.expect_nothing_on(Stream::Stdout);
+    run.expect_stderr(says);
+}
+
+/// The text of field `name` in a flat, one-line JSON object such as the benches' `--json`
+/// line (a number, as written); panics, showing the line, if there is no such field.
+pub fn json_field<'a>(json: &'a str, name: &str) -> &'a str {
+    let key = format!("\"{name}\":");
+    let at = json
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in {json}"))
+        + key.len();
+    let rest = &json[at..];
+    let end = rest.find([',', '}']).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// Closes `conn` with a reset (RST) instead of the polite FIN: SO_LINGER with a zero timeout.
+pub fn close_with_reset(conn: TcpStream) {
+    socket2::SockRef::from(&conn)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(conn);
+}
+
 /// Runs `program --help`, and asserts that it exits with status 0 and that its output
 /// mentions each of `mentions` (a flag such as `--server <HOST:PORT>`, a lesson file).
 pub fn expect_help_mentions(program: impl AsRef<OsStr>, mentions: &[&str]) {
-    let mut command = Command::new(program);
+    let mut command = Command::new(&program);
     command.arg("--help");
     let mut help = Running::spawn(command);
     let status = help.expect_exit();
@@ -475,7 +515,8 @@ pub fn expect_help_mentions(program: impl AsRef<OsStr>, mentions: &[&str]) {
     for wanted in mentions {
         assert!(
             text.contains(wanted),
-            "--help does not mention {wanted}:\n{text}"
+            "{} --help does not mention {wanted}:\n{text}",
+            program.as_ref().to_string_lossy()
         );
     }
 }
@@ -514,6 +555,13 @@ impl Server {
         self.expect_stderr(&format!("from {from}: not answered: {why}"));
     }
 
+    /// Forges `payload` "from" the server's own address and port, which answering would
+    /// answer itself, and waits for the guard's refusal.
+    pub fn expect_forgery_from_itself_refused(&self, forger: &Forger, payload: &[u8]) {
+        let why = "it claims to come from this server itself";
+        self.expect_forgery_refused(forger, self.addr.port(), payload, why);
+    }
+
     /// Forges `payload` from each of the well-known service ports a reflection attack uses
     /// most (echo 7, chargen 19, NTP 123) and waits for the guard's refusal of each.
     pub fn expect_well_known_ports_refused(&self, forger: &Forger, payload: &[u8]) {
@@ -522,6 +570,16 @@ impl Server {
             self.expect_forgery_refused(forger, port, payload, &why);
         }
     }
+}
+
+/// Where this test may forge datagrams (see [`Forger::open`]; otherwise it says so and
+/// starts nothing), starts a server with `start` and waits for its refusal of `payload`
+/// forged from each well-known service port ([`Server::expect_well_known_ports_refused`]).
+pub fn expect_service_ports_refused_by(start: impl FnOnce() -> Server, payload: &[u8]) {
+    let Some(forger) = Forger::open("the forged service-port test") else {
+        return;
+    };
+    start().expect_well_known_ports_refused(&forger, payload);
 }
 
 /// Starts the server binary `program` with `args`, adding `--addr 127.0.0.1:0` unless the
@@ -612,6 +670,13 @@ fn recv_within(
     got
 }
 
+/// A TCP server under test ([`start_server`] with `args`) and one client connected to it.
+pub fn start_and_connect(program: impl AsRef<OsStr>, args: &[&str]) -> (Server, TcpStream) {
+    let server = start_server(program, args);
+    let conn = tcp_connect(server.addr);
+    (server, conn)
+}
+
 /// Sends `payload` to `to` and returns the one datagram that comes back.
 pub fn round_trip(socket: &UdpSocket, payload: &[u8], to: SocketAddr) -> Vec<u8> {
     socket.send_to(payload, to).unwrap();
@@ -628,6 +693,18 @@ pub fn client_of_stand_in(program: impl AsRef<OsStr>, args: &[&str]) -> (UdpSock
         .args(["--server", &server.local_addr().unwrap().to_string()])
         .args(args);
     (server, Running::spawn(command))
+}
+
+/// Waits for the note `program` prints when a 1500-byte datagram was cut to its 1024-byte
+/// buffer. Linux tells the real length, so there the note must also say how much was lost.
+pub fn expect_1500_cut_to_1024_note(program: &Running) {
+    let note = program.expect_stdout("cut to 1024 bytes");
+    if cfg!(target_os = "linux") {
+        assert!(
+            note.contains("was 1500 bytes, so 476 bytes are lost"),
+            "{note}"
+        );
+    }
 }
 
 /// Stands in for a server: receives one datagram, asserts that it is `expected`, and sends

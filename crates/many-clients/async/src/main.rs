@@ -60,12 +60,9 @@ fn main() -> Result<(), common::Error> {
 
 /// Everything else, in the same order as the other designs' `main`.
 async fn serve_all(args: Args) -> Result<(), common::Error> {
-    // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log), then handed to tokio,
-    // which wants the socket non-blocking: it waits for readiness itself.
-    let server = common::bind_tcp(args.tuning.listen.addr)?;
-    // listen() again if --backlog asks for a longer queue: see the lesson's "backlog".
-    upper::set_backlog(&server, args.tuning.backlog)?;
-    common::announce_tcp(&server)?;
+    // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log), `listening on`, then
+    // handed to tokio, which wants the socket non-blocking: it waits for readiness itself.
+    let server = args.tuning.open_listener()?;
     server.set_nonblocking(true)?;
     let server = tokio::net::TcpListener::from_std(server)?;
     let mut accept_errors = AcceptErrors::new();

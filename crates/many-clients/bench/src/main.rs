@@ -240,6 +240,15 @@ struct Run {
     idle: usize,
 }
 
+/// A plot line's name: the design, and what sets its rows apart (`count` `what`: "7 idle")
+/// where that is not the same on every row.
+fn line_name(design: &str, apart: Option<(usize, &str)>) -> String {
+    match apart {
+        Some((count, what)) => format!("{design}, {count} {what}"),
+        None => design.to_owned(),
+    }
+}
+
 /// The chart of the rows: requests/s and the first reply's p99 against active clients (when
 /// more than one number of clients was measured, or no memory), memory per idle connection
 /// against idle connections (when measured). One line per design.
@@ -264,11 +273,7 @@ fn plot(path: &Path, rows: &[Row]) -> Result<(), common::Error> {
         first.x_log = true;
         first.y_log = true;
         for row in rows {
-            let label = if idle_vary {
-                format!("{}, {} idle", row.design, row.idle)
-            } else {
-                row.design.clone()
-            };
+            let label = line_name(&row.design, idle_vary.then_some((row.idle, "idle")));
             let x = row.clients as f64;
             rate.add(&label, x, row.rate().round());
             if let Some(wait) = row.first_p99 {
@@ -285,11 +290,7 @@ fn plot(path: &Path, rows: &[Row]) -> Result<(), common::Error> {
         );
         each.x_log = true;
         for row in rows {
-            let label = if clients_vary {
-                format!("{}, {} active", row.design, row.clients)
-            } else {
-                row.design.clone()
-            };
+            let label = line_name(&row.design, clients_vary.then_some((row.clients, "active")));
             if let Some(kib) = row.idle_kib_each {
                 each.add(&label, row.idle_held as f64, kib);
             }

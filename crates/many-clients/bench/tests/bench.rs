@@ -3,18 +3,7 @@
 
 use std::process::Command;
 
-use test_support::{cargo_bin, start_server};
-
-fn field<'a>(json: &'a str, name: &str) -> &'a str {
-    let key = format!("\"{name}\":");
-    let at = json
-        .find(&key)
-        .unwrap_or_else(|| panic!("no {name} in {json}"))
-        + key.len();
-    let rest = &json[at..];
-    let end = rest.find([',', '}']).unwrap();
-    &rest[..end]
-}
+use test_support::{cargo_bin, json_field as field, start_server};
 
 #[test]
 fn the_bench_counts_every_round_trip_and_every_idle_connection_of_a_server_it_is_pointed_at() {

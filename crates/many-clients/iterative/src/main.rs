@@ -53,11 +53,8 @@ struct Args {
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
-    // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log).
-    let server = common::bind_tcp(args.tuning.listen.addr)?;
-    // listen() again if --backlog asks for a longer queue: see the lesson's "backlog".
-    upper::set_backlog(&server, args.tuning.backlog)?;
-    common::announce_tcp(&server)?;
+    // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log), `listening on`.
+    let server = args.tuning.open_listener()?;
     let mut accept_errors = AcceptErrors::new();
 
     // The outer loop: one turn per client.

@@ -73,11 +73,8 @@ fn main() -> Result<(), common::Error> {
         None => thread::available_parallelism().map_or(2, |n| n.get()),
     };
 
-    // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log).
-    let server = common::bind_tcp(args.tuning.listen.addr)?;
-    // listen() again if --backlog asks for a longer queue: see the lesson's "backlog".
-    upper::set_backlog(&server, args.tuning.backlog)?;
-    common::announce_tcp(&server)?;
+    // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log), `listening on`.
+    let server = args.tuning.open_listener()?;
     let mut accept_errors = AcceptErrors::new();
 
     // The pool, made once: every worker runs the inner loop, client after client.

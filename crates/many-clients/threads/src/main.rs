@@ -73,11 +73,8 @@ impl Drop for Place {
 fn main() -> Result<(), common::Error> {
     let args = Args::parse();
 
-    // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log).
-    let server = common::bind_tcp(args.tuning.listen.addr)?;
-    // listen() again if --backlog asks for a longer queue: see the lesson's "backlog".
-    upper::set_backlog(&server, args.tuning.backlog)?;
-    common::announce_tcp(&server)?;
+    // socket(AF_INET, SOCK_STREAM), bind(ip_port), listen(back_log), `listening on`.
+    let server = args.tuning.open_listener()?;
     let mut accept_errors = AcceptErrors::new();
     let max = args.max_clients as usize;
     let serving = Arc::new(AtomicUsize::new(0));

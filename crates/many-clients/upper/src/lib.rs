@@ -35,6 +35,18 @@ pub struct Tuning {
     pub backlog: i32,
 }
 
+impl Tuning {
+    /// The listening socket every design starts from: `common::bind_tcp` (the tutorial's
+    /// socket, bind and `listen(5)`), [`set_backlog`] if `--backlog` asks for a longer queue
+    /// (see the lesson's "backlog"), then the `listening on` line (`common::announce_tcp`).
+    pub fn open_listener(&self) -> Result<std::net::TcpListener, common::Error> {
+        let server = common::bind_tcp(self.listen.addr)?;
+        set_backlog(&server, self.backlog)?;
+        common::announce_tcp(&server)?;
+        Ok(server)
+    }
+}
+
 /// The tutorial's `recv(1024)`: how much one read takes at most.
 pub const CHUNK: usize = 1024;
 

@@ -238,23 +238,14 @@ fn a_forged_datagram_from_the_servers_own_address_is_not_answered() {
     for mode in [&[][..], &["--sntp"]] {
         let server = start_server(SERVER, mode);
         let request = Packet::client_request(Timestamp::now()).encode();
-        server.expect_forgery_refused(
-            &forger,
-            server.addr.port(),
-            &request,
-            "it claims to come from this server itself",
-        );
+        server.expect_forgery_from_itself_refused(&forger, &request);
     }
 }
 
 #[test]
 fn the_text_server_does_not_answer_well_known_service_ports() {
-    let Some(forger) = test_support::Forger::open("the forged service-port test") else {
-        return;
-    };
-    let server = text_server();
     // An NTP server's port too: only --sntp speaks NTP.
-    server.expect_well_known_ports_refused(&forger, b"%Y");
+    test_support::expect_service_ports_refused_by(text_server, b"%Y");
 }
 
 #[test]

@@ -18,6 +18,11 @@ fn server(args: &[&str]) -> Server {
     start_server(SERVER, args)
 }
 
+/// Starts the server with `args`, and connects a client to it.
+fn connected_server(args: &[&str]) -> (Server, TcpStream) {
+    test_support::start_and_connect(SERVER, args)
+}
+
 /// Everything the server sends until it closes the connection. A reset after the last byte
 /// (the server closed while we were still sending) ends it too: what came before is kept.
 fn read_to_close(conn: &mut TcpStream) -> Vec<u8> {
@@ -73,8 +78,7 @@ fn a_command_longer_than_one_read_is_refused_and_no_piece_of_it_runs() {
         tail.as_bytes()
     );
 
-    let server = server(&["--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&["--encoding", "utf-8"]);
     conn.write_all(command.as_bytes()).unwrap();
     let reply = String::from_utf8(read_to_close(&mut conn)).unwrap();
     assert_eq!(reply, NOT_IN_ONE_PIECE);
@@ -121,8 +125,7 @@ impl Drop for Victim {
 #[cfg(unix)]
 fn without_framing_a_command_split_in_two_runs_as_two_commands() {
     let victim = Victim::new("split-raw");
-    let server = server(&["--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&["--encoding", "utf-8"]);
     let first = format!("rm -rf {}", victim.path().display());
     assert_eq!(ask(&mut conn, &first), "执行成功".as_bytes());
     let second = ask(&mut conn, "/old");
@@ -139,8 +142,7 @@ fn without_framing_a_command_split_in_two_runs_as_two_commands() {
 #[cfg(unix)]
 fn with_framing_a_command_split_in_two_runs_only_when_whole() {
     let victim = Victim::new("split-framed");
-    let server = server(&["--framed", "--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&["--framed", "--encoding", "utf-8"]);
     let command = format!("rm -rf {}/old", victim.path().display());
     let mut frame = Vec::new();
     framed::write_frame(&mut frame, command.as_bytes()).unwrap();
@@ -167,8 +169,7 @@ fn with_framing_a_command_split_in_two_runs_only_when_whole() {
 /// A megabyte on one line (the tutorial's server ran it as 1025 commands) is one refusal.
 #[test]
 fn a_megabyte_line_is_one_refusal_not_a_thousand_commands() {
-    let server = server(&["--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&["--encoding", "utf-8"]);
     let line = format!("echo {}", "x".repeat(1 << 20));
     // The server may hang up before all of it is sent: that is the point.
     let _ = conn.write_all(line.as_bytes());
@@ -251,8 +252,7 @@ fn the_timeout_kills_even_when_the_server_cannot_start_a_process() {
     use rustix::process::Resource;
     use test_support::procfs;
     let sleeps = ["sleep", "37.75"];
-    let server = server(&["--timeout", "1", "--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&["--timeout", "1", "--encoding", "utf-8"]);
     conn.write_all(b"sleep 37.75 & sleep 37.75; echo never")
         .unwrap();
     procfs::wait_for_processes(&sleeps, 2, DEADLINE);
@@ -277,8 +277,7 @@ fn the_timeout_kills_even_when_the_server_cannot_start_a_process() {
 fn output_before_an_escape_arrives_and_the_escapee_holds_nothing_of_the_server() {
     use test_support::procfs;
     let escapee = ["sleep", "41.25"];
-    let server = server(&["--timeout", "1", "--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&["--timeout", "1", "--encoding", "utf-8"]);
     assert_eq!(ask(&mut conn, "echo warm"), b"warm\n");
     let (fds, threads) = (procfs::open_fds(server.id()), procfs::threads(server.id()));
     let reply = String::from_utf8(ask(&mut conn, "echo started; setsid sleep 41.25 &")).unwrap();
@@ -301,8 +300,7 @@ fn output_before_an_escape_arrives_and_the_escapee_holds_nothing_of_the_server()
 fn a_background_job_does_not_outlive_its_command() {
     use test_support::procfs;
     let job = ["sleep", "42.25"];
-    let server = server(&["--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&["--encoding", "utf-8"]);
     assert_eq!(
         ask(&mut conn, "sleep 42.25 > /dev/null 2>&1 & echo started"),
         b"started\n"
@@ -313,14 +311,27 @@ fn a_background_job_does_not_outlive_its_command() {
 /// Attack 5: the server stops (Ctrl-C, `kill`, `kill -9`, its log closed) while a command
 /// runs. The command and its children stop too.
 #[cfg(target_os = "linux")]
-fn commands_stop_with_the_server(stop: impl FnOnce(&mut Server), words: [&str; 2]) {
-    use test_support::procfs;
+fn commands_stop_with_the_server(stop: impl FnOnce(&mut test_support::Running), words: [&str; 2]) {
     let mut server = server(&["--concurrent", "--timeout", "60", "--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let addr = server.addr;
+    commands_end_when_stopped(&mut server, addr, words, stop);
+}
+
+/// Has the server at `addr` run two `words` commands at once (`words & words`), stops it with
+/// `stop` once both run, and checks that the server ends and both commands with it.
+#[cfg(target_os = "linux")]
+fn commands_end_when_stopped(
+    server: &mut test_support::Running,
+    addr: std::net::SocketAddr,
+    words: [&str; 2],
+    stop: impl FnOnce(&mut test_support::Running),
+) {
+    use test_support::procfs;
+    let mut conn = tcp_connect(addr);
     let command = format!("{0} {1} & {0} {1}", words[0], words[1]);
     conn.write_all(command.as_bytes()).unwrap();
     procfs::wait_for_processes(&words, 2, DEADLINE);
-    stop(&mut server);
+    stop(server);
     assert!(
         server.exit_within(DEADLINE).is_some(),
         "the server did not stop"
@@ -364,8 +375,6 @@ fn sigkill_stops_the_commands_too() {
 #[cfg(target_os = "linux")]
 fn a_closed_log_stops_the_commands_too() {
     use std::process::{Command, Stdio};
-    use test_support::procfs;
-    let words = ["sleep", "44.25"];
     let mut child = Command::new(SERVER)
         .args(["--addr", "127.0.0.1:0", "--concurrent", "--timeout", "60"])
         .stdout(Stdio::piped())
@@ -374,17 +383,11 @@ fn a_closed_log_stops_the_commands_too() {
         .unwrap();
     let (stdout, addr) = test_support::take_listening_line(&mut child);
     let mut server = test_support::Running::adopt(child);
-    let mut conn = tcp_connect(addr);
-    conn.write_all(b"sleep 44.25 & sleep 44.25").unwrap();
-    procfs::wait_for_processes(&words, 2, DEADLINE);
-    drop(stdout);
-    // The next line the server logs ("new client ...") fails: it stops.
-    let _next = TcpStream::connect(addr);
-    assert!(
-        server.exit_within(DEADLINE).is_some(),
-        "the server did not stop"
-    );
-    procfs::expect_gone(&words, DEADLINE);
+    commands_end_when_stopped(&mut server, addr, ["sleep", "44.25"], |_| {
+        drop(stdout);
+        // The next line the server logs ("new client ...") fails: it stops.
+        let _next = TcpStream::connect(addr);
+    });
 }
 
 /// Attack 6: out of file descriptors, the accept loop used to spin at 100 % CPU writing
@@ -458,8 +461,8 @@ fn binary_output_keeps_the_reply_within_max_output() {
 #[test]
 #[cfg(unix)]
 fn encoding_a_reply_of_rare_characters_stays_within_the_commands_timeout() {
-    let server = server(&["--framed", "--timeout", "1", "--max-output", "4194304"]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) =
+        connected_server(&["--framed", "--timeout", "1", "--max-output", "4194304"]);
     // Well past the 1 s --timeout plus a reply's transfer; far short of the 48 s it took.
     conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let reply = ask_framed(&mut conn, "yes 嵍 | head -c 4194304".as_bytes());
@@ -497,8 +500,7 @@ fn a_client_that_never_reads_is_cut_off_and_the_next_is_served() {
 /// liked. Now the rest of a message has one deadline.
 #[test]
 fn a_client_that_trickles_a_message_is_cut_off_at_one_deadline() {
-    let server = server(&["--framed", "--io-timeout", "1"]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&["--framed", "--io-timeout", "1"]);
     let start = Instant::now();
     let mut frame = Vec::new();
     framed::write_frame(&mut frame, b"echo trickle").unwrap();
@@ -600,8 +602,7 @@ fn companions_of(server: u32) -> Vec<u32> {
 #[cfg(target_os = "linux")]
 fn a_command_that_leaves_its_process_group_does_not_outlive_its_reply() {
     use test_support::procfs;
-    let server = server(&["--timeout", "1", "--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&["--timeout", "1", "--encoding", "utf-8"]);
     let reply = ask(
         &mut conn,
         "timeout 3196 sleep 3196 & (setsid sleep 3195 &); sleep 3194",
@@ -624,8 +625,7 @@ fn a_command_that_leaves_its_process_group_stops_with_the_server() {
         (Signal::TERM, "3187"),
         (Signal::KILL, "3188"),
     ] {
-        let mut server = server(&["--timeout", "60", "--encoding", "utf-8"]);
-        let mut conn = tcp_connect(server.addr);
+        let (mut server, mut conn) = connected_server(&["--timeout", "60", "--encoding", "utf-8"]);
         let command =
             format!("timeout {seconds} sleep {seconds} & (setsid sleep {seconds} &); wait");
         conn.write_all(command.as_bytes()).unwrap();
@@ -654,8 +654,7 @@ fn a_command_that_leaves_its_process_group_stops_with_the_server() {
 fn a_killed_companion_is_started_again_and_still_stops_the_commands() {
     use rustix::process::Signal;
     use test_support::procfs;
-    let mut server = server(&["--timeout", "60", "--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let (mut server, mut conn) = connected_server(&["--timeout", "60", "--encoding", "utf-8"]);
     conn.write_all(b"sleep 3185 & sleep 3185").unwrap();
     procfs::wait_for_processes(&["sleep", "3185"], 2, DEADLINE);
     let first = companions_of(server.id());
@@ -686,8 +685,7 @@ fn a_killed_companion_is_started_again_and_still_stops_the_commands() {
 fn a_command_that_cannot_be_protected_is_refused_until_it_can_be() {
     use rustix::process::{Resource, Signal};
     use test_support::procfs;
-    let mut server = server(&["--timeout", "60", "--encoding", "utf-8"]);
-    let mut conn = tcp_connect(server.addr);
+    let (mut server, mut conn) = connected_server(&["--timeout", "60", "--encoding", "utf-8"]);
     // The first command starts the companion: kill it, then take every descriptor away.
     assert_eq!(ask(&mut conn, "echo first"), b"first\n");
     let companion = companions_of(server.id());

@@ -12,8 +12,7 @@
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 
-use rustix::process::Signal;
-use test_support::escape::a_hopping_command_dies_with_the_server;
+use test_support::escape::a_hopping_command_dies_with_a_sigtermed_or_ctrl_c_ed_server;
 use test_support::tcp_connect;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-remote-cmd-server");
@@ -26,11 +25,6 @@ fn send(server: SocketAddr, command: &str) -> TcpStream {
 }
 
 #[test]
-fn a_command_that_keeps_moving_to_new_sessions_dies_with_a_sigtermed_server() {
-    a_hopping_command_dies_with_the_server(SERVER, send, Signal::TERM, "tcp-term");
-}
-
-#[test]
-fn a_command_that_keeps_moving_to_new_sessions_dies_with_a_ctrl_c_ed_server() {
-    a_hopping_command_dies_with_the_server(SERVER, send, Signal::INT, "tcp-int");
+fn a_command_that_keeps_moving_to_new_sessions_dies_with_a_sigtermed_or_ctrl_c_ed_server() {
+    a_hopping_command_dies_with_a_sigtermed_or_ctrl_c_ed_server(SERVER, send, "tcp");
 }

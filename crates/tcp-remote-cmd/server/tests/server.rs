@@ -13,6 +13,11 @@ use test_support::{DEADLINE, QUIET, Running, Server, start_server, tcp_connect};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_tcp-remote-cmd-server");
 
+/// Starts the server with `args`, and connects a client to it.
+fn connected_server(args: &[&str]) -> (Server, TcpStream) {
+    test_support::start_and_connect(SERVER, args)
+}
+
 fn gbk(text: &str) -> Vec<u8> {
     remote_cmd_runner::WireEncoding::Gbk.encode(text)
 }
@@ -24,6 +29,20 @@ fn ask(conn: &mut TcpStream, command: &str) -> Vec<u8> {
     let mut buffer = [0u8; 1024];
     let n = conn.read(&mut buffer).unwrap();
     buffer[..n].to_vec()
+}
+
+/// [`ask`], and asserts that the reply came within 5 s: the server did not hang on `command`.
+fn ask_promptly(conn: &mut TcpStream, command: &str) -> Vec<u8> {
+    let start = Instant::now();
+    let reply = ask(conn, command);
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(5), "{took:?} for {command:?}");
+    reply
+}
+
+/// Asks the server to echo `text` over `conn`, and expects it back as the shell prints it.
+fn expect_echo(conn: &mut TcpStream, text: &str) {
+    assert_eq!(ask(conn, &shell::echo(text)), printed(text), "echo {text}");
 }
 
 /// The `--framed` client step: one framed command, one whole framed reply.
@@ -40,16 +59,14 @@ fn server(args: &[&str]) -> Server {
 
 #[test]
 fn echo_output_is_the_reply() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
-    assert_eq!(ask(&mut conn, &shell::echo("hello")), printed("hello"));
+    let (server, mut conn) = connected_server(&[]);
+    expect_echo(&mut conn, "hello");
     server.expect_stdout("command from");
 }
 
 #[test]
 fn a_silent_command_is_answered_with_zhixing_chenggong_in_gbk() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     assert_eq!(
         ask(&mut conn, shell::NOTHING),
         b"\xd6\xb4\xd0\xd0\xb3\xc9\xb9\xa6"
@@ -59,8 +76,7 @@ fn a_silent_command_is_answered_with_zhixing_chenggong_in_gbk() {
 
 #[test]
 fn a_failing_command_is_answered_with_its_stderr() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     let command = shell::then(&shell::echo("out"), &shell::echo_to_stderr("err"));
     // stderr wins over stdout.
     assert_eq!(ask(&mut conn, &command), printed("err"));
@@ -68,8 +84,7 @@ fn a_failing_command_is_answered_with_its_stderr() {
 
 #[test]
 fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     // The shell prints UTF-8 (e4 bd a0 e5 a5 bd) on Linux and macOS, the console's code page
     // on Windows (GBK on a Chinese one); the wire carries GBK (c4 e3 ba c3) either way.
     let expected = [&b"\xc4\xe3\xba\xc3"[..], shell::EOL.as_bytes()].concat();
@@ -77,57 +92,36 @@ fn chinese_utf8_output_arrives_as_gbk_or_as_utf8_when_asked() {
 
     let utf8 = start_server(SERVER, &["--encoding", "utf-8"]);
     let mut conn = tcp_connect(utf8.addr);
-    assert_eq!(ask(&mut conn, &shell::echo("你好")), printed("你好"));
+    expect_echo(&mut conn, "你好");
 }
 
 #[test]
 fn cat_returns_at_once_because_stdin_is_the_null_device() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
-    let start = Instant::now();
-    assert_eq!(ask(&mut conn, shell::READ_STDIN), gbk("执行成功"));
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        start.elapsed()
-    );
+    let (_server, mut conn) = connected_server(&[]);
+    assert_eq!(ask_promptly(&mut conn, shell::READ_STDIN), gbk("执行成功"));
 }
 
 #[test]
 fn over_a_megabyte_of_stdout_then_a_line_on_stderr_does_not_deadlock() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     let big = shell::TempFile::filled("1.1MB", b'a', 1_100_000);
-    let start = Instant::now();
     let command = shell::then(
         &shell::print_file(big.path()),
         &shell::echo_to_stderr("the-end"),
     );
-    assert_eq!(ask(&mut conn, &command), printed("the-end"));
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        start.elapsed()
-    );
+    assert_eq!(ask_promptly(&mut conn, &command), printed("the-end"));
 }
 
 #[test]
 fn sleep_beyond_the_timeout_is_stopped_and_reported() {
-    let server = server(&["--timeout", "0.5"]);
-    let mut conn = tcp_connect(server.addr);
-    let start = Instant::now();
-    let reply = String::from_utf8(ask(&mut conn, &shell::sleep(30))).unwrap();
-    assert!(
-        start.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        start.elapsed()
-    );
+    let (_server, mut conn) = connected_server(&["--timeout", "0.5"]);
+    let reply = String::from_utf8(ask_promptly(&mut conn, &shell::sleep(30))).unwrap();
     assert_eq!(
         reply,
         "[stopped: the command was still running after 500ms, so it and its children were killed (--timeout)]"
     );
     // And the connection goes on.
-    assert_eq!(ask(&mut conn, &shell::echo("next")), printed("next"));
+    expect_echo(&mut conn, "next");
 }
 
 /// The peak resident memory of a process so far (Linux's VmHWM), in bytes.
@@ -142,8 +136,7 @@ fn peak_memory(pid: u32) -> u64 {
 #[test]
 #[cfg(target_os = "linux")]
 fn fifty_megabytes_of_output_keep_the_server_memory_small() {
-    let server = server(&["--framed"]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&["--framed"]);
     // Warm up (threads, buffers) so that "before" is the server at work, not at rest.
     assert_eq!(ask_framed(&mut conn, b"echo warm"), b"warm\n");
     let before = peak_memory(server.id());
@@ -164,8 +157,7 @@ fn fifty_megabytes_of_output_keep_the_server_memory_small() {
 
 #[test]
 fn a_command_that_is_not_utf8_gets_an_error_reply_and_the_server_goes_on() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     conn.write_all(b"echo \xff\xfe").unwrap();
     let mut buffer = [0u8; 1024];
     let n = conn.read(&mut buffer).unwrap();
@@ -173,55 +165,43 @@ fn a_command_that_is_not_utf8_gets_an_error_reply_and_the_server_goes_on() {
         &buffer[..n],
         b"error: the command is not valid UTF-8 (b'echo \\xff\\xfe'); send it encoded as UTF-8"
     );
-    assert_eq!(ask(&mut conn, &shell::echo("fine")), printed("fine"));
+    expect_echo(&mut conn, "fine");
 }
 
-/// Closes `conn` with a reset (RST) instead of the polite FIN: SO_LINGER with a zero timeout.
-fn reset(conn: TcpStream) {
-    socket2::SockRef::from(&conn)
-        .set_linger(Some(Duration::ZERO))
-        .unwrap();
-    drop(conn);
+/// Resets `conn`, a client of `server`; the server logs the dropped connection and serves
+/// the next client.
+fn reset_and_see_the_next_client_served(server: &Server, conn: TcpStream) {
+    test_support::close_with_reset(conn);
+    if !test_support::wine_gap(test_support::Gap::LingerZeroResetNotSeen) {
+        server.expect_stderr("(connection dropped, still serving)");
+    }
+    let mut next = tcp_connect(server.addr);
+    expect_echo(&mut next, "still here");
 }
 
 #[test]
 fn a_client_that_resets_mid_command_does_not_stop_the_server() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&[]);
     let command = shell::then(&shell::sleep(1), &shell::echo("too late"));
     conn.write_all(command.as_bytes()).unwrap();
     // The server has the command and is running it: now vanish.
     server.expect_stdout("command from");
-    reset(conn);
-    // Its reply hits the reset connection: logged, and the next client is served.
-    if !test_support::wine_gap(test_support::Gap::LingerZeroResetNotSeen) {
-        server.expect_stderr("(connection dropped, still serving)");
-    }
-    let mut next = tcp_connect(server.addr);
-    assert_eq!(
-        ask(&mut next, &shell::echo("still here")),
-        printed("still here")
-    );
+    // Its reply hits the reset connection.
+    reset_and_see_the_next_client_served(&server, conn);
 }
 
 #[test]
 fn a_client_that_resets_while_idle_does_not_stop_the_server() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
-    assert_eq!(ask(&mut conn, &shell::echo("hi")), printed("hi"));
-    reset(conn);
-    if !test_support::wine_gap(test_support::Gap::LingerZeroResetNotSeen) {
-        server.expect_stderr("(connection dropped, still serving)");
-    }
-    let mut next = tcp_connect(server.addr);
-    assert_eq!(ask(&mut next, &shell::echo("next")), printed("next"));
+    let (server, mut conn) = connected_server(&[]);
+    expect_echo(&mut conn, "hi");
+    reset_and_see_the_next_client_served(&server, conn);
 }
 
 #[test]
 fn a_second_client_waits_until_the_first_leaves_by_default() {
     let mut server = server(&[]);
     let mut first = tcp_connect(server.addr);
-    assert_eq!(ask(&mut first, &shell::echo("first")), printed("first"));
+    expect_echo(&mut first, "first");
 
     // The handshake succeeds (the backlog holds it), and the command is sent...
     let mut second = tcp_connect(server.addr);
@@ -248,19 +228,15 @@ fn a_second_client_waits_until_the_first_leaves_by_default() {
 fn with_concurrent_a_second_client_is_served_at_once() {
     let server = server(&["--concurrent"]);
     let mut first = tcp_connect(server.addr);
-    assert_eq!(ask(&mut first, &shell::echo("first")), printed("first"));
+    expect_echo(&mut first, "first");
     let mut second = tcp_connect(server.addr);
-    assert_eq!(ask(&mut second, &shell::echo("second")), printed("second"));
-    assert_eq!(
-        ask(&mut first, &shell::echo("first again")),
-        printed("first again")
-    );
+    expect_echo(&mut second, "second");
+    expect_echo(&mut first, "first again");
 }
 
 #[test]
 fn a_long_reply_sticks_to_the_next_one_in_raw_mode() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     let all = shell::counted(1000); // 3893 bytes (4893 on Windows): more than one recv(1024)
     let first = ask(&mut conn, &shell::count_to(1000));
     let second = ask(&mut conn, &shell::echo("marker"));
@@ -273,8 +249,7 @@ fn a_long_reply_sticks_to_the_next_one_in_raw_mode() {
 
 #[test]
 fn framed_mode_delivers_whole_replies_and_nothing_sticks() {
-    let server = server(&["--framed"]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&["--framed"]);
     assert_eq!(
         ask_framed(&mut conn, shell::count_to(1000).as_bytes()),
         shell::counted(1000)
@@ -291,8 +266,7 @@ fn framed_mode_delivers_whole_replies_and_nothing_sticks() {
 
 #[test]
 fn a_raw_client_gets_a_clear_error_from_a_framed_server() {
-    let server = server(&["--framed", "--io-timeout", "1"]);
-    let mut conn = tcp_connect(server.addr);
+    let (server, mut conn) = connected_server(&["--framed", "--io-timeout", "1"]);
     let reply = String::from_utf8(ask(&mut conn, "echo hi")).unwrap();
     assert_eq!(
         reply,
@@ -316,8 +290,7 @@ fn a_raw_client_gets_a_clear_error_from_a_framed_server() {
 
 #[test]
 fn a_framed_client_gets_a_reply_that_is_no_plausible_frame_from_a_raw_server() {
-    let server = server(&[]);
-    let mut conn = tcp_connect(server.addr);
+    let (_server, mut conn) = connected_server(&[]);
     framed::write_frame(&mut conn, b"echo hi").unwrap();
     let err = framed::read_frame(&mut conn, framed::MAX_REPLY).unwrap_err();
     // The raw server ran b'\x00\x00\x00\x07echo hi' and said what was wrong with it; read

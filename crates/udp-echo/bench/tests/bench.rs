@@ -25,14 +25,7 @@ fn bench(server: SocketAddr, args: &[&str]) -> Output {
 
 /// One number from the bench's `--json` line.
 fn field(json: &str, name: &str) -> f64 {
-    let key = format!("\"{name}\":");
-    let start = json
-        .find(&key)
-        .unwrap_or_else(|| panic!("no {name} in {json}"))
-        + key.len();
-    let rest = &json[start..];
-    let end = rest.find([',', '}']).unwrap();
-    rest[..end]
+    test_support::json_field(json, name)
         .parse()
         .unwrap_or_else(|_| panic!("{name} in {json}"))
 }
@@ -112,31 +105,48 @@ fn the_summary_line_names_rate_round_trip_lost_and_wrong() {
     assert!(line.contains(&tail), "{line}");
 }
 
+/// Runs the bench for `count` requests (window 4, `--json`) against a [`fake_server`] that
+/// answers with `answer`, checks each of the `expected` counts in its JSON line, and returns
+/// the bench's output.
+fn expect_counts_against(
+    answer: impl Fn(usize, &[u8]) -> Option<Vec<u8>> + Send + 'static,
+    count: &str,
+    expected: &[(&str, f64)],
+) -> Output {
+    let (addr, server) = fake_server(answer);
+    let output = bench(addr, &["--count", count, "--window", "4", "--json"]);
+    let json = stdout(&output);
+    for &(name, value) in expected {
+        assert_eq!(field(&json, name), value, "{name}: {json}");
+    }
+    server.join().unwrap();
+    output
+}
+
 #[test]
 fn a_server_that_does_not_upper_case_gets_every_reply_counted_wrong() {
-    let (addr, server) = fake_server(|_, datagram| Some(datagram.to_vec()));
-    let output = bench(addr, &["--count", "50", "--window", "4", "--json"]);
-    let json = stdout(&output);
-    assert_eq!(field(&json, "wrong"), 50.0, "{json}");
-    assert_eq!(field(&json, "replies"), 0.0, "{json}");
     // Answered, if wrongly: none of them is also counted as lost.
-    assert_eq!(field(&json, "lost"), 0.0, "{json}");
-    server.join().unwrap();
+    expect_counts_against(
+        |_, datagram| Some(datagram.to_vec()),
+        "50",
+        &[("wrong", 50.0), ("replies", 0.0), ("lost", 0.0)],
+    );
 }
 
 #[test]
 fn a_request_not_answered_within_200_ms_is_counted_lost_and_replaced() {
     // Every third datagram is dropped: of 30 requests, 10 are lost and 20 answered.
-    let (addr, server) =
-        fake_server(|n, datagram| (n % 3 != 2).then(|| datagram.to_ascii_uppercase()));
-    let output = bench(addr, &["--count", "30", "--window", "4", "--json"]);
+    let output = expect_counts_against(
+        |n, datagram| (n % 3 != 2).then(|| datagram.to_ascii_uppercase()),
+        "30",
+        &[
+            ("sent", 30.0),
+            ("lost", 10.0),
+            ("replies", 20.0),
+            ("wrong", 0.0),
+        ],
+    );
     assert!(output.status.success(), "{output:?}");
-    let json = stdout(&output);
-    assert_eq!(field(&json, "sent"), 30.0, "{json}");
-    assert_eq!(field(&json, "lost"), 10.0, "{json}");
-    assert_eq!(field(&json, "replies"), 20.0, "{json}");
-    assert_eq!(field(&json, "wrong"), 0.0, "{json}");
-    server.join().unwrap();
 }
 
 #[test]
@@ -156,11 +166,7 @@ fn with_no_reply_at_all_it_exits_1_and_says_so() {
 
 #[test]
 fn a_size_too_small_for_the_sequence_number_is_refused() {
-    Command::new(BENCH)
-        .args(["--size", "8"])
-        .timeout(DEADLINE)
-        .assert()
-        .code(2);
+    test_support::expect_usage_error(BENCH, &["--size", "8"], "8 is not in 16..=65507");
 }
 
 #[test]

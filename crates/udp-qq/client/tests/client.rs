@@ -7,7 +7,6 @@ use std::process::Command as StdCommand;
 use std::thread;
 
 use assert_cmd::Command;
-use predicates::prelude::*;
 use test_support::{
     DEADLINE, Running, Stream, answer, assert_no_datagram, client_of_stand_in, recv, udp_socket,
 };
@@ -28,7 +27,32 @@ fn client(args: &[&str]) -> Running {
     Running::spawn(command)
 }
 
-/// Receives the client's next message at `server` and answers it with `reply`.
+/// A client at a stand-in server (started with `args`), in a chat with the contact `name`.
+fn client_chatting_with(name: &str, args: &[&str]) -> (UdpSocket, Running) {
+    let (server, mut client) = client_of_stand_in(CLIENT, args);
+    client.write_line(name);
+    client.expect_stdout(&format!("chatting with {name}"));
+    (server, client)
+}
+
+/// Types `line` into the open chat, has `peer` answer it with `reply`, and waits until the
+/// client shows that reply.
+fn say_and_see_reply(client: &mut Running, peer: &UdpSocket, line: &str, reply: &str) {
+    client.write_line(line);
+    answer(peer, line, reply);
+    client.expect_stdout(&format!(": {reply}"));
+}
+
+/// Starts a client at a stand-in server, chats with 狗哥alex, and has the server answer the
+/// first line with `reply`, bytes no well-behaved server would send.
+fn client_shown_raw_reply(reply: &[u8]) -> Running {
+    let (server, mut client) = client_chatting_with("狗哥alex", &[]);
+    client.write_line("answer me");
+    let (_, from) = recv(&server);
+    server.send_to(reply, from).unwrap();
+    client
+}
+
 #[test]
 fn each_of_the_tutorials_four_contacts_reaches_the_chat_server() {
     let (server, mut client) = client_of_stand_in(CLIENT, &[]);
@@ -46,8 +70,7 @@ fn each_of_the_tutorials_four_contacts_reaches_the_chat_server() {
 
 #[test]
 fn one_socket_serves_every_contact() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("狗哥alex");
+    let (server, mut client) = client_chatting_with("狗哥alex", &[]);
     client.write_line("one");
     let (_, first_port) = recv(&server);
     server.send_to(b"ok", first_port).unwrap();
@@ -88,9 +111,7 @@ fn an_unknown_contact_is_named_back_with_the_known_names_and_nothing_is_sent() {
     client.expect_stdout("no contact named 'hello'");
     assert_no_datagram(&server);
     client.write_line("瞎驴");
-    client.write_line("now");
-    answer(&server, "now", "yes");
-    client.expect_stdout(": yes");
+    say_and_see_reply(&mut client, &server, "now", "yes");
 }
 
 #[test]
@@ -101,36 +122,27 @@ fn quit_returns_to_choosing_a_contact() {
     let xh = format!("小红={}", addr_of(&xiaohong));
     let mut client = client(&["--contact", &xm, "--contact", &xh]);
     client.write_line("小明");
-    client.write_line("one");
-    answer(&xiaoming, "one", "1");
-    client.expect_stdout(": 1");
+    say_and_see_reply(&mut client, &xiaoming, "one", "1");
     client.write_line("quit");
     client.write_line("小红");
     client.expect_stdout("chatting with 小红");
-    client.write_line("two");
-    answer(&xiaohong, "two", "2");
-    client.expect_stdout(": 2");
+    say_and_see_reply(&mut client, &xiaohong, "two", "2");
     assert_no_datagram(&xiaoming);
 }
 
 #[test]
 fn empty_lines_are_not_sent() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("狗哥alex");
-    client.expect_stdout("chatting with");
+    let (server, mut client) = client_chatting_with("狗哥alex", &[]);
     client.write_line("");
     client.write_line("   ");
     assert_no_datagram(&server);
     // The next real line is the first datagram to arrive.
-    client.write_line("real");
-    answer(&server, "real", "ok");
-    client.expect_stdout(": ok");
+    say_and_see_reply(&mut client, &server, "real", "ok");
 }
 
 #[test]
 fn a_reply_that_does_not_come_in_time_is_reported_and_the_chat_goes_on() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &["--timeout", "0.3"]);
-    client.write_line("武大郎");
+    let (server, mut client) = client_chatting_with("武大郎", &["--timeout", "0.3"]);
     client.write_line("one");
     assert_eq!(recv(&server).0, b"one");
     // No answer: the client gives up after 0.3 s and says why.
@@ -138,15 +150,12 @@ fn a_reply_that_does_not_come_in_time_is_reported_and_the_chat_goes_on() {
     assert!(line.starts_with("no reply within 300ms"), "{line}");
     assert!(line.contains("UDP does not retransmit"), "{line}");
     assert!(client.is_running());
-    client.write_line("two");
-    answer(&server, "two", "here now");
-    client.expect_stdout(": here now");
+    say_and_see_reply(&mut client, &server, "two", "here now");
 }
 
 #[test]
 fn a_late_reply_is_shown_before_the_next_message_goes_out() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &["--timeout", "0.3"]);
-    client.write_line("瞎驴");
+    let (server, mut client) = client_chatting_with("瞎驴", &["--timeout", "0.3"]);
     client.write_line("one");
     let (_, from) = recv(&server);
     client.expect_stdout("no reply within");
@@ -216,9 +225,7 @@ fn end_of_input_at_the_contact_prompt_exits_0() {
 
 #[test]
 fn end_of_input_during_a_chat_exits_0_and_sends_nothing() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("一棵树");
-    client.expect_stdout("chatting with 一棵树");
+    let (server, mut client) = client_chatting_with("一棵树", &[]);
     client.close_stdin();
     assert_eq!(client.expect_exit().code(), Some(0));
     assert_no_datagram(&server);
@@ -232,82 +239,52 @@ fn contact_flags_override_a_tutorial_name_and_add_new_ones() {
     let (server, mut client) =
         client_of_stand_in(CLIENT, &["--contact", &moved, "--contact", &added]);
     client.write_line("瞎驴");
-    client.write_line("to elsewhere");
-    answer(&elsewhere, "to elsewhere", "a");
-    client.expect_stdout(": a");
+    say_and_see_reply(&mut client, &elsewhere, "to elsewhere", "a");
     client.write_line("quit");
     client.write_line("小明");
-    client.write_line("also elsewhere");
-    answer(&elsewhere, "also elsewhere", "b");
-    client.expect_stdout(": b");
+    say_and_see_reply(&mut client, &elsewhere, "also elsewhere", "b");
     client.write_line("quit");
     client.write_line("狗哥alex");
-    client.write_line("to the server");
-    answer(&server, "to the server", "c");
-    client.expect_stdout(": c");
+    say_and_see_reply(&mut client, &server, "to the server", "c");
 }
 
 #[test]
 fn an_ipv6_contact_and_an_ipv4_contact_work_in_one_run() {
     let v6 = test_support::udp_socket_at("[::1]:0");
     let six = format!("six={}", addr_of(&v6));
-    let (v4, mut client) = client_of_stand_in(CLIENT, &["--contact", &six]);
-    client.write_line("six");
+    let (v4, mut client) = client_chatting_with("six", &["--contact", &six]);
     client.write_line("over v6");
     answer(&v6, "over v6", "v6 ok");
     client.expect_stdout(&format!("message from {}: v6 ok", addr_of(&v6)));
     client.write_line("quit");
     client.write_line("狗哥alex");
-    client.write_line("over v4");
-    answer(&v4, "over v4", "v4 ok");
-    client.expect_stdout(": v4 ok");
+    say_and_see_reply(&mut client, &v4, "over v4", "v4 ok");
 }
 
 #[test]
 fn a_reply_that_is_not_utf8_is_shown_lossily() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("狗哥alex");
-    client.write_line("send me junk");
-    let (_, from) = recv(&server);
-    server.send_to(b"caf\xe9\nnext", from).unwrap();
+    let mut client = client_shown_raw_reply(b"caf\xe9\nnext");
     client.expect_stdout(": caf\u{fffd}\\nnext");
     assert!(client.is_running());
 }
 
 #[test]
 fn bidi_overrides_zero_width_characters_and_line_separators_in_a_reply_are_escaped() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("狗哥alex");
-    client.write_line("trick me");
-    let (_, from) = recv(&server);
-    server
-        .send_to("a\u{202e}b\u{200b}c\u{2028}d".as_bytes(), from)
-        .unwrap();
+    let client = client_shown_raw_reply("a\u{202e}b\u{200b}c\u{2028}d".as_bytes());
     client.expect_stdout(r": a\u{202e}b\u{200b}c\u{2028}d");
 }
 
 #[test]
 fn a_reply_over_1024_bytes_is_cut_and_the_cut_is_noted() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("狗哥alex");
-    client.write_line("long one please");
-    let (_, from) = recv(&server);
-    server.send_to(&[b'y'; 1500], from).unwrap();
+    let client = client_shown_raw_reply(&[b'y'; 1500]);
     let line = client.expect_stdout("message from");
     assert!(line.ends_with(&format!(": {}", "y".repeat(1024))), "{line}");
-    let note = client.expect_stdout("cut to 1024 bytes");
-    if cfg!(target_os = "linux") {
-        assert!(
-            note.contains("was 1500 bytes, so 476 bytes are lost"),
-            "{note}"
-        );
-    }
+    test_support::expect_1500_cut_to_1024_note(&client);
 }
 
 #[test]
 fn no_colour_escapes_reach_a_pipe() {
-    let (server, mut client) = client_of_stand_in(CLIENT, &[]);
-    client.write_line("狗哥alex");
+    let (server, mut client) = client_chatting_with("狗哥alex", &[]);
     client.write_line("hi");
     answer(&server, "hi", "plain");
     let line = client.expect_stdout("plain");
@@ -354,24 +331,13 @@ fn a_bad_contact_exits_with_status_2_and_says_how_to_write_one() {
         ("小明=127.0.0.1", "127.0.0.1:8080 or [::1]:8080"),
         ("quit=127.0.0.1:8081", "'quit' cannot be a contact"),
     ] {
-        Command::new(CLIENT)
-            .args(["--contact", bad])
-            .timeout(DEADLINE)
-            .assert()
-            .code(2)
-            .stdout("")
-            .stderr(predicate::str::contains(says));
+        test_support::expect_usage_error(CLIENT, &["--contact", bad], says);
     }
 }
 
 #[test]
 fn a_bad_timeout_exits_with_status_2() {
-    Command::new(CLIENT)
-        .args(["--timeout", "0"])
-        .timeout(DEADLINE)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("is not a number of seconds"));
+    test_support::expect_usage_error(CLIENT, &["--timeout", "0"], "is not a number of seconds");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Write};
+use std::net::UdpSocket;
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::sync::mpsc;
 use std::thread;
@@ -17,6 +18,20 @@ const SERVER: &str = env!("CARGO_BIN_EXE_udp-qq-server");
 
 fn server() -> Server {
     start_server(SERVER, &[])
+}
+
+/// Starts the server and sends it `message` from a new client socket.
+fn server_sent(message: &[u8]) -> (Server, UdpSocket) {
+    let server = server();
+    let client = udp_socket();
+    client.send_to(message, server.addr).unwrap();
+    (server, client)
+}
+
+/// The operator types `reply`; it must reach `client`, the sender of the message in hand.
+fn reply_and_see_it_arrive(server: &mut Server, client: &UdpSocket, reply: &str) {
+    server.write_line(reply);
+    assert_eq!(recv(client).0, reply.as_bytes());
 }
 
 #[test]
@@ -180,12 +195,9 @@ fn while_the_operator_types_one_message_is_in_hand_the_buffer_holds_the_next_and
 
 #[test]
 fn a_message_that_is_not_utf8_is_shown_lossily_and_the_server_goes_on() {
-    let mut server = server();
-    let client = udp_socket();
-    client.send_to(b"caf\xe9 \xff", server.addr).unwrap();
+    let (mut server, client) = server_sent(b"caf\xe9 \xff");
     server.expect_stdout("caf\u{fffd} \u{fffd}");
-    server.write_line("got it");
-    assert_eq!(recv(&client).0, b"got it");
+    reply_and_see_it_arrive(&mut server, &client, "got it");
     client.send_to(b"still there?", server.addr).unwrap();
     server.expect_stdout("still there?");
     assert!(server.is_running());
@@ -193,32 +205,24 @@ fn a_message_that_is_not_utf8_is_shown_lossily_and_the_server_goes_on() {
 
 #[test]
 fn control_characters_from_a_peer_are_escaped_and_keep_the_message_on_one_line() {
-    let mut server = server();
-    let client = udp_socket();
-    client
-        .send_to(b"line 1\nfake line\x1b[31m", server.addr)
-        .unwrap();
+    let (mut server, client) = server_sent(b"line 1\nfake line\x1b[31m");
     let line = server.expect_stdout("line 1");
     assert!(line.ends_with(r"line 1\nfake line\u{1b}[31m"), "{line}");
-    server.write_line("ok");
-    assert_eq!(recv(&client).0, b"ok");
+    reply_and_see_it_arrive(&mut server, &client, "ok");
 }
 
 #[test]
 fn bidi_overrides_zero_width_characters_and_line_separators_from_a_peer_are_escaped() {
-    let mut server = server();
-    let client = udp_socket();
     // Trojan Source: U+202E would show the rest right to left; U+200B is invisible; U+2028
     // is taken for a new line by some terminals.
     let message = "pay\u{200b}pal \u{202e}txt.exe\u{2028}fake line";
-    client.send_to(message.as_bytes(), server.addr).unwrap();
+    let (mut server, client) = server_sent(message.as_bytes());
     let line = server.expect_stdout("pay");
     assert!(
         line.ends_with(r"pay\u{200b}pal \u{202e}txt.exe\u{2028}fake line"),
         "{line}"
     );
-    server.write_line("ok");
-    assert_eq!(recv(&client).0, b"ok");
+    reply_and_see_it_arrive(&mut server, &client, "ok");
 }
 
 #[test]
@@ -236,15 +240,12 @@ fn a_forged_message_from_the_servers_own_address_is_neither_shown_nor_answered()
     client.send_to(b"real", server.addr).unwrap();
     let line = server.expect_stdout("message from");
     assert!(line.ends_with(": real"), "{line}");
-    server.write_line("ok");
-    assert_eq!(recv(&client).0, b"ok");
+    reply_and_see_it_arrive(&mut server, &client, "ok");
 }
 
 #[test]
 fn an_empty_operator_line_sends_an_empty_datagram() {
-    let mut server = server();
-    let client = udp_socket();
-    client.send_to(b"anyone?", server.addr).unwrap();
+    let (mut server, client) = server_sent(b"anyone?");
     server.expect_stdout("anyone?");
     server.write_line("");
     assert_eq!(recv(&client), (Vec::new(), server.addr));
@@ -252,27 +253,16 @@ fn an_empty_operator_line_sends_an_empty_datagram() {
 
 #[test]
 fn a_1500_byte_message_is_cut_to_1024_bytes_and_the_cut_is_noted() {
-    let mut server = server();
-    let client = udp_socket();
-    client.send_to(&[b'x'; 1500], server.addr).unwrap();
+    let (mut server, client) = server_sent(&[b'x'; 1500]);
     let line = server.expect_stdout("message from");
     assert!(line.ends_with(&format!(": {}", "x".repeat(1024))), "{line}");
-    let note = server.expect_stdout("cut to 1024 bytes");
-    if cfg!(target_os = "linux") {
-        assert!(
-            note.contains("was 1500 bytes, so 476 bytes are lost"),
-            "{note}"
-        );
-    }
-    server.write_line("too long");
-    assert_eq!(recv(&client).0, b"too long");
+    test_support::expect_1500_cut_to_1024_note(&server);
+    reply_and_see_it_arrive(&mut server, &client, "too long");
 }
 
 #[test]
 fn end_of_the_operators_input_stops_the_server_with_status_0() {
-    let mut server = server();
-    let client = udp_socket();
-    client.send_to(b"bye?", server.addr).unwrap();
+    let (mut server, client) = server_sent(b"bye?");
     server.expect_stdout("bye?");
     server.close_stdin();
     assert_eq!(server.expect_exit().code(), Some(0));
@@ -285,9 +275,7 @@ fn end_of_the_operators_input_stops_the_server_with_status_0() {
 #[test]
 fn no_colour_escapes_reach_a_pipe() {
     // test_support also sets NO_COLOR=1; stdout is a pipe either way.
-    let mut server = server();
-    let client = udp_socket();
-    client.send_to(b"plain", server.addr).unwrap();
+    let (mut server, client) = server_sent(b"plain");
     let line = server.expect_stdout("plain");
     assert!(line.ends_with(": plain"), "{line:?}");
     assert!(!line.contains('\x1b'), "{line:?}");
@@ -394,6 +382,5 @@ fn it_chats_on_ipv6_loopback() {
         "message from {}: v6",
         client.local_addr().unwrap()
     ));
-    server.write_line("six");
-    assert_eq!(recv(&client).0, b"six");
+    reply_and_see_it_arrive(&mut server, &client, "six");
 }

@@ -2,11 +2,35 @@
 //! tells it: the real binary, real datagrams over loopback, bounded in time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::net::UdpSocket;
 use std::time::Instant;
 
-use test_support::{DEADLINE, recv, shell, start_server, udp_socket};
+use test_support::{DEADLINE, Server, recv, shell, start_server, udp_socket};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_udp-remote-cmd-server");
+
+/// Starts a server that lets nothing wait (`--max-queue 0`, `--timeout` of `timeout`
+/// seconds) and keeps it busy: a client has it run `sleep seconds`, and the server has
+/// begun. Returns the server and that client.
+fn server_busy_sleeping(seconds: u32, timeout: &str) -> (Server, UdpSocket) {
+    let server = start_server(
+        SERVER,
+        &[
+            "--timeout",
+            timeout,
+            "--max-queue",
+            "0",
+            "--encoding",
+            "utf-8",
+        ],
+    );
+    let client = udp_socket();
+    client
+        .send_to(shell::sleep(seconds).as_bytes(), server.addr)
+        .unwrap();
+    server.expect_stdout("command from");
+    (server, client)
+}
 
 /// Attack 9: a queue of slow commands. The tutorial's server runs one command at a time,
 /// so twelve `sleep`s (a few hundred bytes) made everyone after them wait twelve timeouts.
@@ -66,16 +90,8 @@ fn a_queue_of_slow_commands_delays_others_by_at_most_max_queue_timeouts() {
 /// minute here; the test is long over by then, and kills it).
 #[test]
 fn requests_arriving_while_a_command_runs_are_answered_not_dropped() {
-    let server = start_server(
-        SERVER,
-        &["--timeout", "90", "--max-queue", "0", "--encoding", "utf-8"],
-    );
-    let attacker = udp_socket();
     // The command that keeps the server busy for the whole test.
-    attacker
-        .send_to(shell::sleep(60).as_bytes(), server.addr)
-        .unwrap();
-    server.expect_stdout("command from");
+    let (server, attacker) = server_busy_sleeping(60, "90");
     for i in 0..5 {
         for _ in 0..50 {
             attacker.send_to(b"x", server.addr).unwrap();
@@ -103,15 +119,8 @@ fn a_forged_datagram_from_itself_or_a_service_port_runs_nothing() {
         return;
     };
     let server = start_server(SERVER, &["--encoding", "utf-8"]);
-    server.expect_forgery_refused(
-        &forger,
-        server.addr.port(),
-        b"echo loop",
-        "it claims to come from this server itself",
-    );
-    for port in [7, 19, 123] {
-        server.expect_forgery_refused(&forger, port, b"echo loop", &format!("port {port}"));
-    }
+    server.expect_forgery_from_itself_refused(&forger, b"echo loop");
+    server.expect_well_known_ports_refused(&forger, b"echo loop");
     assert!(
         !server
             .seen(Stream::Stdout)
@@ -160,15 +169,7 @@ fn a_flooding_sender_gets_a_bounded_number_of_replies_and_log_lines() {
 #[test]
 fn busy_lines_from_many_senders_are_summed_up_past_20_a_second() {
     use test_support::Stream;
-    let server = start_server(
-        SERVER,
-        &["--encoding", "utf-8", "--max-queue", "0", "--timeout", "3"],
-    );
-    let first = udp_socket();
-    first
-        .send_to(shell::sleep(2).as_bytes(), server.addr)
-        .unwrap();
-    server.expect_stdout("command from");
+    let (server, _first) = server_busy_sleeping(2, "3");
     let senders: Vec<_> = (0..100).map(|_| udp_socket()).collect();
     for sender in &senders {
         sender.send_to(b"echo hi", server.addr).unwrap();

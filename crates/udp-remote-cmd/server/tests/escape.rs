@@ -11,8 +11,7 @@
 
 use std::net::SocketAddr;
 
-use rustix::process::Signal;
-use test_support::escape::a_hopping_command_dies_with_the_server;
+use test_support::escape::a_hopping_command_dies_with_a_sigtermed_or_ctrl_c_ed_server;
 use test_support::udp_socket;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_udp-remote-cmd-server");
@@ -23,11 +22,6 @@ fn send(server: SocketAddr, command: &str) {
 }
 
 #[test]
-fn a_command_that_keeps_moving_to_new_sessions_dies_with_a_sigtermed_server() {
-    a_hopping_command_dies_with_the_server(SERVER, send, Signal::TERM, "udp-term");
-}
-
-#[test]
-fn a_command_that_keeps_moving_to_new_sessions_dies_with_a_ctrl_c_ed_server() {
-    a_hopping_command_dies_with_the_server(SERVER, send, Signal::INT, "udp-int");
+fn a_command_that_keeps_moving_to_new_sessions_dies_with_a_sigtermed_or_ctrl_c_ed_server() {
+    a_hopping_command_dies_with_a_sigtermed_or_ctrl_c_ed_server(SERVER, send, "udp");
 }
